@@ -1,0 +1,342 @@
+package io.callvert.verticles.auth;
+
+import static io.callvert.verticles.auth.AuthTestSupport.await;
+import static io.callvert.verticles.auth.AuthTestSupport.awaitFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callvert.runtime.api.ApiException;
+import io.callvert.verticles.auth.ApiAuthHandler.JwtSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ApiAuthHandlerTest {
+
+  private static final String ISSUER = "https://login.microsoftonline.com/tenant-1/v2.0";
+  private static final String AUDIENCE = "api://callvert";
+  private static final String DEV_TOKEN = "dev-secret";
+  private static final String STATIC_TOKEN = "static-one";
+
+  private static Vertx vertx;
+  private static WebClient client;
+  private static JWTAuth trustedSigner;
+  private static JWTAuth unknownKeySigner;
+  private static JWTAuth forgingSigner;
+  /** dev allowed, two static tokens, JWT via JWKS with issuer and audience checks. */
+  private static int fullPort;
+  /** dev token configured but not allowed, one static token, no JWT. */
+  private static int strictPort;
+  /** JWT via a public key PEM, any issuer and audience. */
+  private static int pemPort;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    client = WebClient.create(vertx);
+
+    KeyPair trusted = AuthTestSupport.rsaKeyPair();
+    KeyPair other = AuthTestSupport.rsaKeyPair();
+    // The signer is only used here to produce the trusted key's JWK and thumbprint kid.
+    NotificationSigner jwkSource = await(NotificationSigner.create(vertx, "unused", AuthTestSupport.privatePem(trusted), 60_000));
+    trustedSigner = signer(trusted, jwkSource.keyId());
+    unknownKeySigner = signer(other, "unknown-kid");
+    forgingSigner = signer(other, jwkSource.keyId());
+
+    String jwks = new JsonObject().put("keys", new JsonArray().add(jwkSource.publicJwk())).encode();
+    fullPort = start(await(ApiAuthHandler.create(vertx, List.of(STATIC_TOKEN, "static-two"), true, DEV_TOKEN,
+        new JwtSettings(jwks, null, List.of(ISSUER), List.of(AUDIENCE)))));
+    strictPort = start(await(ApiAuthHandler.create(vertx, List.of(STATIC_TOKEN), false, DEV_TOKEN, null)));
+    pemPort = start(await(ApiAuthHandler.create(vertx, List.of(), false, null,
+        new JwtSettings(null, AuthTestSupport.publicPem(trusted), List.of(), null))));
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    client.close();
+    await(vertx.close());
+  }
+
+  private static JWTAuth signer(KeyPair pair, String kid) {
+    return JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setId(kid).setBuffer(AuthTestSupport.privatePem(pair))));
+  }
+
+  private static int start(ApiAuthHandler handler) throws Exception {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(handler);
+    router.get("/api/whoami").handler(ctx -> ctx.json(new JsonObject()
+        .put("method", ctx.<String>get(ApiAuthHandler.METHOD_KEY))
+        .put("roles", new JsonArray(List.copyOf(new TreeSet<>(ApiAuthHandler.roles(ctx)))))
+        .put("sub", ctx.<JsonObject>get(ApiAuthHandler.CLAIMS_KEY) == null ? null
+            : ctx.<JsonObject>get(ApiAuthHandler.CLAIMS_KEY).getString("sub"))));
+    router.post("/api/calls").handler(ctx -> {
+      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE);
+      ctx.json(new JsonObject().put("created", true));
+    });
+    // Deliberately outside the auth handler: requireRole must fail closed there.
+    router.post("/open/calls").handler(ctx -> {
+      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE, ApiAuthHandler.ROLE_ACCESS_MEDIA);
+      ctx.json(new JsonObject().put("created", true));
+    });
+    // Stand-in for the lead's Graph error handler.
+    router.route().failureHandler(ctx -> {
+      if (ctx.failure() instanceof ApiException e) {
+        ctx.response().setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()))
+                .encode());
+      } else {
+        ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure()));
+      }
+    });
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    return server.actualPort();
+  }
+
+  private static HttpResponse<Buffer> get(int port, String authorization) throws Exception {
+    var request = client.get(port, "127.0.0.1", "/api/whoami");
+    if (authorization != null) {
+      request.putHeader(HttpHeaders.AUTHORIZATION.toString(), authorization);
+    }
+    return await(request.send());
+  }
+
+  private static HttpResponse<Buffer> postCall(int port, String authorization) throws Exception {
+    return await(client.post(port, "127.0.0.1", "/api/calls")
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), authorization).send());
+  }
+
+  private static String errorMessage(HttpResponse<Buffer> response) {
+    return response.bodyAsJsonObject().getJsonObject("error").getString("message");
+  }
+
+  private static String errorCode(HttpResponse<Buffer> response) {
+    return response.bodyAsJsonObject().getJsonObject("error").getString("code");
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  private static JsonObject claims(Object audience, JsonArray roles) {
+    long now = now();
+    JsonObject claims = new JsonObject().put("iss", ISSUER).put("aud", audience).put("sub", "app-object-id")
+        .put("iat", now).put("nbf", now).put("exp", now + 3600);
+    if (roles != null) {
+      claims.put("roles", roles);
+    }
+    return claims;
+  }
+
+  private static String jwt(JWTAuth signer, JsonObject claims) {
+    return "Bearer " + signer.generateToken(claims, new JWTOptions().setAlgorithm("RS256"));
+  }
+
+  @Test
+  @DisplayName("a request without Authorization header is rejected with 401")
+  void missing_token_is_401() throws Exception {
+    HttpResponse<Buffer> response = get(fullPort, null);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorCode(response)).isEqualTo("InvalidAuthenticationToken");
+    assertThat(errorMessage(response)).isEqualTo("Bearer token missing.");
+    assertThat(get(fullPort, "Bearer   ").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a non-Bearer scheme is rejected with 401")
+  void non_bearer_scheme_is_401() throws Exception {
+    HttpResponse<Buffer> response = get(fullPort, "Basic " + STATIC_TOKEN);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).contains("Bearer scheme");
+  }
+
+  @Test
+  @DisplayName("the dev token is accepted with every role when allowed")
+  void dev_token_accepted_when_allowed() throws Exception {
+    HttpResponse<Buffer> response = get(fullPort, "Bearer " + DEV_TOKEN);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("method")).isEqualTo(ApiAuthHandler.METHOD_DEV);
+    assertThat(response.bodyAsJsonObject().getJsonArray("roles").getList())
+        .containsExactlyInAnyOrderElementsOf(ApiAuthHandler.ALL_ROLES);
+    assertThat(postCall(fullPort, "bearer " + DEV_TOKEN).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the dev token is rejected when not allowed")
+  void dev_token_rejected_when_not_allowed() throws Exception {
+    HttpResponse<Buffer> response = get(strictPort, "Bearer " + DEV_TOKEN);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).isEqualTo("Access token validation failure: unknown token.");
+  }
+
+  @Test
+  @DisplayName("a static token is accepted with every role, a wrong one is rejected")
+  void static_token_accepted_wrong_one_rejected() throws Exception {
+    for (int port : new int[] {fullPort, strictPort}) {
+      HttpResponse<Buffer> ok = get(port, "Bearer " + STATIC_TOKEN);
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.bodyAsJsonObject().getString("method")).isEqualTo(ApiAuthHandler.METHOD_STATIC);
+      assertThat(ok.bodyAsJsonObject().getJsonArray("roles").getList())
+          .containsExactlyInAnyOrderElementsOf(ApiAuthHandler.ALL_ROLES);
+      assertThat(postCall(port, "Bearer " + STATIC_TOKEN).statusCode()).isEqualTo(200);
+    }
+    assertThat(get(fullPort, "Bearer static-two").statusCode()).isEqualTo(200);
+    assertThat(get(fullPort, "Bearer static-on").statusCode()).isEqualTo(401);
+    assertThat(get(strictPort, "Bearer static-one-and-more").statusCode()).isEqualTo(401);
+    assertThat(get(strictPort, "Bearer static-two").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a JWT signed by a trusted key is accepted and its roles exposed")
+  void trusted_jwt_accepted_with_roles() throws Exception {
+    String token = jwt(trustedSigner, claims(AUDIENCE,
+        new JsonArray().add(ApiAuthHandler.ROLE_INITIATE).add("Some.Other.Role")));
+    HttpResponse<Buffer> response = get(fullPort, token);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(body.getString("method")).isEqualTo(ApiAuthHandler.METHOD_JWT);
+    assertThat(body.getString("sub")).isEqualTo("app-object-id");
+    assertThat(body.getJsonArray("roles").getList()).containsExactly(ApiAuthHandler.ROLE_INITIATE, "Some.Other.Role");
+    assertThat(postCall(fullPort, token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an audience array containing the configured audience is accepted")
+  void jwt_with_audience_array_accepted() throws Exception {
+    String token = jwt(trustedSigner, claims(new JsonArray().add("other").add(AUDIENCE), null));
+    assertThat(get(fullPort, token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a JWT without the required role gets 403 from requireRole")
+  void jwt_without_role_is_403() throws Exception {
+    String token = jwt(trustedSigner, claims(AUDIENCE, new JsonArray().add(ApiAuthHandler.ROLE_ACCESS_MEDIA)));
+    HttpResponse<Buffer> response = postCall(fullPort, token);
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(errorCode(response)).isEqualTo("Authorization_RequestDenied");
+    assertThat(errorMessage(response)).isEqualTo("Missing role: one of [Calls.Initiate.All] is required.");
+    HttpResponse<Buffer> noRoles = postCall(fullPort, jwt(trustedSigner, claims(AUDIENCE, null)));
+    assertThat(noRoles.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a JWT for another audience is rejected")
+  void wrong_audience_is_401() throws Exception {
+    HttpResponse<Buffer> response = get(fullPort, jwt(trustedSigner, claims("api://someone-else", null)));
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).isEqualTo("Access token validation failure: audience mismatch.");
+  }
+
+  @Test
+  @DisplayName("a JWT from another issuer is rejected")
+  void wrong_issuer_is_401() throws Exception {
+    HttpResponse<Buffer> response = get(fullPort, jwt(trustedSigner, claims(AUDIENCE, null).put("iss", "https://evil")));
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).isEqualTo("Access token validation failure: issuer mismatch.");
+  }
+
+  @Test
+  @DisplayName("an expired JWT is rejected")
+  void expired_jwt_is_401() throws Exception {
+    long now = now();
+    JsonObject claims = claims(AUDIENCE, null).put("iat", now - 7200).put("nbf", now - 7200).put("exp", now - 3600);
+    HttpResponse<Buffer> response = get(fullPort, jwt(trustedSigner, claims));
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).isEqualTo("Access token has expired.");
+  }
+
+  @Test
+  @DisplayName("a JWT that is not yet valid is rejected, small clock skew is tolerated")
+  void not_yet_valid_jwt_is_401() throws Exception {
+    long now = now();
+    HttpResponse<Buffer> early = get(fullPort, jwt(trustedSigner, claims(AUDIENCE, null).put("nbf", now + 3600)));
+    assertThat(early.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(early)).isEqualTo("Access token is not yet valid.");
+    assertThat(get(fullPort, jwt(trustedSigner, claims(AUDIENCE, null).put("nbf", now + 10))).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a JWT signed by an unknown key is rejected")
+  void unknown_key_is_401() throws Exception {
+    HttpResponse<Buffer> unknownKid = get(fullPort, jwt(unknownKeySigner, claims(AUDIENCE, null)));
+    assertThat(unknownKid.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(unknownKid)).isEqualTo("Access token validation failure: signing key not found.");
+
+    HttpResponse<Buffer> forged = get(fullPort, jwt(forgingSigner, claims(AUDIENCE, null)));
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(forged)).isEqualTo("Access token validation failure: invalid signature.");
+
+    assertThat(get(pemPort, jwt(unknownKeySigner, claims(AUDIENCE, null))).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a JWT is refused where only static tokens are configured")
+  void jwt_refused_without_jwt_settings() throws Exception {
+    assertThat(get(strictPort, jwt(trustedSigner, claims(AUDIENCE, null))).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a public key PEM verifies JWTs, with any issuer and audience when none is configured")
+  void pem_key_verifies_jwt() throws Exception {
+    HttpResponse<Buffer> response = get(pemPort,
+        jwt(trustedSigner, claims("anything", new JsonArray().add(ApiAuthHandler.ROLE_ACCESS_MEDIA)).put("iss", "x")));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getJsonArray("roles").getList()).containsExactly(ApiAuthHandler.ROLE_ACCESS_MEDIA);
+    assertThat(get(pemPort, "Bearer " + DEV_TOKEN).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("garbage and unsigned tokens are rejected")
+  void malformed_tokens_are_401() throws Exception {
+    assertThat(get(fullPort, "Bearer a.b.c").statusCode()).isEqualTo(401);
+    String header = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+    String payload = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(claims(AUDIENCE, new JsonArray().add(ApiAuthHandler.ROLE_INITIATE)).encode().getBytes());
+    assertThat(get(fullPort, "Bearer " + header + "." + payload + ".").statusCode()).isEqualTo(401);
+    assertThat(get(pemPort, "Bearer " + header + "." + payload + ".").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("inconsistent settings fail the factory")
+  void invalid_settings_fail() throws Exception {
+    assertThat(awaitFailure(ApiAuthHandler.create(vertx, List.of(), true, " ", null)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dev token");
+    assertThat(awaitFailure(ApiAuthHandler.create(vertx, List.of(), false, null,
+        new JwtSettings(null, null, List.of(), List.of())))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(awaitFailure(ApiAuthHandler.create(vertx, List.of(), false, null,
+        new JwtSettings("{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}", null, List.of(), List.of()))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(awaitFailure(ApiAuthHandler.create(vertx, List.of(), false, null,
+        new JwtSettings("not json", null, List.of(), List.of())))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(awaitFailure(ApiAuthHandler.create(vertx, List.of(), false, null,
+        new JwtSettings(null, "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----", null, null))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("requireRole fails closed on a context that was not authenticated")
+  void require_role_fails_closed() throws Exception {
+    HttpResponse<Buffer> response = await(client.post(fullPort, "127.0.0.1", "/open/calls").send());
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(errorMessage(response))
+        .isEqualTo("Missing role: one of [Calls.Initiate.All, Calls.AccessMedia.All] is required.");
+  }
+}
