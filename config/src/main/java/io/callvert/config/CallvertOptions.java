@@ -1,0 +1,133 @@
+package io.callvert.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The complete, validated and immutable Callvert configuration. JSON keys are the component names, nested, e.g.
+ * {@code {"http":{"port":8080},"callee":{"targets":{"+15550100":{"behaviour":"busy"}}}}}; see {@link ConfigKeys} for
+ * every leaf key and {@link ConfigLoader} for layering defaults, file, environment and system properties.
+ *
+ * @param http HTTP API server
+ * @param auth authentication of API callers
+ * @param clock time source, default {@link ClockMode#SYSTEM}
+ * @param calls call session limits and timers
+ * @param callee simulated callees of outgoing calls
+ * @param media prompts and recordings
+ * @param webhook notification delivery
+ * @param cluster Hazelcast clustering
+ * @param shutdown graceful shutdown
+ * @param metrics metrics
+ */
+public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode clock, CallsOptions calls,
+    CalleeOptions callee, MediaOptions media, WebhookOptions webhook, ClusterOptions cluster,
+    ShutdownOptions shutdown, MetricsOptions metrics) {
+
+  public static final ClockMode DEFAULT_CLOCK = ClockMode.SYSTEM;
+
+  /** {@code null} components are replaced by their defaults. */
+  public CallvertOptions {
+    http = http == null ? HttpOptions.defaults() : http;
+    auth = auth == null ? AuthOptions.defaults() : auth;
+    clock = clock == null ? DEFAULT_CLOCK : clock;
+    calls = calls == null ? CallsOptions.defaults() : calls;
+    callee = callee == null ? CalleeOptions.defaults() : callee;
+    media = media == null ? MediaOptions.defaults() : media;
+    webhook = webhook == null ? WebhookOptions.defaults() : webhook;
+    cluster = cluster == null ? ClusterOptions.defaults() : cluster;
+    shutdown = shutdown == null ? ShutdownOptions.defaults() : shutdown;
+    metrics = metrics == null ? MetricsOptions.defaults() : metrics;
+  }
+
+  public static CallvertOptions defaults() {
+    return new CallvertOptions(HttpOptions.defaults(), AuthOptions.defaults(), DEFAULT_CLOCK, CallsOptions.defaults(),
+        CalleeOptions.defaults(), MediaOptions.defaults(), WebhookOptions.defaults(), ClusterOptions.defaults(),
+        ShutdownOptions.defaults(), MetricsOptions.defaults());
+  }
+
+  /**
+   * Reads and validates a configuration tree. Missing keys (and JSON {@code null}s) are defaults, unknown keys are
+   * ignored.
+   *
+   * @param json the tree; {@code null} = defaults
+   * @throws ConfigException naming the dotted key of the first wrong value
+   */
+  public static CallvertOptions fromJson(JsonObject json) {
+    JsonReader r = new JsonReader(json, "");
+    return new CallvertOptions(
+        HttpOptions.fromJson(r.object("http")),
+        AuthOptions.fromJson(r.object("auth")),
+        r.enumValue("clock", DEFAULT_CLOCK, ClockMode::fromJsonValue),
+        CallsOptions.fromJson(r.object("calls")),
+        CalleeOptions.fromJson(r.object("callee")),
+        MediaOptions.fromJson(r.object("media")),
+        WebhookOptions.fromJson(r.object("webhook")),
+        ClusterOptions.fromJson(r.object("cluster")),
+        ShutdownOptions.fromJson(r.object("shutdown")),
+        MetricsOptions.fromJson(r.object("metrics")));
+  }
+
+  /** The full tree (every leaf key, unset nullable values as JSON {@code null}); round-trips with {@link #fromJson}. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("http", http.toJson())
+        .put("auth", auth.toJson())
+        .put("clock", clock.jsonValue())
+        .put("calls", calls.toJson())
+        .put("callee", callee.toJson())
+        .put("media", media.toJson())
+        .put("webhook", webhook.toJson())
+        .put("cluster", cluster.toJson())
+        .put("shutdown", shutdown.toJson())
+        .put("metrics", metrics.toJson());
+  }
+
+  /** A copy with {@code http} replaced ({@code null} = defaults). */
+  public CallvertOptions withHttp(HttpOptions http) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code auth} replaced ({@code null} = defaults). */
+  public CallvertOptions withAuth(AuthOptions auth) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code clock} replaced ({@code null} = defaults). */
+  public CallvertOptions withClock(ClockMode clock) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code calls} replaced ({@code null} = defaults). */
+  public CallvertOptions withCalls(CallsOptions calls) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code callee} replaced ({@code null} = defaults). */
+  public CallvertOptions withCallee(CalleeOptions callee) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code media} replaced ({@code null} = defaults). */
+  public CallvertOptions withMedia(MediaOptions media) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code webhook} replaced ({@code null} = defaults). */
+  public CallvertOptions withWebhook(WebhookOptions webhook) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code cluster} replaced ({@code null} = defaults). */
+  public CallvertOptions withCluster(ClusterOptions cluster) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code shutdown} replaced ({@code null} = defaults). */
+  public CallvertOptions withShutdown(ShutdownOptions shutdown) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+
+  /** A copy with {@code metrics} replaced ({@code null} = defaults). */
+  public CallvertOptions withMetrics(MetricsOptions metrics) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+  }
+}

@@ -1,0 +1,195 @@
+package io.callvert.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every leaf key of {@link CallvertOptions}, as data (type, default, description), in tree order. Drives the
+ * environment/system property mapping of {@link ConfigLoader} and the documentation table.
+ */
+public final class ConfigKeys {
+
+  private static final List<ConfigKey> ALL;
+  private static final Map<String, ConfigKey> BY_PATH = new LinkedHashMap<>();
+
+  static {
+    Builder b = new Builder(CallvertOptions.defaults().toJson());
+    b.bool("http.enabled", "Open Callvert's own HTTP server; false when an embedder mounts the router itself.");
+    b.string("http.host", "Interface the HTTP server binds to.");
+    b.integer("http.port", "HTTP server port; 0 picks a random free port.");
+    b.nullableString("http.publicBaseUrl",
+        "External base URL (e.g. https://calls.example.com) replacing scheme and host in Location headers.");
+    b.longValue("http.maxBodyBytes", "Maximum request body size in bytes.");
+    b.longValue("http.requestTimeoutMs", "Per-request timeout in milliseconds.");
+    b.list("auth.tokens", "Static bearer tokens accepted by the API.");
+    b.nullableString("auth.jwt.jwksFile", "Path of a JWKS file whose keys verify JWT bearer tokens.");
+    b.nullableString("auth.jwt.jwks", "Inline JWKS JSON whose keys verify JWT bearer tokens.");
+    b.nullableString("auth.jwt.publicKeyPem",
+        "PEM public key (-----BEGIN PUBLIC KEY-----; RSA, EC or EdDSA) that verifies JWT bearer tokens.");
+    b.list("auth.jwt.issuers", "Accepted JWT iss values; empty accepts any.");
+    b.list("auth.jwt.audiences", "Accepted JWT aud values; empty accepts any.");
+    b.enumeration("clock", ClockMode.jsonValues(),
+        "Time source: system (wall clock) or virtual (advances only when told to, for tests).");
+    b.longValue("calls.answerDeadlineMs", "How long an incoming call may stay unanswered before it is dropped.");
+    b.longValue("calls.keepAliveTimeoutMs", "A call without keepAlive for this long is terminated.");
+    b.longValue("calls.retentionMs", "How long a terminated call stays readable; 0 forgets it immediately.");
+    b.integer("calls.mediaQueueLimit", "Maximum queued media operations (prompts, recordings) per call.");
+    b.integer("calls.maxCalls", "Maximum concurrent call sessions.");
+    b.enumeration("callee.behaviour", CalleeBehaviour.jsonValues(),
+        "What simulated callees of outgoing calls do unless a target rule says otherwise.");
+    b.longValue("callee.answerDelayMs", "Delay before a simulated callee answers.");
+    b.longValue("callee.ringTimeoutMs", "How long an unanswered outgoing call rings before it ends.");
+    b.object("callee.targets", "Per-target rules keyed by phone number or user/application id, e.g. "
+        + "`{\"+15550100\":{\"behaviour\":\"busy\"}}`; omitted fields use the global behaviour and delay.");
+    b.string("media.recordingsDir", "<java.io.tmpdir>/callvert-recordings", "Directory for recordings.");
+    b.longValue("media.fetchTimeoutMs", "Timeout for fetching a prompt's media URI.");
+    b.longValue("media.cacheMaxBytes", "Size limit of the fetched-prompt cache in bytes; 0 disables caching.");
+    b.longValue("media.maxPromptBytes", "Largest single prompt file accepted, in bytes.");
+    b.bool("webhook.signingEnabled", "Sign notifications with a Bot Framework style JWT (Authorization: Bearer).");
+    b.string("webhook.issuer", "iss claim of notification tokens.");
+    b.string("webhook.appId", "aud claim of notification tokens: the bot's application id.");
+    b.nullableString("webhook.signingKeyPem",
+        "PKCS#8 PEM RSA private key that signs notification tokens; generated at start when unset.");
+    b.longValue("webhook.tokenLifetimeMs", "Lifetime of a notification token, at most 300000.");
+    b.longValue("webhook.timeoutMs", "Timeout of one notification delivery attempt.");
+    b.longValue("webhook.backoffInitialMs", "First retry delay of a failed notification.");
+    b.longValue("webhook.backoffMaxMs", "Retry delay cap; at least webhook.backoffInitialMs.");
+    b.longValue("webhook.retryBudgetMs", "How long a notification is retried before it is dropped; 0 = no retries.");
+    b.longValue("webhook.causalityGateMs",
+        "How long a notification waits for earlier notifications of the same call; 0 = no wait.");
+    b.integer("webhook.maxConnections", "Connection pool size of the notification HTTP client.");
+    b.bool("cluster.enabled", "Join a Hazelcast cluster sharing call state.");
+    b.string("cluster.host", "Interface the cluster member binds to.");
+    b.integer("cluster.port", "Cluster member port.");
+    b.list("cluster.members", "Seed members (host[:port]) for TCP/IP discovery.");
+    b.nullableString("cluster.hazelcastConfigFile", "Hazelcast XML/YAML config file used instead of host/port/members.");
+    b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
+    b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
+    b.bool("metrics.enabled", "Collect and expose metrics.");
+    ALL = List.copyOf(b.keys);
+    for (ConfigKey k : ALL) {
+      BY_PATH.put(k.path(), k);
+    }
+  }
+
+  private ConfigKeys() {
+  }
+
+  /** All leaf keys in tree order. */
+  public static List<ConfigKey> all() {
+    return ALL;
+  }
+
+  /** The key with this dotted path. */
+  public static Optional<ConfigKey> byPath(String path) {
+    return Optional.ofNullable(BY_PATH.get(path));
+  }
+
+  /** A Markdown table {@code | Key | Environment variable | Default | Description |} of {@link #all()}. */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| Key | Environment variable | Default | Description |\n");
+    sb.append("|---|---|---|---|\n");
+    for (ConfigKey k : ALL) {
+      String description = k.description();
+      if (k.type() == ConfigKey.Type.ENUM) {
+        description += " One of " + String.join(", ", k.allowedValues().stream().map(v -> "`" + v + "`").toList())
+            + ".";
+      } else if (k.type() == ConfigKey.Type.STRING_LIST) {
+        description += " Comma-separated in env/system properties.";
+      } else if (k.type() == ConfigKey.Type.JSON_OBJECT) {
+        description += " A JSON object string in env/system properties.";
+      }
+      sb.append("| `").append(k.path()).append("` | `").append(k.envName()).append("` | ")
+          .append(cell(k.defaultText())).append(" | ").append(cell(description)).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** Collects keys, taking defaults from the defaults tree. */
+  private static final class Builder {
+    private final JsonObject defaults;
+    private final List<ConfigKey> keys = new ArrayList<>();
+
+    Builder(JsonObject defaults) {
+      this.defaults = defaults;
+    }
+
+    void bool(String path, String description) {
+      add(path, ConfigKey.Type.BOOLEAN, false, List.of(), null, description);
+    }
+
+    void integer(String path, String description) {
+      add(path, ConfigKey.Type.INT, false, List.of(), null, description);
+    }
+
+    void longValue(String path, String description) {
+      add(path, ConfigKey.Type.LONG, false, List.of(), null, description);
+    }
+
+    void string(String path, String description) {
+      add(path, ConfigKey.Type.STRING, false, List.of(), null, description);
+    }
+
+    void string(String path, String defaultText, String description) {
+      add(path, ConfigKey.Type.STRING, false, List.of(), defaultText, description);
+    }
+
+    void nullableString(String path, String description) {
+      add(path, ConfigKey.Type.STRING, true, List.of(), null, description);
+    }
+
+    void enumeration(String path, List<String> allowed, String description) {
+      add(path, ConfigKey.Type.ENUM, false, allowed, null, description);
+    }
+
+    void list(String path, String description) {
+      add(path, ConfigKey.Type.STRING_LIST, false, List.of(), null, description);
+    }
+
+    void object(String path, String description) {
+      add(path, ConfigKey.Type.JSON_OBJECT, false, List.of(), null, description);
+    }
+
+    private void add(String path, ConfigKey.Type type, boolean nullable, List<String> allowed, String defaultText,
+        String description) {
+      Object value = defaults;
+      for (String segment : path.split("\\.")) {
+        if (!(value instanceof JsonObject) || !((JsonObject) value).containsKey(segment)) {
+          throw new IllegalStateException("ConfigKeys out of sync with CallvertOptions.toJson(): " + path);
+        }
+        value = ((JsonObject) value).getValue(segment);
+      }
+      String text = defaultText != null ? "`" + defaultText + "`" : render(value);
+      keys.add(new ConfigKey(path, type, nullable, allowed, value, text, description));
+    }
+
+    private static String render(Object value) {
+      if (value == null) {
+        return "_(unset)_";
+      }
+      if (value instanceof JsonArray) {
+        JsonArray a = (JsonArray) value;
+        if (a.isEmpty()) {
+          return "_(empty)_";
+        }
+        List<String> items = new ArrayList<>();
+        a.forEach(item -> items.add(String.valueOf(item)));
+        return "`" + String.join(",", items) + "`";
+      }
+      if (value instanceof JsonObject) {
+        return "`" + ((JsonObject) value).encode() + "`";
+      }
+      return "`" + value + "`";
+    }
+  }
+}

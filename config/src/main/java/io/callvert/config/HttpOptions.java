@@ -1,0 +1,112 @@
+package io.callvert.config;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP API server settings (JSON object {@code http}).
+ *
+ * @param enabled {@code true}: open Callvert's own HTTP server; {@code false}: embedder mounts the router itself
+ * @param host interface to bind, default {@code 127.0.0.1}
+ * @param port port to bind, default {@code 8080}; {@code 0} picks a random free port
+ * @param publicBaseUrl nullable external base URL (e.g. {@code https://calls.example.com}) that replaces scheme and host
+ *     in {@code Location} headers; trailing '/' removed
+ * @param maxBodyBytes maximum request body size, default 1 MiB
+ * @param requestTimeoutMs per-request timeout, default 10 s
+ */
+public record HttpOptions(boolean enabled, String host, int port, String publicBaseUrl, long maxBodyBytes,
+    long requestTimeoutMs) {
+
+  public static final boolean DEFAULT_ENABLED = true;
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576L;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000L;
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+  /** Validates; a {@code null} host means the default. */
+  public HttpOptions {
+    host = host == null ? DEFAULT_HOST : Check.host("http.host", host);
+    Check.port("http.port", port);
+    publicBaseUrl = Check.baseUrl("http.publicBaseUrl", publicBaseUrl);
+    Check.positive("http.maxBodyBytes", maxBodyBytes);
+    Check.positive("http.requestTimeoutMs", requestTimeoutMs);
+  }
+
+  public static HttpOptions defaults() {
+    return new HttpOptions(DEFAULT_ENABLED, DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_MAX_BODY_BYTES,
+        DEFAULT_REQUEST_TIMEOUT_MS);
+  }
+
+  /** Reads the {@code http} object; missing keys are defaults. */
+  public static HttpOptions fromJson(JsonObject json) {
+    JsonReader r = new JsonReader(json, "http");
+    return new HttpOptions(
+        r.bool("enabled", DEFAULT_ENABLED),
+        r.string("host", DEFAULT_HOST),
+        r.intValue("port", DEFAULT_PORT),
+        r.string("publicBaseUrl", null),
+        r.longValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+        r.longValue("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("enabled", enabled)
+        .put("host", host)
+        .put("port", port)
+        .put("publicBaseUrl", publicBaseUrl)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("requestTimeoutMs", requestTimeoutMs);
+  }
+
+  /**
+   * Whether {@link #host()} is a loopback interface ({@code localhost}, {@code *.localhost}, {@code 127.0.0.0/8},
+   * {@code ::1}). Decided without DNS; {@code 0.0.0.0} is not loopback.
+   */
+  public boolean isLoopback() {
+    String h = host.trim().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (IPV4.matcher(h).matches() || h.contains(":")) {
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress(); // IP literal: no name resolution
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  public HttpOptions withEnabled(boolean enabled) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+
+  public HttpOptions withHost(String host) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+
+  public HttpOptions withPort(int port) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+
+  public HttpOptions withPublicBaseUrl(String publicBaseUrl) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+
+  public HttpOptions withMaxBodyBytes(long maxBodyBytes) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+
+  public HttpOptions withRequestTimeoutMs(long requestTimeoutMs) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+  }
+}

@@ -1,0 +1,161 @@
+package io.callvert.config;
+
+import io.vertx.core.json.JsonObject;
+import java.security.interfaces.RSAPrivateKey;
+import java.util.Optional;
+
+/**
+ * Delivery of change notifications to the bot's callback URI (JSON object {@code webhook}).
+ *
+ * @param signingEnabled sign notifications with a Bot Framework style JWT ({@code Authorization: Bearer}), default true
+ * @param issuer {@code iss} claim of notification tokens, default {@code https://api.botframework.com}
+ * @param appId {@code aud} claim of notification tokens (the bot's application id), default
+ *     {@value #DEFAULT_APP_ID}
+ * @param signingKeyPem nullable PKCS#8 PEM RSA private key signing the tokens; {@code null} = generated at start.
+ *     Literal {@code \n} sequences are turned into newlines. Never echoed by {@link #toString()}
+ * @param tokenLifetimeMs lifetime of a notification token, default and maximum 300000 (5 min)
+ * @param timeoutMs timeout of one delivery attempt, default 5 s
+ * @param backoffInitialMs first retry delay, default 500 ms
+ * @param backoffMaxMs retry delay cap, default 30 s, at least {@code backoffInitialMs}
+ * @param retryBudgetMs how long a notification is retried before it is dropped, default 24 h; 0 = no retries
+ * @param causalityGateMs how long a notification waits for earlier ones of the same call, default 5 s; 0 = no wait
+ * @param maxConnections connection pool size of the notification HTTP client, default 64
+ */
+public record WebhookOptions(boolean signingEnabled, String issuer, String appId, String signingKeyPem,
+    long tokenLifetimeMs, long timeoutMs, long backoffInitialMs, long backoffMaxMs, long retryBudgetMs,
+    long causalityGateMs, int maxConnections) {
+
+  public static final boolean DEFAULT_SIGNING_ENABLED = true;
+  public static final String DEFAULT_ISSUER = "https://api.botframework.com";
+  /** Fixed, documented placeholder bot application id ("c411" ~ "call"); set your real app id for production. */
+  public static final String DEFAULT_APP_ID = "00000000-0000-0000-0000-00000000c411";
+  /** Upper bound of {@link #tokenLifetimeMs()}: 5 minutes. */
+  public static final long MAX_TOKEN_LIFETIME_MS = 300_000L;
+  public static final long DEFAULT_TOKEN_LIFETIME_MS = MAX_TOKEN_LIFETIME_MS;
+  public static final long DEFAULT_TIMEOUT_MS = 5_000L;
+  public static final long DEFAULT_BACKOFF_INITIAL_MS = 500L;
+  public static final long DEFAULT_BACKOFF_MAX_MS = 30_000L;
+  public static final long DEFAULT_RETRY_BUDGET_MS = 86_400_000L;
+  public static final long DEFAULT_CAUSALITY_GATE_MS = 5_000L;
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
+  /** Validates (the signing key must parse); {@code null} issuer/appId mean the defaults. */
+  public WebhookOptions {
+    issuer = issuer == null ? DEFAULT_ISSUER : Check.nonBlank("webhook.issuer", issuer);
+    appId = appId == null ? DEFAULT_APP_ID : Check.nonBlank("webhook.appId", appId);
+    signingKeyPem = Pem.normalize(signingKeyPem);
+    if (signingKeyPem != null) {
+      Pem.rsaPrivateKey("webhook.signingKeyPem", signingKeyPem);
+    }
+    Check.range("webhook.tokenLifetimeMs", tokenLifetimeMs, 1, MAX_TOKEN_LIFETIME_MS);
+    Check.positive("webhook.timeoutMs", timeoutMs);
+    Check.positive("webhook.backoffInitialMs", backoffInitialMs);
+    Check.positive("webhook.backoffMaxMs", backoffMaxMs);
+    if (backoffMaxMs < backoffInitialMs) {
+      throw new ConfigException("webhook.backoffMaxMs",
+          "must be >= webhook.backoffInitialMs (" + backoffInitialMs + "), got " + backoffMaxMs);
+    }
+    Check.nonNegative("webhook.retryBudgetMs", retryBudgetMs);
+    Check.nonNegative("webhook.causalityGateMs", causalityGateMs);
+    Check.positive("webhook.maxConnections", maxConnections);
+  }
+
+  public static WebhookOptions defaults() {
+    return new WebhookOptions(DEFAULT_SIGNING_ENABLED, DEFAULT_ISSUER, DEFAULT_APP_ID, null, DEFAULT_TOKEN_LIFETIME_MS,
+        DEFAULT_TIMEOUT_MS, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_RETRY_BUDGET_MS,
+        DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /** Reads the {@code webhook} object; missing keys are defaults. */
+  public static WebhookOptions fromJson(JsonObject json) {
+    JsonReader r = new JsonReader(json, "webhook");
+    return new WebhookOptions(
+        r.bool("signingEnabled", DEFAULT_SIGNING_ENABLED),
+        r.string("issuer", DEFAULT_ISSUER),
+        r.string("appId", DEFAULT_APP_ID),
+        r.string("signingKeyPem", null),
+        r.longValue("tokenLifetimeMs", DEFAULT_TOKEN_LIFETIME_MS),
+        r.longValue("timeoutMs", DEFAULT_TIMEOUT_MS),
+        r.longValue("backoffInitialMs", DEFAULT_BACKOFF_INITIAL_MS),
+        r.longValue("backoffMaxMs", DEFAULT_BACKOFF_MAX_MS),
+        r.longValue("retryBudgetMs", DEFAULT_RETRY_BUDGET_MS),
+        r.longValue("causalityGateMs", DEFAULT_CAUSALITY_GATE_MS),
+        r.intValue("maxConnections", DEFAULT_MAX_CONNECTIONS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("signingEnabled", signingEnabled)
+        .put("issuer", issuer)
+        .put("appId", appId)
+        .put("signingKeyPem", signingKeyPem)
+        .put("tokenLifetimeMs", tokenLifetimeMs)
+        .put("timeoutMs", timeoutMs)
+        .put("backoffInitialMs", backoffInitialMs)
+        .put("backoffMaxMs", backoffMaxMs)
+        .put("retryBudgetMs", retryBudgetMs)
+        .put("causalityGateMs", causalityGateMs)
+        .put("maxConnections", maxConnections);
+  }
+
+  /** {@link #signingKeyPem()} parsed, if set ({@code empty} = the runtime generates a key at start). */
+  public Optional<RSAPrivateKey> signingKey() {
+    return signingKeyPem == null
+        ? Optional.empty()
+        : Optional.of(Pem.rsaPrivateKey("webhook.signingKeyPem", signingKeyPem));
+  }
+
+  /** Redacts the signing key. */
+  @Override
+  public String toString() {
+    return "WebhookOptions[signingEnabled=" + signingEnabled + ", issuer=" + issuer + ", appId=" + appId
+        + ", signingKeyPem=" + (signingKeyPem == null ? "null" : "<redacted>") + ", tokenLifetimeMs=" + tokenLifetimeMs
+        + ", timeoutMs=" + timeoutMs + ", backoffInitialMs=" + backoffInitialMs + ", backoffMaxMs=" + backoffMaxMs
+        + ", retryBudgetMs=" + retryBudgetMs + ", causalityGateMs=" + causalityGateMs + ", maxConnections="
+        + maxConnections + "]";
+  }
+
+  public WebhookOptions withSigningEnabled(boolean signingEnabled) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withIssuer(String issuer) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withAppId(String appId) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withSigningKeyPem(String signingKeyPem) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withTokenLifetimeMs(long tokenLifetimeMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withTimeoutMs(long timeoutMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withBackoffInitialMs(long backoffInitialMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withBackoffMaxMs(long backoffMaxMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withRetryBudgetMs(long retryBudgetMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withCausalityGateMs(long causalityGateMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+
+  public WebhookOptions withMaxConnections(int maxConnections) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+  }
+}

@@ -1,0 +1,223 @@
+package io.callvert.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CallvertOptionsTest {
+
+  private static CallvertOptions everythingChanged() {
+    return new CallvertOptions(
+        new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000),
+        new AuthOptions(List.of("secret-token-1", "secret-token-2"),
+            new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"))),
+        ClockMode.VIRTUAL,
+        new CallsOptions(1, 2, 0, 3, 4),
+        new CalleeOptions(CalleeBehaviour.BUSY, 0, 9, Map.of("+15550100", new CalleeRule(CalleeBehaviour.ANSWER, 7))),
+        new MediaOptions("/var/rec", 5, 0, 6),
+        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1),
+        new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
+        new ShutdownOptions(0),
+        new MetricsOptions(false));
+  }
+
+  @Test
+  @DisplayName("defaults have the documented values")
+  void defaults_have_documented_values() {
+    CallvertOptions d = CallvertOptions.defaults();
+    assertThat(d.http()).isEqualTo(new HttpOptions(true, "127.0.0.1", 8080, null, 1_048_576, 10_000));
+    assertThat(d.auth().tokens()).isEmpty();
+    assertThat(d.auth().hasRealCredentials()).isFalse();
+    assertThat(d.clock()).isEqualTo(ClockMode.SYSTEM);
+    assertThat(d.calls()).isEqualTo(new CallsOptions(15_000, 2_700_000, 600_000, 100, 250_000));
+    assertThat(d.callee()).isEqualTo(new CalleeOptions(CalleeBehaviour.ANSWER, 500, 30_000, Map.of()));
+    assertThat(d.media().recordingsDir()).endsWith("callvert-recordings");
+    assertThat(d.webhook().appId()).isEqualTo("00000000-0000-0000-0000-00000000c411");
+    assertThat(d.webhook().tokenLifetimeMs()).isEqualTo(300_000);
+    assertThat(d.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703");
+    assertThat(d.shutdown().graceMs()).isEqualTo(10_000);
+    assertThat(d.metrics().enabled()).isTrue();
+  }
+
+  @Test
+  @DisplayName("empty or null JSON means defaults")
+  void empty_json_is_defaults() {
+    assertThat(CallvertOptions.fromJson(new JsonObject())).isEqualTo(CallvertOptions.defaults());
+    assertThat(CallvertOptions.fromJson(null)).isEqualTo(CallvertOptions.defaults());
+  }
+
+  @Test
+  @DisplayName("toJson round-trips through fromJson and through text")
+  void json_round_trip() {
+    CallvertOptions options = everythingChanged();
+    assertThat(CallvertOptions.fromJson(options.toJson())).isEqualTo(options);
+    assertThat(CallvertOptions.fromJson(new JsonObject(options.toJson().encode()))).isEqualTo(options);
+    assertThat(CallvertOptions.fromJson(CallvertOptions.defaults().toJson())).isEqualTo(CallvertOptions.defaults());
+  }
+
+  @Test
+  @DisplayName("JSON keys are the nested component names; unknown keys are ignored")
+  void nested_keys_and_unknown_keys() {
+    CallvertOptions o = CallvertOptions.fromJson(new JsonObject(
+        "{\"http\":{\"port\":9090,\"bogus\":1},\"nope\":true,"
+            + "\"callee\":{\"targets\":{\"+15550100\":{\"behaviour\":\"busy\"}}}}"));
+    assertThat(o.http().port()).isEqualTo(9090);
+    assertThat(o.callee().ruleFor("+15550100")).isEqualTo(new CalleeRule(CalleeBehaviour.BUSY, 500));
+  }
+
+  @ParameterizedTest(name = "{1} <- {0}")
+  @DisplayName("invalid values fail with the dotted key")
+  @CsvSource(delimiter = '|', textBlock = """
+      {"http":{"port":"abc"}}                                       | http.port
+      {"http":{"port":70000}}                                       | http.port
+      {"http":{"enabled":"yes"}}                                    | http.enabled
+      {"http":{"host":"a b"}}                                       | http.host
+      {"http":{"publicBaseUrl":"ftp://x"}}                          | http.publicBaseUrl
+      {"http":{"publicBaseUrl":"https://x/?q=1"}}                   | http.publicBaseUrl
+      {"http":{"maxBodyBytes":0}}                                   | http.maxBodyBytes
+      {"http":5}                                                    | http
+      {"clock":"sundial"}                                           | clock
+      {"calls":{"mediaQueueLimit":0}}                               | calls.mediaQueueLimit
+      {"calls":{"answerDeadlineMs":1.5}}                            | calls.answerDeadlineMs
+      {"calls":{"maxCalls":3000000000}}                             | calls.maxCalls
+      {"callee":{"behaviour":"maybe"}}                              | callee.behaviour
+      {"callee":{"answerDelayMs":-1}}                               | callee.answerDelayMs
+      {"callee":{"targets":[]}}                                     | callee.targets
+      {"callee":{"targets":{"+15550100":"busy"}}}                   | callee.targets.+15550100
+      {"callee":{"targets":{"+15550100":{"behaviour":"maybe"}}}}    | callee.targets.+15550100.behaviour
+      {"callee":{"targets":{"+15550100":{"answerDelayMs":-1}}}}     | callee.targets.+15550100.answerDelayMs
+      {"media":{"recordingsDir":" "}}                               | media.recordingsDir
+      {"webhook":{"tokenLifetimeMs":300001}}                        | webhook.tokenLifetimeMs
+      {"webhook":{"backoffInitialMs":1000,"backoffMaxMs":999}}      | webhook.backoffMaxMs
+      {"webhook":{"signingKeyPem":"not a key"}}                     | webhook.signingKeyPem
+      {"auth":{"tokens":"abc"}}                                     | auth.tokens
+      {"auth":{"tokens":["ok",""]}}                                 | auth.tokens
+      {"auth":{"jwt":{"jwks":"{}"}}}                                | auth.jwt.jwks
+      {"auth":{"jwt":{"publicKeyPem":"x"}}}                         | auth.jwt.publicKeyPem
+      {"auth":{"jwt":{"issuers":[1]}}}                              | auth.jwt.issuers
+      {"cluster":{"members":["a:b"]}}                               | cluster.members
+      {"cluster":{"port":-1}}                                       | cluster.port
+      {"shutdown":{"graceMs":-1}}                                   | shutdown.graceMs
+      {"metrics":{"enabled":1}}                                     | metrics.enabled
+      """)
+  void invalid_values_name_the_key(String json, String key) {
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject(json)))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.key()).isEqualTo(key);
+          assertThat(e.getMessage()).startsWith(key + ": ");
+        });
+  }
+
+  @Test
+  @DisplayName("error messages show the offending value but never secrets")
+  void messages_show_value_not_secrets() {
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":{\"port\":\"abc\"}}")))
+        .hasMessage("http.port: must be an integer, got 'abc'");
+    assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1))
+        .hasMessage("http.port: must be 0..65535, got 65536");
+    assertThatThrownBy(() -> WebhookOptions.defaults().withSigningKeyPem("secret-stuff"))
+        .hasMessageNotContaining("secret-stuff");
+    assertThatThrownBy(() -> WebhookOptions.defaults()
+        .withSigningKeyPem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----"))
+        .hasMessageContaining("PKCS#1");
+  }
+
+  @Test
+  @DisplayName("enum values parse case-insensitively")
+  void enums_parse_case_insensitively() {
+    assertThat(CalleeBehaviour.fromJsonValue("noAnswer")).isEqualTo(CalleeBehaviour.NO_ANSWER);
+    assertThat(CalleeBehaviour.fromJsonValue("NO_ANSWER")).isEqualTo(CalleeBehaviour.NO_ANSWER);
+    assertThat(CalleeBehaviour.fromJsonValue("noanswer")).isEqualTo(CalleeBehaviour.NO_ANSWER);
+    assertThat(ClockMode.fromJsonValue("Virtual")).isEqualTo(ClockMode.VIRTUAL);
+    assertThat(CalleeBehaviour.NO_ANSWER.jsonValue()).isEqualTo("noAnswer");
+  }
+
+  @Test
+  @DisplayName("ruleFor: target rule, inherited delay and behaviour, global fallback")
+  void rule_for_fallbacks() {
+    CalleeOptions callee = CalleeOptions.fromJson(new JsonObject("{\"behaviour\":\"noAnswer\",\"answerDelayMs\":42,"
+        + "\"targets\":{\"+1\":{\"behaviour\":\"busy\"},\"+2\":{\"behaviour\":\"answer\",\"answerDelayMs\":7},"
+        + "\"app-3\":{\"answerDelayMs\":9}}}"));
+    assertThat(callee.ruleFor("+1")).isEqualTo(new CalleeRule(CalleeBehaviour.BUSY, 42));
+    assertThat(callee.ruleFor("+2")).isEqualTo(new CalleeRule(CalleeBehaviour.ANSWER, 7));
+    assertThat(callee.ruleFor("app-3")).isEqualTo(new CalleeRule(CalleeBehaviour.NO_ANSWER, 9));
+    assertThat(callee.ruleFor("+4")).isEqualTo(new CalleeRule(CalleeBehaviour.NO_ANSWER, 42));
+    assertThat(callee.ruleFor(null)).isEqualTo(new CalleeRule(CalleeBehaviour.NO_ANSWER, 42));
+  }
+
+  @Test
+  @DisplayName("lists and maps are unmodifiable copies")
+  void collections_are_unmodifiable_copies() {
+    List<String> tokens = new ArrayList<>(List.of("a"));
+    Map<String, CalleeRule> targets = new LinkedHashMap<>(Map.of("+1", new CalleeRule(CalleeBehaviour.BUSY, 0)));
+    AuthOptions auth = AuthOptions.defaults().withTokens(tokens);
+    CalleeOptions callee = CalleeOptions.defaults().withTargets(targets);
+    tokens.add("b");
+    targets.clear();
+    assertThat(auth.tokens()).containsExactly("a");
+    assertThat(callee.targets()).containsOnlyKeys("+1");
+    assertThatThrownBy(() -> auth.tokens().add("c")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> callee.targets().clear()).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  @DisplayName("withers replace one part; null parts mean defaults")
+  void withers_and_null_parts() {
+    CallvertOptions o = CallvertOptions.defaults().withHttp(HttpOptions.defaults().withPort(0))
+        .withClock(ClockMode.VIRTUAL).withMetrics(new MetricsOptions(false));
+    assertThat(o.http().port()).isZero();
+    assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
+    assertThat(o.metrics().enabled()).isFalse();
+    assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null))
+        .isEqualTo(CallvertOptions.defaults());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @DisplayName("isLoopback recognises loopback hosts without DNS")
+  @CsvSource({"127.0.0.1,true", "127.1.2.3,true", "localhost,true", "LOCALHOST,true", "::1,true", "[::1],true",
+      "0.0.0.0,false", "10.0.0.1,false", "calls.example.com,false", "::,false"})
+  void is_loopback(String host, boolean loopback) {
+    assertThat(HttpOptions.defaults().withHost(host).isLoopback()).isEqualTo(loopback);
+  }
+
+  @Test
+  @DisplayName("hasRealCredentials: static tokens or any JWT key source")
+  void has_real_credentials() {
+    assertThat(AuthOptions.defaults().withTokens(List.of("t")).hasRealCredentials()).isTrue();
+    assertThat(AuthOptions.defaults().withJwt(JwtOptions.defaults().withJwksFile("/j")).hasRealCredentials()).isTrue();
+    assertThat(AuthOptions.defaults().withJwt(JwtOptions.defaults().withIssuers(List.of("i"))).hasRealCredentials())
+        .isFalse();
+    assertThat(AuthOptions.DEV_TOKEN).isEqualTo("callvert-dev-token");
+  }
+
+  @Test
+  @DisplayName("normalisation: base URL trailing slash, escaped PEM newlines, inline JWKS object, blank = unset")
+  void normalisation() {
+    assertThat(HttpOptions.defaults().withPublicBaseUrl("https://calls.example.com/").publicBaseUrl())
+        .isEqualTo("https://calls.example.com");
+    WebhookOptions w = WebhookOptions.defaults().withSigningKeyPem(TestKeys.PRIVATE_PEM.replace("\n", "\\n"));
+    assertThat(w.signingKeyPem()).isEqualTo(TestKeys.PRIVATE_PEM);
+    assertThat(w.signingKey()).isPresent();
+    JwtOptions jwt = JwtOptions.fromJson(new JsonObject("{\"jwks\":{\"keys\":[]}}"));
+    assertThat(jwt.jwks()).isEqualTo("{\"keys\":[]}");
+    assertThat(jwt.configured()).isTrue();
+    assertThat(ClusterOptions.defaults().withNodeName(" ").nodeName()).isNull();
+  }
+
+  @Test
+  @DisplayName("toString redacts tokens and the signing key")
+  void to_string_redacts_secrets() {
+    String s = everythingChanged().toString();
+    assertThat(s).doesNotContain("secret-token").doesNotContain("PRIVATE KEY").contains("<redacted>");
+  }
+}
