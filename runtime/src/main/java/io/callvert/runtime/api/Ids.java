@@ -1,0 +1,57 @@
+package io.callvert.runtime.api;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Identifier rules (contract rule 2): everything Callvert emits is a lower-case dashed GUID;
+ * lookups accept any case, with or without dashes.
+ */
+public final class Ids {
+
+  private Ids() {}
+
+  /** A new random (version 4) GUID, lower-case and dashed. Not for secrets: see {@link #secretToken()}. */
+  public static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /**
+   * The canonical form of an id as a client may send it: 32 hex digits in any case with or without
+   * dashes become a lower-case dashed GUID; anything else is returned lower-cased (it will simply
+   * not be found).
+   */
+  public static String canonical(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    StringBuilder hex = new StringBuilder(32);
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '-') {
+        continue;
+      }
+      if (Character.digit(c, 16) < 0 || hex.length() == 32) {
+        return raw.toLowerCase(java.util.Locale.ROOT);
+      }
+      hex.append(Character.toLowerCase(c));
+    }
+    if (hex.length() != 32) {
+      return raw.toLowerCase(java.util.Locale.ROOT);
+    }
+    return hex.substring(0, 8) + '-' + hex.substring(8, 12) + '-' + hex.substring(12, 16) + '-'
+        + hex.substring(16, 20) + '-' + hex.substring(20);
+  }
+
+  private static final java.security.SecureRandom SECURE = new java.security.SecureRandom();
+
+  /** 32 random bytes, base64url: used for recording access tokens. */
+  public static String secretToken() {
+    byte[] b = new byte[32];
+    SECURE.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

@@ -1,0 +1,1018 @@
+package io.callvert.runtime.call;
+
+import io.callvert.config.CallsOptions;
+import io.callvert.config.CalleeOptions;
+import io.callvert.config.CalleeRule;
+import io.callvert.runtime.api.ApiException;
+import io.callvert.runtime.api.Fields;
+import io.callvert.runtime.api.Graph;
+import io.callvert.runtime.api.Ids;
+import io.callvert.runtime.audio.AudioFormatException;
+import io.callvert.runtime.audio.Clip;
+import io.callvert.runtime.audio.EnergyDetector;
+import io.callvert.runtime.audio.Tones;
+import io.callvert.runtime.audio.Wav;
+import io.callvert.runtime.clock.Clock;
+import io.callvert.runtime.protocol.CallReply;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The deterministic state machine of one call: Graph requests, simulated-caller input, clock ticks
+ * and media results go in; replies come out, and {@link Effects} (notifications, timers, fetches,
+ * recordings) are requested in order. It does no I/O and reads time only from its {@link Clock},
+ * so it is unit-tested without Vert.x and replays identically.
+ *
+ * <p>Not thread-safe: its host (one call verticle) feeds it from a single context.
+ *
+ * <p>Contract rules it implements: 6–15 of {@code contract-decisions.md} (operations, causality
+ * gates, exactly-one terminal notification, the media FIFO, cancellation, barge-in, completion
+ * payloads, tones, lifecycle).
+ */
+public final class CallSession {
+
+  /** What a session needs from its node. */
+  public record Env(Clock clock, CallsOptions calls, CalleeOptions callee, String defaultAppId, EnergyDetector detector) {
+  }
+
+  /** Length of the record beep. */
+  public static final int BEEP_MS = 250;
+  /** Length of each DTMF tone Callvert sends for sendDtmfTones. */
+  public static final int DTMF_TONE_MS = 100;
+  /** Caller key presses: each tone lasts this long ... */
+  public static final int CALLER_TONE_MS = 80;
+  /** ... and presses are this far apart; the first is detected at once. */
+  public static final int CALLER_TONE_SPACING_MS = 100;
+  /** Terminal operations kept for GET beyond this are forgotten, oldest first. */
+  static final int MAX_REMEMBERED_OPERATIONS = 1000;
+
+  private static final String CANCELLED = "Action failed, the operation was cancelled.";
+  private static final String CALL_ENDED = "Action failed, the call ended.";
+  private static final String PROMPT_FAILED = "Action failed, the prompt could not be played.";
+  private static final String OK = "Action completed successfully.";
+
+  private final String id;
+  private final boolean incoming;
+  private final Env env;
+  private final Effects fx;
+
+  private String state;
+  private String callbackUri;
+  private final String tenantId;
+  private final JsonObject source;
+  private final JsonArray targets;
+  private final JsonArray requestedModalities;
+  private JsonObject mediaConfig;
+  private final String subject;
+  private final String callChainId;
+  private final String myParticipantId;
+  private final String appId;
+  private JsonObject resultInfo;
+  private JsonObject toneInfo;
+  private final CalleeRule calleeRule;
+
+  private final ArrayDeque<Operation> mediaQueue = new ArrayDeque<>(4);
+  private final ArrayDeque<Operation> dtmfQueue = new ArrayDeque<>(2);
+  private final LinkedHashMap<String, Operation> operations = new LinkedHashMap<>();
+  private boolean toneSubscribed;
+  private long toneSequence;
+  private long callerToneCounter;
+  private final Map<String, Character> pendingCallerTones = new HashMap<>(2);
+  private final HeardTimeline heard = new HeardTimeline();
+  private final CallerAudio caller;
+
+  private CallSession(String id, boolean incoming, Env env, Effects fx, JsonObject body) {
+    this.id = id;
+    this.incoming = incoming;
+    this.env = env;
+    this.fx = fx;
+    this.caller = new CallerAudio(env.detector());
+    this.callbackUri = Fields.httpUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
+    this.tenantId = Fields.string(body, "tenantId", "tenantId");
+    this.subject = Fields.string(body, "subject", "subject");
+    this.requestedModalities = modalities(Fields.array(body, "requestedModalities", "requestedModalities"));
+    this.callChainId = Ids.newId();
+    this.myParticipantId = Ids.newId();
+    JsonObject src = Fields.object(body, "source", "source");
+    JsonArray tgts = Fields.array(body, "targets", "targets");
+    if (incoming) {
+      this.source = GraphShapes.participantInfo(src != null ? src : GraphShapes.defaultCaller(), "source");
+      this.appId = env.defaultAppId();
+      this.targets = tgts != null ? GraphShapes.invitationTargets(tgts)
+          : new JsonArray().add(GraphShapes.invitationParticipant(GraphShapes.application(appId, "Callvert bot")));
+      this.state = "incoming";
+      this.calleeRule = null;
+    } else {
+      if (tgts == null || tgts.isEmpty()) {
+        throw ApiException.invalidRequest("'targets' is required and must hold at least one invitationParticipantInfo.");
+      }
+      if (Fields.object(body, "meetingInfo", "meetingInfo") != null) {
+        throw ApiException.invalidRequest("'meetingInfo': joining meetings is not supported by Callvert; place a peer-to-peer call with 'targets'.");
+      }
+      this.targets = GraphShapes.invitationTargets(tgts);
+      this.source = src != null ? GraphShapes.participantInfo(src, "source") : null;
+      String sourceApp = src == null ? null
+          : GraphShapes.identityId(src.getJsonObject("identity"), "application");
+      this.appId = sourceApp != null ? sourceApp : env.defaultAppId();
+      this.mediaConfig = mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true);
+      this.state = "establishing";
+      this.calleeRule = env.callee().ruleFor(GraphShapes.targetId(targets.getJsonObject(0)));
+    }
+  }
+
+  /** A call the bot places ({@code POST /communications/calls}); validates the body. */
+  public static CallSession outgoing(String id, JsonObject body, Env env, Effects fx) {
+    return new CallSession(id, false, env, fx, body == null ? new JsonObject() : body);
+  }
+
+  /** A call the simulated caller places to the bot ({@code POST /callvert/calls}); validates the body. */
+  public static CallSession incoming(String id, JsonObject body, Env env, Effects fx) {
+    return new CallSession(id, true, env, fx, body == null ? new JsonObject() : body);
+  }
+
+  // ------------------------------------------------------------------ lifecycle inputs
+
+  /** First input of a new session: announce it and arm its timers. */
+  public void start() {
+    long now = now();
+    fx.schedule("keepAlive", now + env.calls().keepAliveTimeoutMs());
+    if (incoming) {
+      fx.notify(out(Graph.notification("created", Graph.callPath(id), toJson().put("@odata.id", Graph.callPath(id))), id));
+      fx.schedule("answerDeadline", now + env.calls().answerDeadlineMs());
+    } else {
+      notifyState("establishing", id);
+      long delay = switch (calleeRule.behaviour()) {
+        case NO_ANSWER -> env.callee().ringTimeoutMs();
+        default -> calleeRule.answerDelayMs();
+      };
+      fx.schedule("callee", now + delay);
+      prefetch();
+    }
+  }
+
+  /** The reply to the request that created the call. */
+  public CallReply createdReply() {
+    return CallReply.json(201, toJson()).withLocation(Graph.callPath(id), id);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public boolean isTerminated() {
+    return "terminated".equals(state);
+  }
+
+  public String state() {
+    return state;
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /**
+   * Handles one request addressed to this call.
+   *
+   * @param action  lower-case action: {@code get, delete, answer, reject, redirect, keepalive,
+   *                playprompt, recordresponse, cancelmediaprocessing, subscribetotone, senddtmftones,
+   *                operation, caller.tones, caller.speech, caller.hangup, heard}
+   * @param body    request body (may be null)
+   * @param baseUrl scheme, host and mount prefix of the request, for URLs Callvert emits later
+   * @param payload binary body (caller speech WAV), or null
+   * @throws ApiException for every client error
+   */
+  public CallReply handle(String action, JsonObject body, String baseUrl, Buffer payload) {
+    if (isTerminated()) {
+      return handleEnded(action, body);
+    }
+    switch (action) {
+      case "get":
+        return CallReply.json(200, toJson());
+      case "operation":
+        return getOperation(body);
+      case "heard":
+        return heardReply();
+      case "delete":
+        terminate(200, 7000, "The call was ended by the bot.", true);
+        return CallReply.empty(204);
+      case "keepalive":
+        fx.schedule("keepAlive", now() + env.calls().keepAliveTimeoutMs());
+        return CallReply.empty(200);
+      case "answer":
+        return answer(body);
+      case "reject":
+        return reject(body);
+      case "redirect":
+        return redirect(body);
+      case "playprompt":
+        return playPrompt(body);
+      case "recordresponse":
+        return recordResponse(body, baseUrl);
+      case "cancelmediaprocessing":
+        return cancelMediaProcessing(body);
+      case "subscribetotone":
+        return subscribeToTone(body);
+      case "senddtmftones":
+        return sendDtmfTones(body);
+      case "caller.tones":
+        return callerTones(body);
+      case "caller.speech":
+        return callerSpeech(body, payload);
+      case "caller.hangup":
+        terminate(200, 4097, "The other party ended the call.", false);
+        return CallReply.empty(202);
+      case "shutdown":
+        terminate(503, 0, "The call was ended because its Callvert node shut down.", false);
+        return CallReply.empty(202);
+      default:
+        throw ApiException.itemNotFound("Unknown action '" + action + "'.");
+    }
+  }
+
+  private CallReply handleEnded(String action, JsonObject body) {
+    switch (action) {
+      case "get":
+        return CallReply.json(200, toJson());
+      case "operation":
+        return getOperation(body);
+      case "heard":
+        return heardReply();
+      case "answer":
+      case "reject":
+      case "redirect":
+        throw ApiException.invalidRequest("Call is in state 'terminated'; " + action + " requires state 'incoming'.");
+      default:
+        throw ApiException.callNotFound();
+    }
+  }
+
+  private CallReply getOperation(JsonObject body) {
+    String opId = Ids.canonical(body == null ? null : body.getString("operationId"));
+    Operation op = operations.get(opId);
+    if (op == null) {
+      throw ApiException.operationNotFound(opId);
+    }
+    return CallReply.json(200, op.toJson());
+  }
+
+  private CallReply heardReply() {
+    return CallReply.binary(Buffer.buffer(Wav.render(heard.slices(now()))), "audio/wav");
+  }
+
+  private CallReply answer(JsonObject body) {
+    if (!incoming) {
+      throw ApiException.invalidRequest("answer is only valid for incoming calls; this call is outgoing (state '" + state + "').");
+    }
+    requireState("incoming", "answer");
+    JsonObject b = body == null ? new JsonObject() : body;
+    String cb = Fields.string(b, "callbackUri", "callbackUri");
+    JsonArray accepted = Fields.array(b, "acceptedModalities", "acceptedModalities");
+    if (accepted == null || accepted.isEmpty()) {
+      throw ApiException.invalidRequest("'acceptedModalities' is required (e.g. [\"audio\"]).");
+    }
+    modalities(accepted);
+    JsonObject mc = mediaConfig(Fields.object(b, "mediaConfig", "mediaConfig"), true);
+    if (cb != null) {
+      callbackUri = Fields.httpUri(cb, "callbackUri");
+    }
+    mediaConfig = mc;
+    fx.cancelTimer("answerDeadline");
+    prefetch();
+    notifyState("establishing", null);
+    notifyState("established", null);
+    return CallReply.empty(202);
+  }
+
+  private CallReply reject(JsonObject body) {
+    if (!incoming) {
+      throw ApiException.invalidRequest("reject is only valid for incoming calls; this call is outgoing (state '" + state + "').");
+    }
+    requireState("incoming", "reject");
+    String reason = Fields.string(body, "reason", "reason");
+    String r = reason == null ? "none" : reason.toLowerCase(Locale.ROOT);
+    int code = switch (r) {
+      case "none" -> 603;
+      case "busy" -> 486;
+      case "forbidden" -> 403;
+      default -> throw ApiException.invalidRequest("'reason' must be one of none, busy, forbidden; got '" + reason + "'.");
+    };
+    String cb = Fields.string(body, "callbackUri", "callbackUri");
+    if (cb != null) {
+      callbackUri = Fields.httpUri(cb, "callbackUri");
+    }
+    terminate(code, 0, "The call was rejected by the bot (reason: " + r + ").", false);
+    return CallReply.empty(202);
+  }
+
+  private CallReply redirect(JsonObject body) {
+    if (!incoming) {
+      throw ApiException.invalidRequest("redirect is only valid for incoming calls; this call is outgoing (state '" + state + "').");
+    }
+    requireState("incoming", "redirect");
+    JsonArray t = Fields.array(body, "targets", "targets");
+    if (t == null || t.isEmpty() || t.size() > 25) {
+      throw ApiException.invalidRequest("'targets' is required and must hold 1 to 25 invitationParticipantInfo.");
+    }
+    GraphShapes.invitationTargets(t);
+    Fields.intInRange(body, "timeout", 55, 15, 90);
+    String cb = Fields.string(body, "callbackUri", "callbackUri");
+    if (cb != null) {
+      callbackUri = Fields.httpUri(cb, "callbackUri");
+    }
+    terminate(302, 0, "The call was redirected by the bot.", false);
+    return CallReply.empty(202);
+  }
+
+  private CallReply playPrompt(JsonObject body) {
+    requireState("established", "playPrompt");
+    String cc = Fields.clientContext(body);
+    List<MediaRef> media = prompts(body, 1, 20);
+    checkQueueRoom();
+    Operation op = newOperation(Operation.Kind.PLAY_PROMPT, cc);
+    op.media = media;
+    return enqueueMedia(op);
+  }
+
+  private CallReply recordResponse(JsonObject body, String baseUrl) {
+    requireState("established", "recordResponse");
+    JsonObject b = body == null ? new JsonObject() : body;
+    String cc = Fields.clientContext(b);
+    List<MediaRef> media = prompts(b, 0, 1);
+    Boolean bargeIn = Fields.bool(b, "bargeInAllowed", "bargeInAllowed");
+    Boolean beep = Fields.bool(b, "playBeep", "playBeep");
+    int initial = Fields.intInRange(b, "initialSilenceTimeoutInSeconds", 5, 1, 120);
+    int silence = Fields.intInRange(b, "maxSilenceTimeoutInSeconds", 5, 1, 120);
+    int max = Fields.intInRange(b, "maxRecordDurationInSeconds", 5, 1, 120);
+    String stopTones = stopTones(Fields.array(b, "stopTones", "stopTones"));
+    boolean barge = bargeIn != null && bargeIn;
+    if (!barge) {
+      checkQueueRoom();
+    }
+    if (barge) {
+      cancelMediaQueue();
+    }
+    Operation op = newOperation(Operation.Kind.RECORD, cc);
+    op.media = media;
+    op.bargeIn = barge;
+    op.playBeep = beep == null || beep;
+    op.initialSilenceMs = initial * 1000L;
+    op.maxSilenceMs = silence * 1000L;
+    op.maxDurationMs = max * 1000L;
+    op.stopTones = stopTones;
+    op.recordingBaseUrl = baseUrl == null ? "" : baseUrl;
+    return enqueueMedia(op);
+  }
+
+  private CallReply cancelMediaProcessing(JsonObject body) {
+    requireState("established", "cancelMediaProcessing");
+    String cc = Fields.clientContext(body);
+    cancelMediaQueue();
+    Operation op = newOperation(Operation.Kind.CANCEL_MEDIA, cc);
+    op.status = "completed";
+    op.resultInfo = Graph.resultInfo(200, 0, OK);
+    op.terminal = true;
+    return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
+  }
+
+  private CallReply subscribeToTone(JsonObject body) {
+    requireState("established", "subscribeToTone");
+    String cc = Fields.clientContext(body);
+    toneSubscribed = true;
+    Operation op = newOperation(Operation.Kind.SUBSCRIBE_TONE, cc);
+    op.status = "completed";
+    op.resultInfo = Graph.resultInfo(200, 0, OK);
+    op.terminal = true;
+    return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
+  }
+
+  private CallReply sendDtmfTones(JsonObject body) {
+    requireState("established", "sendDtmfTones");
+    JsonObject b = body == null ? new JsonObject() : body;
+    String cc = Fields.clientContext(b);
+    JsonArray tones = Fields.array(b, "tones", "tones");
+    if (tones == null || tones.isEmpty()) {
+      throw ApiException.invalidRequest("'tones' is required and must hold at least one tone (e.g. \"tone1\", \"pound\").");
+    }
+    if (tones.size() > 64) {
+      throw ApiException.invalidRequest("'tones' holds " + tones.size() + " tones; at most 64 are allowed.");
+    }
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < tones.size(); i++) {
+      Object t = tones.getValue(i);
+      String name = t instanceof String s ? s : t instanceof JsonObject o ? o.getString("tone") : null;
+      try {
+        keys.append(Tones.keyOf(name));
+      } catch (RuntimeException e) {
+        throw ApiException.invalidRequest("'tones[" + i + "]' must be a tone (tone0-tone9, star, pound, a-d), got " + t + ".");
+      }
+    }
+    int delay = Fields.intInRange(b, "delayBetweenTonesMs", 100, 0, 10_000);
+    if (dtmfQueue.size() >= env.calls().mediaQueueLimit()) {
+      throw ApiException.queueFull(env.calls().mediaQueueLimit());
+    }
+    Operation op = newOperation(Operation.Kind.SEND_DTMF, cc);
+    op.dtmfKeys = keys.toString();
+    op.dtmfDelayMs = delay;
+    op.status = dtmfQueue.isEmpty() ? "running" : "notStarted";
+    dtmfQueue.add(op);
+    if (dtmfQueue.size() == 1) {
+      startDtmf(op);
+    }
+    return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), op.id);
+  }
+
+  private CallReply callerTones(JsonObject body) {
+    requireState("established", "caller tones");
+    String tones = Fields.requiredString(body, "tones", "tones");
+    if (tones.length() > 64) {
+      throw ApiException.invalidRequest("'tones' holds " + tones.length() + " keys; at most 64 are allowed.");
+    }
+    for (int i = 0; i < tones.length(); i++) {
+      char c = Character.toUpperCase(tones.charAt(i));
+      if ("0123456789*#ABCD".indexOf(c) < 0) {
+        throw ApiException.invalidRequest("'tones' may only hold 0-9 * # A-D; got '" + tones.charAt(i) + "' at position " + i + ".");
+      }
+    }
+    long now = now();
+    for (int i = 0; i < tones.length(); i++) {
+      char c = Character.toUpperCase(tones.charAt(i));
+      if (i == 0) {
+        callerTone(c, now);
+      } else {
+        String key = "ctone:" + (++callerToneCounter);
+        pendingCallerTones.put(key, c);
+        fx.schedule(key, now + (long) i * CALLER_TONE_SPACING_MS);
+      }
+    }
+    return CallReply.empty(202);
+  }
+
+  private CallReply callerSpeech(JsonObject body, Buffer payload) {
+    requireState("established", "caller speech");
+    Clip clip;
+    if (payload != null) {
+      try {
+        clip = Wav.parseAndConvert(payload.getBytes());
+      } catch (AudioFormatException e) {
+        throw ApiException.invalidRequest("The speech body is not a usable WAV: " + e.getMessage());
+      }
+    } else {
+      int ms = Fields.intInRange(body, "durationMs", -1, 1, 120_000);
+      if (ms < 0) {
+        throw ApiException.invalidRequest("'durationMs' is required (or send a WAV body with Content-Type audio/wav).");
+      }
+      clip = Tones.speech(ms, callerToneCounter++ ^ id.hashCode());
+    }
+    long now = now();
+    caller.add(now, clip);
+    Operation head = mediaQueue.peek();
+    if (head != null && head.kind == Operation.Kind.RECORD && head.phase == Operation.Phase.LISTENING) {
+      trackVoice(head);
+    }
+    return CallReply.empty(202);
+  }
+
+  // ------------------------------------------------------------------ asynchronous inputs
+
+  /** A timer armed through {@link Effects#schedule} fired. Stale timers are ignored. */
+  public void onTimer(String key) {
+    if (isTerminated()) {
+      return;
+    }
+    switch (key) {
+      case "keepAlive" -> terminate(408, 8537, "The call was inactive (no keepAlive for "
+          + (env.calls().keepAliveTimeoutMs() / 60_000) + " minutes) and has been ended.", false);
+      case "answerDeadline" -> {
+        if ("incoming".equals(state)) {
+          terminate(408, 1106, "Call acceptance was not acknowledged in time.", false);
+        }
+      }
+      case "callee" -> calleeDecided();
+      default -> onOperationTimer(key);
+    }
+  }
+
+  /** The media of {@code opId} was fetched and decoded, clips in prompt order. */
+  public void onMediaReady(String opId, List<Clip> clips) {
+    Operation op = operations.get(opId);
+    if (op == null || op.terminal || op.phase != Operation.Phase.FETCHING || isTerminated()) {
+      return;
+    }
+    long now = now();
+    op.playing = List.copyOf(clips);
+    op.heardItem = heard.start(op.playing, now);
+    op.phase = op.kind == Operation.Kind.RECORD ? Operation.Phase.PROMPT : Operation.Phase.PLAYING;
+    fx.schedule(timerKey(op), now + totalMs(op.playing));
+  }
+
+  /** The media of {@code opId} could not be fetched or is not a Graph-playable WAV. */
+  public void onMediaFailed(String opId, String detail) {
+    Operation op = operations.get(opId);
+    if (op == null || op.terminal || op.phase != Operation.Phase.FETCHING || isTerminated()) {
+      return;
+    }
+    JsonObject ri = Graph.resultInfo(400, 8511, PROMPT_FAILED).put("detail", detail);
+    if (op.kind == Operation.Kind.RECORD) {
+      op.recordingLocation = "";
+      op.recordingAccessToken = "";
+      finish(op, "failed", ri, "playPromptFailed");
+    } else {
+      finish(op, "failed", ri, "unknown");
+    }
+    mediaQueue.remove(op);
+    startNextMedia();
+  }
+
+  // ------------------------------------------------------------------ media queue
+
+  private Operation newOperation(Operation.Kind kind, String clientContext) {
+    Operation op = new Operation(Ids.newId(), kind, clientContext, "notStarted");
+    operations.put(op.id, op);
+    if (operations.size() > MAX_REMEMBERED_OPERATIONS) {
+      Iterator<Operation> it = operations.values().iterator();
+      while (it.hasNext() && operations.size() > MAX_REMEMBERED_OPERATIONS) {
+        if (it.next().terminal) {
+          it.remove();
+        }
+      }
+    }
+    return op;
+  }
+
+  private void checkQueueRoom() {
+    if (mediaQueue.size() >= env.calls().mediaQueueLimit()) {
+      throw ApiException.queueFull(env.calls().mediaQueueLimit());
+    }
+  }
+
+  private CallReply enqueueMedia(Operation op) {
+    mediaQueue.add(op);
+    if (mediaQueue.peek() == op) {
+      startMedia(op);
+    }
+    // The reply shows the status at acceptance: running when it started at once, notStarted when queued.
+    JsonObject json = op.toJson();
+    return CallReply.json(200, json).withLocation(Graph.operationPath(id, op.id), op.id);
+  }
+
+  private void startNextMedia() {
+    Operation head = mediaQueue.peek();
+    if (head != null && head.phase == Operation.Phase.QUEUED && !isTerminated()) {
+      startMedia(head);
+    }
+  }
+
+  private void startMedia(Operation op) {
+    op.status = "running";
+    if (op.media.isEmpty()) {
+      afterPrompt(op);
+    } else {
+      op.phase = Operation.Phase.FETCHING;
+      fx.fetchMedia(op.id, op.media);
+    }
+  }
+
+  private void afterPrompt(Operation op) {
+    if (op.playBeep) {
+      long now = now();
+      op.phase = Operation.Phase.BEEP;
+      op.playing = List.of(BEEP);
+      op.heardItem = heard.start(op.playing, now);
+      fx.schedule(timerKey(op), now + BEEP_MS);
+    } else {
+      beginListening(op);
+    }
+  }
+
+  private static final Clip BEEP = Tones.beep(BEEP_MS);
+
+  private void beginListening(Operation op) {
+    long now = now();
+    op.phase = Operation.Phase.LISTENING;
+    op.playing = List.of();
+    op.heardItem = null;
+    op.windowStart = now;
+    caller.prune(now);
+    fx.schedule(timerKey(op) + ":max", now + op.maxDurationMs);
+    trackVoice(op);
+  }
+
+  /** Re-derives the silence timer of a listening record from the caller's voiced audio. */
+  private void trackVoice(Operation op) {
+    long w = op.windowStart;
+    long first = caller.firstVoice(w);
+    if (first >= 0 && first < w + op.initialSilenceMs) {
+      op.firstVoice = first;
+      op.lastVoiceEnd = caller.lastVoiceEnd(w);
+      fx.schedule(timerKey(op) + ":silence", op.lastVoiceEnd + op.maxSilenceMs);
+    } else {
+      fx.schedule(timerKey(op) + ":silence", w + op.initialSilenceMs);
+    }
+  }
+
+  private static String timerKey(Operation op) {
+    return "op:" + op.id;
+  }
+
+  private void onOperationTimer(String key) {
+    if (key.startsWith("ctone:")) {
+      Character c = pendingCallerTones.remove(key);
+      if (c != null) {
+        callerTone(c, now());
+      }
+      return;
+    }
+    if (!key.startsWith("op:")) {
+      return;
+    }
+    String rest = key.substring(3);
+    int colon = rest.indexOf(':');
+    String opId = colon < 0 ? rest : rest.substring(0, colon);
+    String which = colon < 0 ? "" : rest.substring(colon + 1);
+    Operation op = operations.get(opId);
+    if (op == null || op.terminal) {
+      return;
+    }
+    if (op.kind == Operation.Kind.SEND_DTMF) {
+      finish(op, "completed", Graph.resultInfo(200, 0, OK), "completedSuccessfully");
+      dtmfQueue.remove(op);
+      Operation next = dtmfQueue.peek();
+      if (next != null) {
+        next.status = "running";
+        startDtmf(next);
+      }
+      return;
+    }
+    switch (which) {
+      case "" -> {
+        switch (op.phase) {
+          case PLAYING -> {
+            finish(op, "completed", Graph.resultInfo(200, 0, OK), "completedSuccessfully");
+            mediaQueue.remove(op);
+            startNextMedia();
+          }
+          case PROMPT -> afterPrompt(op);
+          case BEEP -> beginListening(op);
+          default -> { }
+        }
+      }
+      case "max" -> endRecord(op, now(), 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+      case "silence" -> {
+        long now = now();
+        if (op.firstVoice >= 0 && op.firstVoice < now) {
+          endRecord(op, now, 200, 8513, "Action completed, max silence timeout reached.", "maxSilenceTimeout");
+        } else {
+          op.recordingLocation = "";
+          op.recordingAccessToken = "";
+          endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** Ends a record successfully at {@code end}, publishing what the caller said in the window. */
+  private void endRecord(Operation op, long end, int code, int subcode, String message, String reason) {
+    if (op.windowStart < 0) {
+      // a stop tone during the prompt or beep: the prompt stops and nothing was recorded yet
+      HeardTimeline.cut(op.heardItem, end);
+      op.windowStart = end;
+    }
+    publishRecording(op, Math.min(end, op.windowStart + op.maxDurationMs));
+    endMedia(op, "completed", Graph.resultInfo(code, subcode, message), reason);
+  }
+
+  private void publishRecording(Operation op, long end) {
+    Clip audio = caller.render(op.windowStart, end);
+    String recordingId = Ids.newId();
+    String token = Ids.secretToken();
+    fx.storeRecording(recordingId, token, audio);
+    op.recordingLocation = op.recordingBaseUrl + "/callvert/recordings/" + recordingId;
+    op.recordingAccessToken = token;
+  }
+
+  private void endMedia(Operation op, String status, JsonObject ri, String reason) {
+    finish(op, status, ri, reason);
+    mediaQueue.remove(op);
+    startNextMedia();
+  }
+
+  /** Cancels the running media operation and every queued one, in queue order (rules 10, 11, 12). */
+  private void cancelMediaQueue() {
+    long now = now();
+    List<Operation> cancelled = new ArrayList<>(mediaQueue);
+    mediaQueue.clear();
+    for (Operation op : cancelled) {
+      HeardTimeline.cut(op.heardItem, now);
+      JsonObject ri = Graph.resultInfo(400, 8508, CANCELLED);
+      if (op.kind == Operation.Kind.RECORD) {
+        op.recordingLocation = "";
+        op.recordingAccessToken = "";
+        finish(op, "failed", ri, "operationCanceled");
+      } else {
+        finish(op, "failed", ri, "mediaOperationCanceled");
+      }
+    }
+  }
+
+  /**
+   * The one place an operation ends: sets its terminal state, disarms its timers and produces its
+   * single {@code deleted} notification, gated on its own id (rules 7 and 8).
+   */
+  private void finish(Operation op, String status, JsonObject ri, String reason) {
+    if (op.terminal) {
+      return;
+    }
+    op.terminal = true;
+    op.phase = Operation.Phase.DONE;
+    op.status = status;
+    op.resultInfo = ri;
+    op.completionReason = reason;
+    String key = timerKey(op);
+    fx.cancelTimer(key);
+    if (op.kind == Operation.Kind.RECORD) {
+      fx.cancelTimer(key + ":max");
+      fx.cancelTimer(key + ":silence");
+    }
+    String path = Graph.operationPath(id, op.id);
+    fx.notify(out(Graph.notification("deleted", path, op.toJson().put("@odata.id", path)), op.id));
+  }
+
+  private void startDtmf(Operation op) {
+    long now = now();
+    List<Clip> clips = new ArrayList<>();
+    for (int i = 0; i < op.dtmfKeys.length(); i++) {
+      if (i > 0 && op.dtmfDelayMs > 0) {
+        clips.add(Clip.silence(op.dtmfDelayMs));
+      }
+      clips.add(Tones.dtmf(op.dtmfKeys.charAt(i), DTMF_TONE_MS));
+    }
+    op.phase = Operation.Phase.PLAYING;
+    op.playing = clips;
+    op.heardItem = heard.start(clips, now);
+    fx.schedule(timerKey(op), now + totalMs(clips));
+  }
+
+  // ------------------------------------------------------------------ caller side
+
+  private void callerTone(char key, long now) {
+    caller.add(now, Tones.dtmf(key, CALLER_TONE_MS));
+    if (toneSubscribed) {
+      toneInfo = new JsonObject()
+          .put("@odata.type", Graph.type("toneInfo"))
+          .put("sequenceId", ++toneSequence)
+          .put("tone", Tones.toneName(key));
+      JsonObject data = callStub().put("state", state).put("toneInfo", toneInfo);
+      fx.notify(out(Graph.notification("updated", Graph.callPath(id), data), null));
+    }
+    Operation head = mediaQueue.peek();
+    if (head != null && head.kind == Operation.Kind.RECORD && !head.terminal && head.phase != Operation.Phase.QUEUED) {
+      if (head.stopTones.indexOf(key) >= 0) {
+        endRecord(head, now, 200, 8514, "Action completed, stop tone detected.", "stopToneDetected");
+      } else if (head.phase == Operation.Phase.LISTENING) {
+        trackVoice(head);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ call lifecycle
+
+  private void calleeDecided() {
+    if (!"establishing".equals(state)) {
+      return;
+    }
+    switch (calleeRule.behaviour()) {
+      case ANSWER -> notifyState("established", null);
+      case BUSY -> terminate(486, 0, "The callee is busy.", false);
+      case NO_ANSWER -> terminate(408, 10057, "The callee did not answer.", false);
+      case UNREACHABLE -> terminate(480, 10076, "The callee is unreachable.", false);
+      default -> { }
+    }
+  }
+
+  /**
+   * Ends the call: optionally announces {@code terminating}, ends every media and DTMF operation
+   * with 410/8509 (a record keeps what it captured), then announces {@code terminated}.
+   */
+  private void terminate(int code, int subcode, String message, boolean announceTerminating) {
+    long now = now();
+    if (announceTerminating) {
+      notifyState("terminating", null);
+    }
+    List<Operation> live = new ArrayList<>(mediaQueue);
+    live.addAll(dtmfQueue);
+    mediaQueue.clear();
+    dtmfQueue.clear();
+    for (Operation op : live) {
+      HeardTimeline.cut(op.heardItem, now);
+      JsonObject ri = Graph.resultInfo(410, 8509, CALL_ENDED);
+      if (op.kind == Operation.Kind.RECORD) {
+        if (op.windowStart >= 0 && now > op.windowStart) {
+          publishRecording(op, Math.min(now, op.windowStart + op.maxDurationMs));
+        } else {
+          op.recordingLocation = "";
+          op.recordingAccessToken = "";
+        }
+        finish(op, "failed", ri, "unspecifiedError");
+      } else {
+        finish(op, "failed", ri, "unknown");
+      }
+    }
+    for (String key : pendingCallerTones.keySet()) {
+      fx.cancelTimer(key);
+    }
+    pendingCallerTones.clear();
+    fx.cancelTimer("keepAlive");
+    fx.cancelTimer("answerDeadline");
+    fx.cancelTimer("callee");
+    state = "terminated";
+    resultInfo = Graph.resultInfo(code, subcode, message);
+    JsonObject data = callStub().put("state", state).put("resultInfo", resultInfo)
+        .put("direction", incoming ? "incoming" : "outgoing").put("callChainId", callChainId);
+    fx.notify(out(Graph.notification("deleted", Graph.callPath(id), data), null));
+    fx.ended();
+  }
+
+  private void notifyState(String newState, String gate) {
+    state = newState;
+    JsonObject data = callStub().put("state", newState);
+    fx.notify(out(Graph.notification("updated", Graph.callPath(id), data), gate));
+  }
+
+  private void requireState(String required, String action) {
+    if (!required.equals(state)) {
+      throw ApiException.invalidRequest("Call is in state '" + state + "'; " + action + " requires state '" + required + "'.");
+    }
+  }
+
+  private void prefetch() {
+    if (mediaConfig == null) {
+      return;
+    }
+    JsonArray pre = mediaConfig.getJsonArray("preFetchMedia");
+    if (pre != null && !pre.isEmpty()) {
+      List<MediaRef> refs = new ArrayList<>();
+      for (int i = 0; i < pre.size(); i++) {
+        refs.add(mediaInfo(pre.getJsonObject(i), "mediaConfig.preFetchMedia[" + i + "]"));
+      }
+      fx.prefetch(refs);
+    }
+  }
+
+  // ------------------------------------------------------------------ shapes
+
+  /** The call as Graph shows it. */
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject()
+        .put("@odata.type", Graph.type("call"))
+        .put("id", id)
+        .put("state", state)
+        .put("direction", incoming ? "incoming" : "outgoing")
+        .put("callbackUri", callbackUri)
+        .put("callChainId", callChainId)
+        .put("myParticipantId", myParticipantId)
+        .put("tenantId", tenantId)
+        .put("subject", subject)
+        .put("source", source)
+        .put("targets", targets)
+        .put("requestedModalities", requestedModalities)
+        .put("mediaConfig", mediaConfig)
+        .put("mediaState", "established".equals(state)
+            ? new JsonObject().put("@odata.type", Graph.type("callMediaState")).put("audio", "active") : null)
+        .put("resultInfo", resultInfo)
+        .put("toneInfo", toneInfo)
+        .put("chatInfo", null)
+        .put("meetingInfo", null)
+        .put("transcription", null);
+    return o;
+  }
+
+  private JsonObject callStub() {
+    return new JsonObject().put("@odata.type", Graph.type("call")).put("@odata.id", Graph.callPath(id)).put("id", id);
+  }
+
+  private Outbound out(JsonObject body, String gate) {
+    return new Outbound(id, callbackUri, appId, tenantId, gate, body);
+  }
+
+  private long now() {
+    return env.clock().now();
+  }
+
+  private static long totalMs(List<Clip> clips) {
+    long samples = 0;
+    for (Clip c : clips) {
+      samples += c.length();
+    }
+    return samples / (Clip.SAMPLE_RATE / 1000);
+  }
+
+  private static JsonArray modalities(JsonArray in) {
+    if (in == null) {
+      return new JsonArray().add("audio");
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < in.size(); i++) {
+      Object m = in.getValue(i);
+      String s = m instanceof String str ? str : null;
+      String canonical = s == null ? null : switch (s.toLowerCase(Locale.ROOT)) {
+        case "audio" -> "audio";
+        case "video" -> "video";
+        case "videobasedscreensharing" -> "videoBasedScreenSharing";
+        case "data" -> "data";
+        default -> null;
+      };
+      if (canonical == null) {
+        throw ApiException.invalidRequest("modality [" + i + "] must be one of audio, video, videoBasedScreenSharing, data; got " + m + ".");
+      }
+      out.add(canonical);
+    }
+    return out;
+  }
+
+  private static JsonObject mediaConfig(JsonObject mc, boolean required) {
+    if (mc == null) {
+      if (required) {
+        throw ApiException.invalidRequest("'mediaConfig' is required (a #microsoft.graph.serviceHostedMediaConfig).");
+      }
+      return null;
+    }
+    if (Fields.isODataType(mc, "appHostedMediaConfig") || mc.containsKey("blob")) {
+      throw ApiException.invalidRequest("'mediaConfig': appHostedMediaConfig is not supported by Callvert; use serviceHostedMediaConfig.");
+    }
+    JsonObject out = new JsonObject().put("@odata.type", Graph.type("serviceHostedMediaConfig"));
+    JsonArray pre = Fields.array(mc, "preFetchMedia", "mediaConfig.preFetchMedia");
+    if (pre != null) {
+      JsonArray norm = new JsonArray();
+      for (int i = 0; i < pre.size(); i++) {
+        Object item = pre.getValue(i);
+        if (!(item instanceof JsonObject mi)) {
+          throw ApiException.invalidRequest("'mediaConfig.preFetchMedia[" + i + "]' must be a mediaInfo object.");
+        }
+        MediaRef ref = mediaInfo(mi, "mediaConfig.preFetchMedia[" + i + "]");
+        norm.add(new JsonObject().put("@odata.type", Graph.type("mediaInfo")).put("uri", ref.uri()).put("resourceId", ref.resourceId()));
+      }
+      out.put("preFetchMedia", norm);
+    }
+    return out;
+  }
+
+  private static MediaRef mediaInfo(JsonObject mi, String path) {
+    String uri = Fields.httpUri(Fields.requiredString(mi, "uri", path + ".uri"), path + ".uri");
+    return new MediaRef(uri, Fields.string(mi, "resourceId", path + ".resourceId"));
+  }
+
+  private static List<MediaRef> prompts(JsonObject body, int min, int max) {
+    JsonArray prompts = Fields.array(body, "prompts", "prompts");
+    int n = prompts == null ? 0 : prompts.size();
+    if (n < min || n > max) {
+      throw ApiException.invalidRequest(min == max || min > 0
+          ? "'prompts' must hold " + min + " to " + max + " mediaPrompts, got " + n + "."
+          : "'prompts' may hold at most " + max + " mediaPrompt, got " + n + ".");
+    }
+    List<MediaRef> refs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Object p = prompts.getValue(i);
+      if (!(p instanceof JsonObject prompt)) {
+        throw ApiException.invalidRequest("'prompts[" + i + "]' must be a mediaPrompt object.");
+      }
+      JsonObject mi = Fields.object(prompt, "mediaInfo", "prompts[" + i + "].mediaInfo");
+      if (mi == null) {
+        throw ApiException.invalidRequest("'prompts[" + i + "].mediaInfo' is required.");
+      }
+      refs.add(mediaInfo(mi, "prompts[" + i + "].mediaInfo"));
+    }
+    return refs;
+  }
+
+  private static String stopTones(JsonArray tones) {
+    if (tones == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < tones.size(); i++) {
+      Object t = tones.getValue(i);
+      String s = t instanceof String str ? str.trim() : null;
+      char key;
+      if (s != null && s.length() == 1 && "0123456789*#ABCDabcd".indexOf(s.charAt(0)) >= 0) {
+        key = Character.toUpperCase(s.charAt(0));
+      } else {
+        try {
+          key = Tones.keyOf(s);
+        } catch (RuntimeException e) {
+          throw ApiException.invalidRequest("'stopTones[" + i + "]' must be a key (0-9, *, #, A-D) or a tone name, got " + t + ".");
+        }
+      }
+      sb.append(key);
+    }
+    return sb.toString();
+  }
+}

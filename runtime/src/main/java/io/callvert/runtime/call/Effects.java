@@ -1,0 +1,35 @@
+package io.callvert.runtime.call;
+
+import io.callvert.runtime.audio.Clip;
+import java.util.List;
+
+/**
+ * What the call state machine asks the outside world to do. The state machine never performs I/O
+ * or touches timers itself: it calls these methods while handling one input, and its host (the
+ * call verticle, or a unit test) carries them out afterwards, in the order they were requested.
+ * Results of asynchronous effects come back as new inputs ({@link CallSession#onMediaReady},
+ * {@link CallSession#onMediaFailed}, {@link CallSession#onTimer}).
+ */
+public interface Effects {
+
+  /** Queue a notification for delivery to the call's callback URI, after everything queued before it. */
+  void notify(Outbound notification);
+
+  /** Arm (or re-arm) the timer {@code key} to fire at {@code dueAt} (clock millis). */
+  void schedule(String key, long dueAt);
+
+  /** Disarm the timer {@code key}; a no-op if it is not armed. */
+  void cancelTimer(String key);
+
+  /** Fetch and decode the media of operation {@code opId}; answer with onMediaReady / onMediaFailed. */
+  void fetchMedia(String opId, List<MediaRef> media);
+
+  /** Warm the media cache ({@code preFetchMedia}); no answer. */
+  void prefetch(List<MediaRef> media);
+
+  /** Make a finished recording downloadable before the notification that names it goes out. */
+  void storeRecording(String recordingId, String accessToken, Clip audio);
+
+  /** The call has terminated: its host retires it (the session stays readable for retention). */
+  void ended();
+}

@@ -1,0 +1,94 @@
+package io.callvert.runtime.call;
+
+import io.callvert.runtime.api.Graph;
+import io.callvert.runtime.audio.Clip;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One {@code commsOperation} of a call and the state the state machine keeps for it. Mutable, and
+ * owned by exactly one {@link CallSession}: only that session's single thread of control touches it.
+ */
+final class Operation {
+
+  enum Kind {
+    PLAY_PROMPT("playPromptOperation"),
+    RECORD("recordOperation"),
+    CANCEL_MEDIA("cancelMediaProcessingOperation"),
+    SUBSCRIBE_TONE("subscribeToToneOperation"),
+    SEND_DTMF("sendDtmfTonesOperation");
+
+    final String odataType;
+
+    Kind(String typeName) {
+      this.odataType = Graph.type(typeName);
+    }
+  }
+
+  /** Where a record operation is in its life. */
+  enum Phase { QUEUED, FETCHING, PROMPT, BEEP, LISTENING, PLAYING, DONE }
+
+  final String id;
+  final Kind kind;
+  final String clientContext;
+  String status;
+  JsonObject resultInfo;
+  String completionReason;
+  String recordingLocation;
+  String recordingAccessToken;
+  /** True once the terminal notification was produced: never twice (contract rule 8). */
+  boolean terminal;
+
+  Phase phase = Phase.QUEUED;
+  /** Media of a playPrompt, or the single prompt of a record (may be empty). */
+  List<MediaRef> media = List.of();
+  /** What is being played right now (prompt clips, the beep, DTMF), and since when. */
+  List<Clip> playing = List.of();
+  HeardTimeline.Item heardItem;
+
+  // recordResponse parameters
+  boolean bargeIn;
+  long initialSilenceMs;
+  long maxSilenceMs;
+  long maxDurationMs;
+  boolean playBeep;
+  String stopTones = "";
+  String recordingBaseUrl;
+  /** Start of the listening window, or -1. */
+  long windowStart = -1;
+  long firstVoice = -1;
+  long lastVoiceEnd = -1;
+
+  // sendDtmfTones parameters
+  String dtmfKeys = "";
+  int dtmfDelayMs;
+
+  Operation(String id, Kind kind, String clientContext, String status) {
+    this.id = id;
+    this.kind = kind;
+    this.clientContext = clientContext;
+    this.status = status;
+  }
+
+  boolean isMedia() {
+    return kind == Kind.PLAY_PROMPT || kind == Kind.RECORD;
+  }
+
+  /** The operation as Graph shows it (response bodies, GET, notification resourceData). */
+  JsonObject toJson() {
+    JsonObject o = new JsonObject()
+        .put("@odata.type", kind.odataType)
+        .put("id", id)
+        .put("clientContext", clientContext)
+        .put("status", status)
+        .put("resultInfo", resultInfo);
+    switch (kind) {
+      case PLAY_PROMPT, SEND_DTMF -> o.put("completionReason", completionReason);
+      case RECORD -> o.put("completionReason", completionReason)
+          .put("recordingLocation", recordingLocation)
+          .put("recordingAccessToken", recordingAccessToken);
+      default -> { }
+    }
+    return o;
+  }
+}

@@ -1,0 +1,167 @@
+package io.callvert.verticles;
+
+import io.callvert.config.AuthOptions;
+import io.callvert.config.CallvertOptions;
+import io.callvert.config.ClockMode;
+import io.callvert.config.JwtOptions;
+import io.callvert.runtime.api.Ids;
+import io.callvert.runtime.clock.Clock;
+import io.callvert.runtime.clock.VirtualClock;
+import io.callvert.runtime.protocol.Codecs;
+import io.callvert.verticles.auth.ApiAuthHandler;
+import io.callvert.verticles.auth.NotificationSigner;
+import io.callvert.verticles.call.CallManager;
+import io.callvert.verticles.http.HttpApi;
+import io.callvert.verticles.media.MediaService;
+import io.callvert.verticles.media.RecordingStore;
+import io.callvert.verticles.webhook.WebhookDispatcher;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry point of Callvert: deploy this verticle into any {@link io.vertx.core.Vertx} to run
+ * a Callvert instance, undeploy it to remove everything it started.
+ *
+ * <p>It wires the instance (clock, call manager, media fetcher, recordings, webhook dispatcher,
+ * HTTP API) from a typed {@link CallvertOptions}; it never reads environment variables or system
+ * properties (only the fat jar's {@code Main} does). With {@code http.enabled} it opens its own
+ * HTTP server; either way {@link #router()} returns the API as a router a host application can
+ * mount under a prefix of its choice.
+ *
+ * <p>Undeploying terminates every live call (each call verticle ends its call as it stops, and the
+ * bot gets its {@code terminated} notification), then flushes pending notifications for up to
+ * {@code shutdown.graceMs}, closes the server and deletes recordings.
+ */
+public final class CallvertVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(CallvertVerticle.class);
+
+  private final CallvertOptions options;
+  private Clock clock;
+  private CallManager calls;
+  private WebhookDispatcher dispatcher;
+  private RecordingStore recordings;
+  private WebClient client;
+  private NotificationSigner signer;
+  private Router router;
+  private HttpServer server;
+
+  public CallvertVerticle(CallvertOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  @Override
+  public Future<?> start() {
+    if (options.http().enabled() && !options.http().isLoopback() && !options.auth().hasRealCredentials()) {
+      return Future.failedFuture(new IllegalStateException("Refusing to listen on " + options.http().host()
+          + " with only the well-known development token: configure auth.tokens or auth.jwt.* "
+          + "(or bind http.host to 127.0.0.1)."));
+    }
+    Codecs.registerOnce(vertx);
+    String instanceId = Ids.newId().substring(0, 8);
+    clock = options.clock() == ClockMode.VIRTUAL ? new VirtualClock(System.currentTimeMillis()) : Clock.SYSTEM;
+    client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("Callvert/" + version())
+        .setKeepAlive(true)
+        .setFollowRedirects(false),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(options.webhook().maxConnections()));
+    MediaService media = new MediaService(vertx, client, options.media());
+    recordings = new RecordingStore(vertx, options.media().recordingsDir());
+    String dispatcherAddress = "callvert." + instanceId + ".webhooks";
+
+    Future<NotificationSigner> signerReady = options.webhook().signingEnabled()
+        ? NotificationSigner.create(vertx, options.webhook().issuer(), options.webhook().signingKeyPem(), options.webhook().tokenLifetimeMs())
+        : Future.succeededFuture(null);
+    return signerReady
+        .compose(s -> {
+          signer = s;
+          return authHandler(options.auth());
+        })
+        .compose(auth -> {
+          dispatcher = new WebhookDispatcher(vertx, dispatcherAddress, options.webhook(), client, signer);
+          calls = new CallManager(vertx, context, options, instanceId, clock,
+              CallManager.schedulerFor(vertx, clock), media, recordings, dispatcherAddress);
+          router = new HttpApi(vertx, options, calls, recordings, signer, auth).router();
+          return dispatcher.start();
+        })
+        .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture());
+  }
+
+  private Future<Void> listen() {
+    HttpServerOptions serverOptions = new HttpServerOptions()
+        .setHost(options.http().host())
+        .setPort(options.http().port())
+        .setCompressionSupported(false)
+        .setIdleTimeout(0);
+    return vertx.createHttpServer(serverOptions)
+        .requestHandler(router)
+        .listen()
+        .map(s -> {
+          server = s;
+          return null;
+        });
+  }
+
+  private Future<ApiAuthHandler> authHandler(AuthOptions auth) {
+    JwtOptions jwt = auth.jwt();
+    if (!jwt.configured()) {
+      return ApiAuthHandler.create(vertx, auth.tokens(), !auth.hasRealCredentials(), AuthOptions.DEV_TOKEN, null);
+    }
+    Future<String> jwks = jwt.jwksFile() != null
+        ? vertx.fileSystem().readFile(jwt.jwksFile()).map(b -> b.toString())
+            .recover(e -> Future.failedFuture(new IllegalStateException("auth.jwt.jwksFile: cannot read " + jwt.jwksFile() + ": " + e.getMessage())))
+        : Future.succeededFuture(jwt.jwks());
+    return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), false, AuthOptions.DEV_TOKEN,
+        new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    // The call verticles (children) are already undeployed: each ended its call as it stopped.
+    Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
+    return closed
+        .compose(v -> dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
+          log.warn("shutdown: {}", e.getMessage());
+          return null;
+        }))
+        .compose(v -> recordings.clear())
+        .andThen(ar -> client.close());
+  }
+
+  /** The HTTP API as a router, for mounting under a host application's own router. */
+  public Router router() {
+    return router;
+  }
+
+  /** The port the own server listens on (useful with {@code http.port=0}), or -1 without one. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The public key set bots verify notifications with (null with signing off). */
+  public NotificationSigner signer() {
+    return signer;
+  }
+
+  public CallvertOptions options() {
+    return options;
+  }
+
+  CallManager calls() {
+    return calls;
+  }
+
+  /** Callvert's version, from the jar manifest ("dev" when run from classes). */
+  public static String version() {
+    String v = CallvertVerticle.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,103 @@
+package io.callvert.verticles.boot;
+
+import io.callvert.config.AuthOptions;
+import io.callvert.config.CallvertOptions;
+import io.callvert.config.ConfigException;
+import io.callvert.config.ConfigLoader;
+import io.callvert.verticles.CallvertVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fat jar's entry point: {@code java -jar verticles/target/callvert.jar [--config FILE]}.
+ *
+ * <p>The only place that reads the environment and system properties: it layers them over the
+ * defaults and an optional config file ({@code --config FILE} or {@code CALLVERT_CONFIG}), creates
+ * the Vert.x instance (clustered when {@code cluster.enabled}), deploys {@link CallvertVerticle},
+ * prints one line saying where it listens and how to authenticate, and on SIGTERM/Ctrl-C shuts
+ * down gracefully (calls terminated and notified, notifications flushed) before exiting 0.
+ */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "callvert-logback.xml");
+    }
+    String configFile = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        configFile = args[++i];
+      } else if (args[i].startsWith("--config=")) {
+        configFile = args[i].substring("--config=".length());
+      } else if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println("usage: java -jar callvert.jar [--config FILE]   (JSON or YAML; keys in README.md)");
+        return;
+      } else {
+        fail("unknown argument '" + args[i] + "' (usage: java -jar callvert.jar [--config FILE])");
+      }
+    }
+    Map<String, String> env = System.getenv();
+    if (configFile == null) {
+      configFile = env.get("CALLVERT_CONFIG");
+    }
+    Map<String, String> sys = new HashMap<>();
+    System.getProperties().forEach((k, v) -> sys.put(String.valueOf(k), String.valueOf(v)));
+
+    CallvertOptions options;
+    Vertx bootstrap = Vertx.vertx();
+    try {
+      options = ConfigLoader.load(bootstrap, configFile, env, sys).await(30, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      fail("invalid configuration: " + e.getMessage());
+      return;
+    } catch (Exception e) {
+      fail("cannot load configuration: " + (e.getMessage() == null ? e : e.getMessage()));
+      return;
+    } finally {
+      bootstrap.close();
+    }
+
+    Vertx vertx;
+    try {
+      vertx = Cluster.vertx(options, new VertxOptions()).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      fail("cannot start Vert.x: " + (e.getMessage() == null ? e : e.getMessage()));
+      return;
+    }
+    CallvertVerticle callvert = new CallvertVerticle(options);
+    String deploymentId;
+    try {
+      deploymentId = vertx.deployVerticle(callvert).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      fail("cannot start Callvert: " + (e.getMessage() == null ? e : e.getMessage()));
+      return;
+    }
+    String url = "http://" + options.http().host() + ":" + callvert.actualPort();
+    String how = options.auth().hasRealCredentials()
+        ? "authenticate with a configured token (auth.tokens) or JWT (auth.jwt.*)"
+        : "authenticate with 'Authorization: Bearer " + AuthOptions.DEV_TOKEN + "' (development token, loopback only)";
+    System.out.println("Callvert " + CallvertVerticle.version() + " listening on " + url + " (clock " 
+        + options.clock().name().toLowerCase() + (options.cluster().enabled() ? ", clustered" : "") + "); " + how);
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Future<Void> down = vertx.undeploy(deploymentId).eventually(vertx::close);
+        down.await(options.shutdown().graceMs() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
+      }
+    }, "callvert-shutdown"));
+  }
+
+  private static void fail(String message) {
+    System.err.println("callvert: " + message);
+    System.exit(2);
+  }
+}

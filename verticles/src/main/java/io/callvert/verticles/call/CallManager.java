@@ -1,0 +1,240 @@
+package io.callvert.verticles.call;
+
+import io.callvert.config.CallvertOptions;
+import io.callvert.runtime.api.ApiException;
+import io.callvert.runtime.api.Ids;
+import io.callvert.runtime.audio.EnergyDetector;
+import io.callvert.runtime.call.CallSession;
+import io.callvert.runtime.call.Outbound;
+import io.callvert.runtime.clock.Clock;
+import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.verticles.media.MediaService;
+import io.callvert.verticles.media.RecordingStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The calls of one Callvert instance on one node: creates call verticles, routes requests to them
+ * over the event bus, keeps ended calls readable for the retention period, and drives graceful
+ * shutdown. Used from HTTP event loops and call verticles alike, so it is thread-safe and holds no
+ * per-call mutable state of its own (that lives in the call verticles).
+ */
+public final class CallManager {
+
+  private final Vertx vertx;
+  private final Context rootContext;
+  private final CallvertOptions options;
+  private final String instanceId;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final MediaService media;
+  private final RecordingStore recordings;
+  private final String dispatcherAddress;
+  private final CallRegistry registry = new CallRegistry();
+  private final CallSession.Env env;
+  private final DeliveryOptions requestOptions;
+  private volatile boolean accepting = true;
+
+  public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
+      Scheduler scheduler, MediaService media, RecordingStore recordings, String dispatcherAddress) {
+    this.vertx = vertx;
+    this.rootContext = rootContext;
+    this.options = options;
+    this.instanceId = instanceId;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.media = media;
+    this.recordings = recordings;
+    this.dispatcherAddress = dispatcherAddress;
+    this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
+        new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS));
+    this.requestOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs());
+  }
+
+  /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
+  public static Scheduler schedulerFor(Vertx vertx, Clock clock) {
+    return clock instanceof io.callvert.runtime.clock.VirtualClock vc ? new VirtualScheduler(vertx, vc) : new SystemScheduler(vertx);
+  }
+
+  String callAddress(String callId) {
+    return "callvert." + instanceId + ".call." + callId;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  MediaService media() {
+    return media;
+  }
+
+  RecordingStore recordings() {
+    return recordings;
+  }
+
+  public CallRegistry registry() {
+    return registry;
+  }
+
+  void dispatch(Outbound notification) {
+    vertx.eventBus().send(dispatcherAddress, notification, new DeliveryOptions().setLocalOnly(true));
+  }
+
+  private void control(JsonObject message) {
+    vertx.eventBus().send(dispatcherAddress, message, new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /**
+   * Creates a call: validates the body (400 before anything exists), deploys its verticle, and
+   * answers 201 with the call as it was created.
+   *
+   * @param incoming true for a simulated caller calling the bot, false for the bot calling out
+   */
+  public Future<CallReply> create(boolean incoming, JsonObject body) {
+    if (!accepting) {
+      return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "Callvert is shutting down and accepts no new calls."));
+    }
+    if (!registry.reserve(options.calls().maxCalls())) {
+      return Future.failedFuture(new ApiException(429, "activityLimitReached",
+          "This node already holds " + options.calls().maxCalls() + " live calls (calls.maxCalls).", 1L));
+    }
+    String id = Ids.newId();
+    CallSessionVerticle verticle = new CallSessionVerticle(this, id);
+    CallSession session;
+    try {
+      session = incoming ? CallSession.incoming(id, body, env, verticle) : CallSession.outgoing(id, body, env, verticle);
+    } catch (ApiException e) {
+      registry.unreserve();
+      return Future.failedFuture(e);
+    }
+    verticle.attach(session);
+    CallReply created = session.createdReply();
+    registry.add(new CallRegistry.Handle(id, callAddress(id)));
+    // Deployed from the root verticle's context so that every call verticle is the root's child:
+    // undeploying Callvert ends every call, whichever context (ours or an embedding host's) created it.
+    io.vertx.core.Promise<String> deployed = io.vertx.core.Promise.promise();
+    rootContext.runOnContext(v -> vertx.deployVerticle(verticle).onComplete(deployed));
+    return deployed.future()
+        .map(deploymentId -> created)
+        .recover(e -> {
+          registry.remove(id);
+          return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "The call could not be started: " + e.getMessage()));
+        });
+  }
+
+  /** Routes a request to its call; ended calls within retention answer from their final state. */
+  public Future<CallReply> request(CallRequest req) {
+    CallRegistry.Handle h = registry.get(req.callId());
+    if (h == null) {
+      return Future.failedFuture(ApiException.callNotFound());
+    }
+    if (!h.isLive()) {
+      return answerRetained(h, req);
+    }
+    return vertx.eventBus().<CallReply>request(h.address, req, requestOptions)
+        .map(Message::body)
+        .recover(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            // the call ended between lookup and send: its final state answers
+            CallRegistry.Handle again = registry.get(req.callId());
+            return again != null && !again.isLive() ? answerRetained(again, req) : Future.failedFuture(ApiException.callNotFound());
+          }
+          return Future.failedFuture(decodeFailure(e));
+        });
+  }
+
+  private static Future<CallReply> answerRetained(CallRegistry.Handle h, CallRequest req) {
+    try {
+      return Future.succeededFuture(h.retained.handle(req.action(), req.body(), req.baseUrl(), req.payload()));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The HTTP response that created {@code gate} has been written: its notifications may go (rule 7). */
+  public void release(String callId, String gate) {
+    control(new JsonObject().put("release", gate).put("callId", callId));
+  }
+
+  /** The notification journal of a call (Callvert's inspection API). */
+  public Future<JsonObject> journal(String callId) {
+    if (registry.get(callId) == null) {
+      return Future.failedFuture(ApiException.callNotFound());
+    }
+    return vertx.eventBus().<JsonObject>request(dispatcherAddress, new JsonObject().put("journal", callId),
+        new DeliveryOptions().setLocalOnly(true)).map(Message::body);
+  }
+
+  void retire(String callId, CallSession finalState) {
+    registry.retire(callId, finalState);
+    control(new JsonObject().put("ended", callId));
+    long retention = options.calls().retentionMs();
+    rootContext.runOnContext(v -> scheduler.schedule(clock.now() + retention, () -> expire(callId)));
+  }
+
+  private void expire(String callId) {
+    registry.remove(callId);
+    recordings.deleteCall(callId);
+    control(new JsonObject().put("forget", callId));
+  }
+
+  /**
+   * Graceful stop: refuse new calls, terminate every live call (each gets its terminated
+   * notification), then let the dispatcher flush for up to {@code graceMs}.
+   */
+  public Future<Void> shutdown(long graceMs) {
+    accepting = false;
+    List<Future<CallReply>> ends = new ArrayList<>();
+    for (CallRegistry.Handle h : registry.handles()) {
+      if (h.isLive()) {
+        ends.add(request(new CallRequest(h.id(), "shutdown", null, null, null)).otherwiseEmpty());
+      }
+    }
+    return Future.join(ends).transform(ar -> vertx.eventBus().<JsonObject>request(dispatcherAddress,
+            new JsonObject().put("drain", graceMs), new DeliveryOptions().setLocalOnly(true).setSendTimeout(graceMs + 5_000)))
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
+  // ------------------------------------------------------------------ errors across the bus
+
+  static String encodeError(ApiException e) {
+    return new JsonObject().put("status", e.status()).put("code", e.code()).put("message", e.getMessage())
+        .put("retryAfter", e.retryAfterSeconds()).encode();
+  }
+
+  /** Maps an event-bus failure back to the client-visible error. */
+  public static ApiException decodeFailure(Throwable e) {
+    if (e instanceof ApiException api) {
+      return api;
+    }
+    if (e instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.getMessage() != null && re.getMessage().startsWith("{")) {
+        JsonObject j = new JsonObject(re.getMessage());
+        Object ra = j.getValue("retryAfter");
+        return new ApiException(j.getInteger("status", re.failureCode()), j.getString("code"), j.getString("message"),
+            ra instanceof Number n ? n.longValue() : null);
+      }
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return new ApiException(504, "timeout", "The call did not answer in time; retry the request.");
+      }
+      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return ApiException.callNotFound();
+      }
+    }
+    return new ApiException(500, "generalException", "Unexpected failure: " + e.getMessage());
+  }
+}

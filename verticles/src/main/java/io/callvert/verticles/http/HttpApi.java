@@ -1,0 +1,446 @@
+package io.callvert.verticles.http;
+
+import io.callvert.config.CallvertOptions;
+import io.callvert.runtime.api.ApiException;
+import io.callvert.runtime.api.Ids;
+import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.verticles.auth.ApiAuthHandler;
+import io.callvert.verticles.auth.NotificationSigner;
+import io.callvert.verticles.call.CallManager;
+import io.callvert.verticles.media.RecordingStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Callvert's HTTP surface as one vertx-web {@link Router}: the Graph calls API (contract rules 1–6),
+ * Callvert's own simulator and inspection API (rule 18), recordings, and the OpenID/JWKS documents
+ * bots use to verify notifications. The router works on its own server or mounted as a sub-router
+ * under any prefix of a host application; every URL it emits includes that prefix.
+ *
+ * <p>Handlers only translate HTTP to {@link CallRequest}s and {@link CallReply}s back; the call
+ * verticles decide.
+ */
+public final class HttpApi {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  /** {@code [/v1.0|/beta]/(communications|app)/calls[/{id}[/{segment}[/{opId}]]]}, case-insensitive. */
+  private static final Pattern GRAPH = Pattern.compile(
+      "^(/v1\\.0|/beta)?/(?:communications|app)/calls(?:/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?)?/?$",
+      Pattern.CASE_INSENSITIVE);
+
+  private static final Set<String> ACTIONS = Set.of("answer", "reject", "redirect", "keepalive", "playprompt",
+      "recordresponse", "cancelmediaprocessing", "subscribetotone", "senddtmftones");
+  private static final Map<String, String> ALIASES = Map.of("record", "recordresponse");
+  private static final Set<String> NOT_SUPPORTED = Set.of("transfer", "mute", "unmute", "updaterecordingstatus",
+      "changescreensharingrole", "participants", "audioroutinggroups", "contentsharingsessions",
+      "addlargegalleryview", "logteleconferencedevicequality");
+  private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
+
+  private static final String REQUEST_ID = "callvert.requestId";
+
+  private final Vertx vertx;
+  private final CallvertOptions options;
+  private final CallManager calls;
+  private final RecordingStore recordings;
+  private final NotificationSigner signer;
+  private final ApiAuthHandler auth;
+
+  public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
+      NotificationSigner signer, ApiAuthHandler auth) {
+    this.vertx = vertx;
+    this.options = options;
+    this.calls = calls;
+    this.recordings = recordings;
+    this.signer = signer;
+    this.auth = auth;
+  }
+
+  /** A new router serving the whole API; mount it anywhere. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::handleRequestIds);
+    router.get("/health").handler(this::handleHealth);
+    router.get("/.well-known/openid-configuration").handler(this::handleOpenIdConfiguration);
+    router.get(NotificationSigner.JWKS_PATH).handler(this::handleJwks);
+    router.get("/callvert/recordings/:recordingId").handler(this::handleRecording);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(options.http().maxBodyBytes()));
+    router.route().handler(auth);
+
+    router.post("/callvert/calls").handler(this::handleCreateIncoming);
+    router.post("/callvert/calls/:callId/tones").handler(ctx -> callvertAction(ctx, "caller.tones"));
+    router.post("/callvert/calls/:callId/speech").handler(this::handleSpeech);
+    router.post("/callvert/calls/:callId/hangup").handler(ctx -> callvertAction(ctx, "caller.hangup"));
+    router.get("/callvert/calls/:callId/heard").handler(ctx -> callvertAction(ctx, "heard"));
+    router.get("/callvert/calls/:callId/notifications").handler(this::handleJournal);
+    router.get("/callvert/calls/:callId").handler(ctx -> callvertAction(ctx, "get"));
+    router.post("/callvert/clock/advance").handler(this::handleClockAdvance);
+    router.get("/callvert/clock").handler(this::handleClock);
+    router.routeWithRegex(GRAPH.pattern()).handler(this::handleGraph);
+    router.route().handler(ctx -> ctx.fail(ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'.")));
+    router.route().failureHandler(this::handleFailure);
+    return router;
+  }
+
+  // ------------------------------------------------------------------ Graph routes
+
+  private void handleGraph(RoutingContext ctx) {
+    Matcher m = GRAPH.matcher(relativePath(ctx));
+    if (!m.matches()) {
+      ctx.next();
+      return;
+    }
+    String version = m.group(1) == null ? "" : m.group(1).toLowerCase(Locale.ROOT);
+    String rawId = m.group(2);
+    String segment = m.group(3);
+    String opId = m.group(4);
+    HttpMethod method = ctx.request().method();
+    if (rawId == null) {
+      if (method != HttpMethod.POST) {
+        throw methodNotAllowed(method, "/communications/calls");
+      }
+      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE);
+      JsonObject body = jsonBody(ctx, true);
+      respond(ctx, version, null, calls.create(false, body));
+      return;
+    }
+    String callId = Ids.canonical(rawId);
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE, ApiAuthHandler.ROLE_ACCESS_MEDIA);
+    if (segment == null) {
+      String action = switch (method.name()) {
+        case "GET" -> "get";
+        case "DELETE" -> "delete";
+        default -> throw methodNotAllowed(method, "/communications/calls/{id}");
+      };
+      send(ctx, version, callId, action, null);
+      return;
+    }
+    String name = segment.toLowerCase(Locale.ROOT);
+    if (name.startsWith("microsoft.graph.")) {
+      name = name.substring("microsoft.graph.".length());
+    }
+    name = ALIASES.getOrDefault(name, name);
+    if (name.equals("operations")) {
+      if (opId == null) {
+        throw ApiException.invalidRequest("Listing operations is not supported; GET /communications/calls/{id}/operations/{opId}.");
+      }
+      if (method != HttpMethod.GET) {
+        throw methodNotAllowed(method, "/communications/calls/{id}/operations/{opId}");
+      }
+      send(ctx, version, callId, "operation", new JsonObject().put("operationId", opId));
+      return;
+    }
+    if (opId != null || !(ACTIONS.contains(name) || NOT_SUPPORTED.contains(name))) {
+      throw ApiException.itemNotFound("Resource not found for the segment '" + segment + "'.");
+    }
+    if (NOT_SUPPORTED.contains(name)) {
+      throw new ApiException(400, "notSupported", "'" + segment + "' is a Graph calls API feature Callvert does not support yet.");
+    }
+    if (method != HttpMethod.POST) {
+      throw methodNotAllowed(method, "/communications/calls/{id}/" + segment);
+    }
+    if (name.equals("recordresponse") || name.equals("subscribetotone")) {
+      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_ACCESS_MEDIA);
+    }
+    send(ctx, version, callId, name, jsonBody(ctx, false));
+  }
+
+  private void send(RoutingContext ctx, String version, String callId, String action, JsonObject body) {
+    respond(ctx, version, callId, calls.request(new CallRequest(callId, action, body, baseUrl(ctx), null)));
+  }
+
+  // ------------------------------------------------------------------ Callvert's own API
+
+  private void handleCreateIncoming(RoutingContext ctx) {
+    respond(ctx, "", null, calls.create(true, jsonBody(ctx, true)));
+  }
+
+  private void callvertAction(RoutingContext ctx, String action) {
+    JsonObject body = ctx.request().method() == HttpMethod.POST ? jsonBody(ctx, action.equals("caller.tones")) : null;
+    send(ctx, "", Ids.canonical(ctx.pathParam("callId")), action, body);
+  }
+
+  private void handleSpeech(RoutingContext ctx) {
+    String callId = Ids.canonical(ctx.pathParam("callId"));
+    String type = mediaType(ctx);
+    if (WAV_TYPES.contains(type)) {
+      Buffer wav = ctx.body().buffer();
+      if (wav == null || wav.length() == 0) {
+        throw ApiException.invalidRequest("The WAV body is empty.");
+      }
+      respond(ctx, "", callId, calls.request(new CallRequest(callId, "caller.speech", null, baseUrl(ctx), wav)));
+      return;
+    }
+    send(ctx, "", callId, "caller.speech", jsonBody(ctx, true));
+  }
+
+  private void handleJournal(RoutingContext ctx) {
+    String callId = Ids.canonical(ctx.pathParam("callId"));
+    calls.journal(callId).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        writeJson(ctx, 200, ar.result());
+      }
+    });
+  }
+
+  private void handleClockAdvance(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx, true);
+    Object d = body.getValue("durationMs");
+    if (!(d instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ApiException.invalidRequest("'durationMs' is required and must be a non-negative integer.");
+    }
+    calls.scheduler().advance(n.longValue()).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        writeJson(ctx, 200, new JsonObject().put("now", iso(ar.result())));
+      }
+    });
+  }
+
+  private void handleClock(RoutingContext ctx) {
+    writeJson(ctx, 200, new JsonObject().put("now", iso(calls.clock().now()))
+        .put("mode", options.clock().name().toLowerCase(Locale.ROOT)));
+  }
+
+  private void handleHealth(RoutingContext ctx) {
+    writeJson(ctx, 200, new JsonObject().put("status", "UP").put("liveCalls", calls.registry().liveCount()));
+  }
+
+  private void handleOpenIdConfiguration(RoutingContext ctx) {
+    if (signer == null) {
+      throw ApiException.itemNotFound("Notification signing is off (webhook.signingEnabled=false).");
+    }
+    writeJson(ctx, 200, signer.openIdConfiguration(baseUrl(ctx)));
+  }
+
+  private void handleJwks(RoutingContext ctx) {
+    if (signer == null) {
+      throw ApiException.itemNotFound("Notification signing is off (webhook.signingEnabled=false).");
+    }
+    writeJson(ctx, 200, signer.jwks());
+  }
+
+  /** Recordings are protected by their own access token (contract rule 13), not the API token. */
+  private void handleRecording(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    recordings.download(Ids.canonical(ctx.pathParam("recordingId")), token).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      RecordingStore.Download d = ar.result();
+      switch (d.status()) {
+        case 404 -> ctx.fail(ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
+        case 401 -> ctx.fail(ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
+        default -> {
+          HttpServerResponse resp = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+          if (d.file() != null) {
+            resp.sendFile(d.file()).onFailure(ctx::fail);
+          } else {
+            resp.end(d.body());
+          }
+        }
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private void respond(RoutingContext ctx, String version, String callId, Future<CallReply> reply) {
+    reply.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      CallReply r = ar.result();
+      HttpServerResponse resp = ctx.response().setStatusCode(r.status());
+      if (r.location() != null) {
+        resp.putHeader(HttpHeaders.LOCATION, baseUrl(ctx) + version + r.location());
+      }
+      Future<Void> written;
+      if (r.payload() != null) {
+        written = resp.putHeader(HttpHeaders.CONTENT_TYPE, r.contentType()).end(r.payload());
+      } else if (r.body() != null) {
+        written = resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.body().toBuffer());
+      } else {
+        written = resp.end();
+      }
+      if (r.release() != null) {
+        String id = callId != null ? callId : r.body().getString("id");
+        // released whether or not the client stayed connected: the response is as written as it will be
+        written.onComplete(w -> calls.release(id, r.release()));
+      }
+    });
+  }
+
+  private void writeJson(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+  }
+
+  private void handleRequestIds(RoutingContext ctx) {
+    String requestId = Ids.newId();
+    ctx.put(REQUEST_ID, requestId);
+    HttpServerResponse resp = ctx.response().putHeader("request-id", requestId);
+    String clientRequestId = ctx.request().getHeader("client-request-id");
+    if (clientRequestId != null) {
+      resp.putHeader("client-request-id", clientRequestId);
+    }
+    ctx.next();
+  }
+
+  /** Every error leaves as {@code {"error":{"code","message","innerError"}}} (contract rule 5). */
+  private void handleFailure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    ApiException e;
+    if (f instanceof ApiException api) {
+      e = api;
+    } else if (f != null && !(f instanceof io.vertx.ext.web.handler.HttpException)) {
+      e = CallManager.decodeFailure(f);
+    } else {
+      int status = f instanceof io.vertx.ext.web.handler.HttpException he ? he.getStatusCode() : ctx.statusCode();
+      e = switch (status) {
+        case 413 -> ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
+        case 415 -> ApiException.unsupportedMediaType("Unsupported Content-Type.");
+        case 404 -> ApiException.itemNotFound("Resource not found.");
+        case 405 -> new ApiException(405, "methodNotAllowed", "Method not allowed.");
+        case 400 -> ApiException.invalidRequest("Bad request.");
+        case 401 -> ApiException.unauthenticated("Authentication required.");
+        case 403 -> ApiException.forbidden("Access denied.");
+        default -> new ApiException(500, "generalException", "Unexpected failure.");
+      };
+    }
+    if (e.status() >= 500) {
+      log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
+    }
+    HttpServerResponse resp = ctx.response();
+    if (resp.ended()) {
+      return;
+    }
+    if (resp.headWritten()) {
+      resp.reset();
+      return;
+    }
+    resp.headers().remove(HttpHeaders.LOCATION);
+    if (e.retryAfterSeconds() != null) {
+      resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    String requestId = ctx.get(REQUEST_ID);
+    JsonObject inner = new JsonObject()
+        .put("date", DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)))
+        .put("request-id", requestId)
+        .put("client-request-id", ctx.request().getHeader("client-request-id"));
+    JsonObject body = new JsonObject().put("error",
+        new JsonObject().put("code", e.code()).put("message", e.getMessage()).put("innerError", inner));
+    resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+  }
+
+  /**
+   * The request body as a JSON object; null when empty and not required. A body must be JSON
+   * (415 otherwise); malformed JSON or a non-object is a 400 (rule 5).
+   */
+  private static JsonObject jsonBody(RoutingContext ctx, boolean required) {
+    RequestBody rb = ctx.body();
+    Buffer buf = rb == null ? null : rb.buffer();
+    if (buf == null || buf.length() == 0) {
+      if (required) {
+        throw ApiException.invalidRequest("A JSON request body is required.");
+      }
+      return null;
+    }
+    String type = mediaType(ctx);
+    if (!type.equals("application/json") && !type.endsWith("+json")) {
+      throw ApiException.unsupportedMediaType("Content-Type must be application/json, got '" + (type.isEmpty() ? "(none)" : type) + "'.");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(buf);
+    } catch (DecodeException e) {
+      throw ApiException.invalidRequest("Malformed JSON body: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw ApiException.invalidRequest("The request body must be a JSON object.");
+    }
+    return o;
+  }
+
+  private static String mediaType(RoutingContext ctx) {
+    String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ct == null) {
+      return "";
+    }
+    int semi = ct.indexOf(';');
+    return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static ApiException methodNotAllowed(HttpMethod method, String path) {
+    return new ApiException(405, "methodNotAllowed", method.name() + " is not allowed on " + path + ".");
+  }
+
+  /** The path below the mount point, so the router behaves the same under any prefix. */
+  private static String relativePath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String mount = ctx.mountPoint();
+    if (mount != null && !mount.isEmpty() && !mount.equals("/")) {
+      String m = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+      if (path.startsWith(m)) {
+        path = path.substring(m.length());
+      }
+    }
+    return path.isEmpty() ? "/" : path;
+  }
+
+  /** Scheme, host and mount prefix of this request (or http.publicBaseUrl), without a trailing slash. */
+  private String baseUrl(RoutingContext ctx) {
+    String configured = options.http().publicBaseUrl();
+    String origin;
+    if (configured != null && !configured.isBlank()) {
+      origin = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+    } else {
+      String host = ctx.request().authority() != null ? ctx.request().authority().toString() : ctx.request().getHeader(HttpHeaders.HOST);
+      origin = ctx.request().scheme() + "://" + host;
+    }
+    String mount = ctx.mountPoint();
+    if (mount != null && !mount.isEmpty() && !mount.equals("/")) {
+      origin += mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+    }
+    return origin;
+  }
+
+  private static String iso(long millis) {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(millis));
+  }
+}

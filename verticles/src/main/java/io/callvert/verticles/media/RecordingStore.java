@@ -1,0 +1,125 @@
+package io.callvert.verticles.media;
+
+import io.callvert.runtime.audio.Clip;
+import io.callvert.runtime.audio.Wav;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recordings of recordResponse operations. {@link #put} registers a recording synchronously (so it
+ * is downloadable before the notification naming it is sent) and writes the WAV file in the
+ * background; downloads are served from memory until the file is on disk, then from the file.
+ * Each recording is readable only with its own access token, compared in constant time.
+ */
+public final class RecordingStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RecordingStore.class);
+
+  private static final class Entry {
+    final String callId;
+    final byte[] tokenHash;
+    volatile Clip clip;
+    volatile String file;
+
+    Entry(String callId, byte[] tokenHash, Clip clip) {
+      this.callId = callId;
+      this.tokenHash = tokenHash;
+      this.clip = clip;
+    }
+  }
+
+  /** Outcome of a download attempt. */
+  public record Download(int status, Buffer body, String file) {}
+
+  private final Vertx vertx;
+  private final String dir;
+  private final Map<String, Entry> recordings = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> byCall = new ConcurrentHashMap<>();
+  private final Future<Void> dirReady;
+
+  public RecordingStore(Vertx vertx, String dir) {
+    this.vertx = vertx;
+    this.dir = dir;
+    this.dirReady = vertx.fileSystem().mkdirs(dir).recover(e -> {
+      log.warn("cannot create recordings directory {}: {}; recordings stay in memory", dir, e.getMessage());
+      return Future.failedFuture(e);
+    });
+  }
+
+  public void put(String callId, String recordingId, String token, Clip audio) {
+    Entry entry = new Entry(callId, hash(token), audio);
+    recordings.put(recordingId, entry);
+    byCall.computeIfAbsent(callId, k -> new CopyOnWriteArrayList<>()).add(recordingId);
+    String path = dir + "/" + recordingId + ".wav";
+    dirReady
+        .compose(v -> vertx.executeBlocking(() -> Buffer.buffer(Wav.encode(audio)), false))
+        .compose(bytes -> vertx.fileSystem().writeFile(path, bytes))
+        .onSuccess(v -> {
+          if (recordings.get(recordingId) == entry) {
+            entry.file = path;
+            entry.clip = null;
+          } else {
+            vertx.fileSystem().delete(path);
+          }
+        });
+  }
+
+  /** A download of {@code recordingId} with the bearer token the client presented (may be null). */
+  public Future<Download> download(String recordingId, String presentedToken) {
+    Entry entry = recordings.get(recordingId);
+    if (entry == null) {
+      return Future.succeededFuture(new Download(404, null, null));
+    }
+    if (presentedToken == null || !MessageDigest.isEqual(entry.tokenHash, hash(presentedToken))) {
+      return Future.succeededFuture(new Download(401, null, null));
+    }
+    String file = entry.file;
+    if (file != null) {
+      return Future.succeededFuture(new Download(200, null, file));
+    }
+    Clip clip = entry.clip;
+    if (clip == null) {
+      return Future.succeededFuture(new Download(200, null, entry.file));
+    }
+    return vertx.executeBlocking(() -> new Download(200, Buffer.buffer(Wav.encode(clip)), null), false);
+  }
+
+  /** Retention over: forget the call's recordings and delete their files. */
+  public void deleteCall(String callId) {
+    List<String> ids = byCall.remove(callId);
+    if (ids == null) {
+      return;
+    }
+    for (String id : ids) {
+      Entry e = recordings.remove(id);
+      if (e != null && e.file != null) {
+        vertx.fileSystem().delete(e.file);
+      }
+    }
+  }
+
+  /** Deletes every recording (instance shutdown). */
+  public Future<Void> clear() {
+    for (String callId : List.copyOf(byCall.keySet())) {
+      deleteCall(callId);
+    }
+    return Future.succeededFuture();
+  }
+
+  private static byte[] hash(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package io.callvert.verticles.webhook;
+
+import io.callvert.config.WebhookOptions;
+import io.callvert.runtime.call.Outbound;
+import io.callvert.verticles.auth.NotificationSigner;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers notifications to bots (contract rules 7, 16, 17): per call, strictly in the order the
+ * call produced them, one in flight at a time, signed, retried with backoff, and journaled.
+ *
+ * <p>Per call it keeps a FIFO and a journal. The head of the FIFO waits while it is gated on an
+ * operation whose creating HTTP response has not been written yet (causality, rule 7; a gate
+ * opens on release or after {@code causalityGateMs}). A 2xx delivers; a 302 with Location moves the
+ * call's callback URI and retries there at once; connection errors, timeouts, 408, 429 and 5xx
+ * retry with exponential backoff and jitter (honouring Retry-After) within the retry budget; any
+ * other status dead-letters. Nothing is dropped silently: every notification ends delivered or
+ * dead-lettered, visible in the journal.
+ *
+ * <p>Not a verticle: it runs on the root verticle's context, so that during undeploy it outlives
+ * the call verticles whose final notifications it still has to deliver.
+ *
+ * <p>Delivery timing uses real time even with the virtual clock: the virtual clock drives call
+ * logic, not the network.
+ */
+public final class WebhookDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+  private static final int MAX_REDIRECTS = 5;
+
+  /** One journaled notification. */
+  private static final class Entry {
+    final long sequence;
+    final Outbound outbound;
+    final Buffer body;
+    final long enqueuedAt;
+    String state = "pending";
+    int attempts;
+    String lastError;
+    long firstAttemptAt;
+
+    Entry(long sequence, Outbound outbound, long enqueuedAt) {
+      this.sequence = sequence;
+      this.outbound = outbound;
+      this.body = outbound.body().toBuffer();
+      this.enqueuedAt = enqueuedAt;
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("sequence", sequence).put("state", state).put("attempts", attempts)
+          .put("lastError", lastError).put("notification", outbound.body());
+    }
+  }
+
+  /** Delivery state of one call. */
+  private static final class CallQueue {
+    final ArrayDeque<Entry> pending = new ArrayDeque<>();
+    final List<Entry> journal = new ArrayList<>();
+    final Set<String> released = new HashSet<>();
+    long nextSequence = 1;
+    boolean inFlight;
+    long gateTimer = -1;
+    /** Set by a 302: replaces the callback URI the call gave. */
+    String movedTo;
+    boolean ended;
+    boolean forgotten;
+  }
+
+  private final io.vertx.core.Vertx vertx;
+  private final String address;
+  private final WebhookOptions options;
+  private final WebClient client;
+  private final NotificationSigner signer;
+  private final Map<String, CallQueue> calls = new HashMap<>();
+  private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+  private int busy;
+
+  public WebhookDispatcher(io.vertx.core.Vertx vertx, String address, WebhookOptions options, WebClient client, NotificationSigner signer) {
+    this.vertx = vertx;
+    this.address = address;
+    this.options = options;
+    this.client = client;
+    this.signer = signer;
+  }
+
+  /**
+   * Registers the dispatcher's local consumer on the calling context (the root verticle's), so it
+   * lives exactly as long as that Callvert instance and outlives the call verticles it serves.
+   */
+  public Future<Void> start() {
+    return vertx.eventBus().localConsumer(address, this::onMessage).completion();
+  }
+
+  private void onMessage(Message<Object> msg) {
+    Object body = msg.body();
+    if (body instanceof Outbound o) {
+      enqueue(o);
+      return;
+    }
+    JsonObject control = (JsonObject) body;
+    if (control.containsKey("release")) {
+      CallQueue q = calls.computeIfAbsent(control.getString("callId"), k -> new CallQueue());
+      q.released.add(control.getString("release"));
+      pump(control.getString("callId"), q);
+    } else if (control.containsKey("journal")) {
+      CallQueue q = calls.get(control.getString("journal"));
+      JsonArray value = new JsonArray();
+      if (q != null) {
+        for (Entry e : q.journal) {
+          value.add(e.toJson());
+        }
+      }
+      msg.reply(new JsonObject().put("value", value));
+    } else if (control.containsKey("ended")) {
+      CallQueue q = calls.get(control.getString("ended"));
+      if (q != null) {
+        q.ended = true;
+      }
+    } else if (control.containsKey("forget")) {
+      String callId = control.getString("forget");
+      CallQueue q = calls.get(callId);
+      if (q != null) {
+        q.forgotten = true;
+        maybeForget(callId, q);
+      }
+    } else if (control.containsKey("drain")) {
+      drain(control.getLong("drain")).onComplete(ar -> msg.reply(new JsonObject().put("drained", ar.succeeded())));
+    }
+  }
+
+  private void enqueue(Outbound o) {
+    CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
+    Entry e = new Entry(q.nextSequence++, o, System.currentTimeMillis());
+    q.journal.add(e);
+    q.pending.add(e);
+    busy++;
+    pump(o.callId(), q);
+  }
+
+  /** Sends the head of the call's queue if nothing is in flight and its gate is open. */
+  private void pump(String callId, CallQueue q) {
+    if (q.inFlight) {
+      return;
+    }
+    Entry head = q.pending.peek();
+    if (head == null) {
+      maybeForget(callId, q);
+      return;
+    }
+    String gate = head.outbound.gate();
+    if (gate != null && !q.released.contains(gate)) {
+      long waited = System.currentTimeMillis() - head.enqueuedAt;
+      if (waited < options.causalityGateMs()) {
+        if (q.gateTimer < 0) {
+          q.gateTimer = vertx.setTimer(options.causalityGateMs() - waited, t -> {
+            q.gateTimer = -1;
+            pump(callId, q);
+          });
+        }
+        return;
+      }
+      log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
+          callId, gate, options.causalityGateMs(), head.sequence);
+    }
+    if (q.gateTimer >= 0) {
+      vertx.cancelTimer(q.gateTimer);
+      q.gateTimer = -1;
+    }
+    q.inFlight = true;
+    attempt(callId, q, head, 0);
+  }
+
+  private void attempt(String callId, CallQueue q, Entry e, int redirects) {
+    String uri = q.movedTo != null ? q.movedTo : e.outbound.callbackUri();
+    if (e.firstAttemptAt == 0) {
+      e.firstAttemptAt = System.currentTimeMillis();
+    }
+    e.attempts++;
+    e.state = "delivering";
+    var request = client.postAbs(uri)
+        .timeout(options.timeoutMs())
+        .followRedirects(false)
+        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
+        .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
+        .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
+    if (signer != null) {
+      request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+    }
+    request.sendBuffer(e.body).onComplete(ar -> {
+      if (ar.failed()) {
+        String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
+        retry(callId, q, e, "POST " + uri + " failed: " + cause, -1);
+        return;
+      }
+      HttpResponse<Buffer> resp = ar.result();
+      int status = resp.statusCode();
+      if (status >= 200 && status < 300) {
+        settle(callId, q, e, "delivered", null);
+      } else if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
+        q.movedTo = resp.getHeader("Location");
+        e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
+        attempt(callId, q, e, redirects + 1);
+      } else if (status == 408 || status == 429 || status >= 500) {
+        retry(callId, q, e, "HTTP " + status + " from " + uri, retryAfterMs(resp.headers()));
+      } else {
+        settle(callId, q, e, "deadLettered", "HTTP " + status + " from " + uri + " (not retried)");
+      }
+    });
+  }
+
+  private void retry(String callId, CallQueue q, Entry e, String error, long retryAfterMs) {
+    e.lastError = error;
+    long elapsed = System.currentTimeMillis() - e.firstAttemptAt;
+    long backoff = Math.min(options.backoffMaxMs(), options.backoffInitialMs() << Math.min(20, e.attempts - 1));
+    long delay = retryAfterMs >= 0 ? retryAfterMs : backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+    if (elapsed + delay > options.retryBudgetMs()) {
+      settle(callId, q, e, "deadLettered", error + "; retry budget of " + options.retryBudgetMs() + " ms exhausted");
+      return;
+    }
+    e.state = "pending";
+    vertx.setTimer(Math.max(1, delay), t -> attempt(callId, q, e, 0));
+  }
+
+  private void settle(String callId, CallQueue q, Entry e, String state, String error) {
+    e.state = state;
+    if (error != null) {
+      e.lastError = error;
+      log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
+    }
+    q.pending.poll();
+    q.inFlight = false;
+    String gate = e.outbound.gate();
+    if (gate != null && e.outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType").equals("deleted")) {
+      q.released.remove(gate);
+    }
+    busy--;
+    if (busy == 0) {
+      for (Promise<Void> p : drainWaiters) {
+        p.tryComplete();
+      }
+      drainWaiters.clear();
+    }
+    pump(callId, q);
+  }
+
+  private void maybeForget(String callId, CallQueue q) {
+    if (q.forgotten && q.pending.isEmpty() && !q.inFlight) {
+      calls.remove(callId);
+    }
+  }
+
+  /** Completes when nothing is pending any more, or fails after {@code graceMs}. Call on the owning context. */
+  public Future<Void> drain(long graceMs) {
+    if (busy == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    drainWaiters.add(p);
+    vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
+    return p.future();
+  }
+
+  /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
+  static long retryAfterMs(MultiMap headers) {
+    String v = headers.get("Retry-After");
+    if (v == null || v.isBlank()) {
+      return -1;
+    }
+    try {
+      return Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        return Math.max(0, at - System.currentTimeMillis());
+      } catch (RuntimeException notDate) {
+        return -1;
+      }
+    }
+  }
+}
