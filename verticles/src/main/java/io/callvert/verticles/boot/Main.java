@@ -5,7 +5,6 @@ import io.callvert.config.CallvertOptions;
 import io.callvert.config.ConfigException;
 import io.callvert.config.ConfigLoader;
 import io.callvert.verticles.CallvertVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.HashMap;
@@ -88,8 +87,13 @@ public final class Main {
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        Future<Void> down = vertx.undeploy(deploymentId).eventually(vertx::close);
-        down.await(options.shutdown().graceMs() + 10_000, TimeUnit.MILLISECONDS);
+        vertx.undeploy(deploymentId).await(options.shutdown().graceMs() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
+      }
+      try {
+        // awaited on its own: a future composed onto close() may never complete once the loops are gone
+        vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
       }

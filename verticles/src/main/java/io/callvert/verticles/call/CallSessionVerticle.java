@@ -138,13 +138,18 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   @Override
   public void fetchMedia(String opId, List<MediaRef> media) {
     io.vertx.core.Context ctx = context;
+    Runnable release = manager.scheduler().hold();
     manager.media().fetchAll(media).onComplete(ar -> ctx.runOnContext(v -> {
-      if (ar.succeeded()) {
-        session.onMediaReady(opId, ar.result());
-      } else {
-        session.onMediaFailed(opId, ar.cause().getMessage());
+      try {
+        if (ar.succeeded()) {
+          session.onMediaReady(opId, ar.result());
+        } else {
+          session.onMediaFailed(opId, ar.cause().getMessage());
+        }
+        afterInput();
+      } finally {
+        release.run();
       }
-      afterInput();
     }));
   }
 

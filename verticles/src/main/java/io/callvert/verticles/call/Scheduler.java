@@ -13,6 +13,14 @@ public interface Scheduler {
 
   void cancel(long id);
 
+  /**
+   * Marks asynchronous work (a media fetch) whose result the call logic waits for. A virtual clock
+   * does not move while such work is pending, so in virtual time the network is instantaneous and
+   * tests are deterministic. Run the returned action exactly once when the work's result has been
+   * handled. The system clock ignores holds.
+   */
+  Runnable hold();
+
   /** Moves a virtual clock forward, firing due timers in time order; fails for the system clock. */
   Future<Long> advance(long durationMs);
 }

@@ -25,6 +25,11 @@ final class SystemScheduler implements Scheduler {
   }
 
   @Override
+  public Runnable hold() {
+    return () -> { };
+  }
+
+  @Override
   public Future<Long> advance(long durationMs) {
     return Future.failedFuture(ApiException.invalidRequest(
         "The clock is the system clock; start Callvert with clock=virtual to advance time."));

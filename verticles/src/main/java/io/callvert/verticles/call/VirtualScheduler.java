@@ -33,6 +33,8 @@ final class VirtualScheduler implements Scheduler {
   private final Map<Long, Key> byId = new HashMap<>();
   private long nextId = 1;
   private Future<Long> advancing = Future.succeededFuture();
+  private int holds;
+  private final java.util.List<Runnable> whenIdle = new java.util.ArrayList<>();
 
   VirtualScheduler(Vertx vertx, VirtualClock clock) {
     this.vertx = vertx;
@@ -57,6 +59,40 @@ final class VirtualScheduler implements Scheduler {
     }
   }
 
+  @Override
+  public Runnable hold() {
+    synchronized (this) {
+      holds++;
+    }
+    java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      java.util.List<Runnable> ready;
+      synchronized (this) {
+        holds--;
+        if (holds > 0 || whenIdle.isEmpty()) {
+          return;
+        }
+        ready = new java.util.ArrayList<>(whenIdle);
+        whenIdle.clear();
+      }
+      ready.forEach(Runnable::run);
+    };
+  }
+
+  /** Runs {@code r} once no asynchronous work holds the clock. */
+  private void whenIdle(Runnable r) {
+    synchronized (this) {
+      if (holds > 0) {
+        whenIdle.add(r);
+        return;
+      }
+    }
+    r.run();
+  }
+
   /** Advances are serialised: a second advance starts where the first one ended. */
   @Override
   public synchronized Future<Long> advance(long durationMs) {
@@ -79,6 +115,10 @@ final class VirtualScheduler implements Scheduler {
   }
 
   private void step(long target, Promise<Void> done) {
+    whenIdle(() -> stepNow(target, done));
+  }
+
+  private void stepNow(long target, Promise<Void> done) {
     Map.Entry<Key, Entry> next;
     synchronized (this) {
       next = due.firstEntry();

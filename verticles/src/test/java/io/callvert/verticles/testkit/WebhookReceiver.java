@@ -1,0 +1,176 @@
+package io.callvert.verticles.testkit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real bot-side webhook receiver on loopback. It records every notification POST (headers and
+ * body) in arrival order and lets a test await them by count or predicate, without sleeping. A
+ * scripted list of responses makes it fail, throttle or redirect on demand; {@link #stop} and
+ * {@link #restart} take it down and bring it back on the same port.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+  /** One received POST. */
+  public record Received(String path, Map<String, String> headers, JsonObject body, long receivedAt) {
+    public JsonObject notification() {
+      return body.getJsonArray("value").getJsonObject(0);
+    }
+
+    public String changeType() {
+      return notification().getString("changeType");
+    }
+
+    public String resourceUrl() {
+      return notification().getString("resourceUrl");
+    }
+
+    public JsonObject resourceData() {
+      return notification().getJsonObject("resourceData");
+    }
+
+    public long sequence() {
+      return Long.parseLong(headers.get("x-callvert-sequence"));
+    }
+
+    public String callId() {
+      String url = resourceUrl();
+      String rest = url.substring("/communications/calls/".length());
+      int slash = rest.indexOf('/');
+      return slash < 0 ? rest : rest.substring(0, slash);
+    }
+  }
+
+  /** A scripted answer for the next POST. */
+  public record Reply(int status, Map<String, String> headers) {
+    public static Reply of(int status) {
+      return new Reply(status, Map.of());
+    }
+  }
+
+  private final Vertx vertx;
+  private HttpServer server;
+  private int port;
+  private final List<Received> received = new ArrayList<>();
+  private final List<Received> attempts = new ArrayList<>();
+  private final Deque<Reply> script = new ArrayDeque<>();
+
+  public WebhookReceiver(Vertx vertx) {
+    this.vertx = vertx;
+    listen(0);
+  }
+
+  private void listen(int p) {
+    try {
+      server = vertx.createHttpServer().requestHandler(this::handle).listen(p, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      port = server.actualPort();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(buf -> {
+      Map<String, String> headers = new ConcurrentHashMap<>();
+      req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+      Received r = new Received(req.path(), headers, buf.length() == 0 ? new JsonObject() : buf.toJsonObject(), System.currentTimeMillis());
+      Reply reply;
+      synchronized (this) {
+        attempts.add(r);
+        reply = script.poll();
+        if (reply == null || (reply.status() >= 200 && reply.status() < 300)) {
+          received.add(r);
+        }
+        notifyAll();
+      }
+      var resp = req.response().setStatusCode(reply == null ? 202 : reply.status());
+      if (reply != null) {
+        reply.headers().forEach(resp::putHeader);
+      }
+      resp.end();
+    });
+  }
+
+  /** Callback URI for this receiver (any path is accepted). */
+  public String url() {
+    return url("/callback");
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  /** The next POSTs get these answers, in order; afterwards 202. */
+  public synchronized WebhookReceiver script(Reply... replies) {
+    script.addAll(List.of(replies));
+    return this;
+  }
+
+  /** Notifications accepted with a 2xx, in arrival order. */
+  public synchronized List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  /** Every POST, including the ones answered with a scripted failure. */
+  public synchronized List<Received> attempts() {
+    return List.copyOf(attempts);
+  }
+
+  /** Waits until {@code n} accepted notifications of {@code callId} arrived; returns them in order. */
+  public List<Received> await(String callId, int n) {
+    return awaitMatching(r -> r.callId().equals(callId), n);
+  }
+
+  /** Waits for the first accepted notification of {@code callId} that matches, and returns it. */
+  public Received awaitOne(String callId, Predicate<Received> p) {
+    List<Received> l = awaitMatching(r -> r.callId().equals(callId) && p.test(r), 1);
+    return l.get(0);
+  }
+
+  public synchronized List<Received> awaitMatching(Predicate<Received> p, int n) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      List<Received> matching = received.stream().filter(p).toList();
+      if (matching.size() >= n) {
+        return matching;
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        throw new AssertionError("expected " + n + " notifications, got " + matching.size() + ": "
+            + new JsonArray(matching.stream().map(Received::body).toList()).encodePrettily());
+      }
+      try {
+        wait(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Stops listening: deliveries now fail with connection errors. */
+  public void stop() {
+    server.close().await();
+  }
+
+  /** Listens again on the same port. */
+  public void restart() {
+    listen(port);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
