@@ -45,6 +45,8 @@ public final class CallvertVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CallvertVerticle.class);
 
   private final CallvertOptions options;
+  private final String instanceName;
+  private io.callvert.verticles.cluster.CallDirectory directory;
   private Clock clock;
   private CallManager calls;
   private WebhookDispatcher dispatcher;
@@ -55,7 +57,17 @@ public final class CallvertVerticle extends VerticleBase {
   private HttpServer server;
 
   public CallvertVerticle(CallvertOptions options) {
+    this(options, "callvert");
+  }
+
+  /**
+   * @param instanceName names this Callvert in a clustered Vert.x: nodes deploying the same name
+   *                     form one Callvert cluster (one call directory); two Callverts in one
+   *                     application use two names
+   */
+  public CallvertVerticle(CallvertOptions options, String instanceName) {
     this.options = Objects.requireNonNull(options, "options");
+    this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
   }
 
   @Override
@@ -92,7 +104,17 @@ public final class CallvertVerticle extends VerticleBase {
           router = new HttpApi(vertx, options, calls, recordings, signer, auth).router();
           return dispatcher.start();
         })
+        .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
         .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture());
+  }
+
+  /** One clustered ingress address per instance and node; call verticles stay local-only. */
+  private Future<Void> joinCluster(String instanceId) {
+    directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
+    String ingress = "callvert." + instanceName + ".ingress." + instanceId;
+    calls.attachCluster(directory, ingress);
+    return vertx.eventBus().<io.callvert.runtime.protocol.CallRequest>consumer(ingress, calls::onIngress).completion()
+        .compose(v -> directory.start(calls::onNodesLost));
   }
 
   private Future<Void> listen() {
@@ -126,8 +148,12 @@ public final class CallvertVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // The call verticles (children) are already undeployed: each ended its call as it stopped.
+    if (directory != null) {
+      directory.stop();
+    }
     Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
     return closed
+        .compose(v -> calls.leaveDirectory().otherwiseEmpty())
         .compose(v -> dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
           log.warn("shutdown: {}", e.getMessage());
           return null;

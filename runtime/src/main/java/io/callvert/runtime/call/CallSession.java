@@ -867,6 +867,64 @@ public final class CallSession {
     }
   }
 
+  // ------------------------------------------------------------------ cluster: owner loss
+
+  /** Call-level result when the node owning a call is lost (Callvert decision, see README). */
+  public static final int OWNER_LOST_CODE = 500;
+  public static final int OWNER_LOST_SUBCODE = 9100;
+  public static final int OPERATION_OWNER_LOST_SUBCODE = 9101;
+
+  /**
+   * What a surviving node needs to tell the bot if this call's node dies: where to send, as whom,
+   * and the operations that are still live. Written to the cluster call directory.
+   */
+  public JsonObject ownerRecord() {
+    JsonArray ops = new JsonArray();
+    List<Operation> live = new ArrayList<>(mediaQueue);
+    live.addAll(dtmfQueue);
+    for (Operation op : live) {
+      ops.add(new JsonObject().put("id", op.id).put("type", op.kind.odataType).put("clientContext", op.clientContext));
+    }
+    return new JsonObject().put("callbackUri", callbackUri).put("audience", appId).put("tenantId", tenantId)
+        .put("state", state).put("ops", ops);
+  }
+
+  /**
+   * The notifications a survivor sends for a call whose owner node was lost (rule 8 holds even
+   * then): one terminal {@code deleted} per live operation, then the call's {@code terminated}.
+   */
+  public static List<Outbound> ownerLost(String callId, JsonObject record) {
+    List<Outbound> out = new ArrayList<>();
+    String cb = record.getString("callbackUri");
+    String aud = record.getString("audience");
+    String tid = record.getString("tenantId");
+    if ("terminated".equals(record.getString("state"))) {
+      return out;
+    }
+    JsonArray ops = record.getJsonArray("ops", new JsonArray());
+    for (int i = 0; i < ops.size(); i++) {
+      JsonObject o = ops.getJsonObject(i);
+      String type = o.getString("type");
+      String path = Graph.operationPath(callId, o.getString("id"));
+      JsonObject data = new JsonObject().put("@odata.type", type).put("@odata.id", path).put("id", o.getString("id"))
+          .put("clientContext", o.getString("clientContext")).put("status", "failed")
+          .put("resultInfo", Graph.resultInfo(OWNER_LOST_CODE, OPERATION_OWNER_LOST_SUBCODE,
+              "Action failed, the call's Callvert node was lost."));
+      if (type.equals(Operation.Kind.RECORD.odataType)) {
+        data.put("completionReason", "unspecifiedError").put("recordingLocation", "").put("recordingAccessToken", "");
+      } else {
+        data.put("completionReason", "unknown");
+      }
+      out.add(new Outbound(callId, cb, aud, tid, null, Graph.notification("deleted", path, data)));
+    }
+    JsonObject call = new JsonObject().put("@odata.type", Graph.type("call")).put("@odata.id", Graph.callPath(callId))
+        .put("id", callId).put("state", "terminated")
+        .put("resultInfo", Graph.resultInfo(OWNER_LOST_CODE, OWNER_LOST_SUBCODE,
+            "The call was lost: its Callvert node left the cluster."));
+    out.add(new Outbound(callId, cb, aud, tid, null, Graph.notification("deleted", Graph.callPath(callId), call)));
+    return out;
+  }
+
   // ------------------------------------------------------------------ shapes
 
   /** The call as Graph shows it. */

@@ -1,19 +1,71 @@
 package io.callvert.verticles.boot;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.callvert.config.ClusterOptions;
 import io.callvert.config.CallvertOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-/** Creates the Vert.x instance the fat jar runs on: plain, or clustered on Hazelcast. */
-final class Cluster {
+/**
+ * Creates the Vert.x instance the fat jar runs on: plain, or clustered with Vert.x's Hazelcast
+ * cluster manager. Callvert writes no cluster protocol of its own: membership, the call directory
+ * (a distributed map) and the clustered event bus are Vert.x's and Hazelcast's.
+ *
+ * <p>Defaults suit one machine out of the box: TCP/IP discovery of {@code cluster.members} on
+ * loopback, multicast and phone-home off, and join/failure-detection timings of seconds rather than
+ * Hazelcast's tens of seconds. {@code cluster.hazelcastConfigFile} replaces all of that with a
+ * Hazelcast XML/YAML file of the operator's choice.
+ */
+public final class Cluster {
 
   private Cluster() {}
 
-  static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions) {
+  public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions) {
     if (!options.cluster().enabled()) {
       return Future.succeededFuture(Vertx.vertx(vertxOptions));
     }
-    return Future.failedFuture(new IllegalStateException("cluster.enabled=true is not supported by this build yet"));
+    ClusterOptions c = options.cluster();
+    Config hz;
+    try {
+      hz = hazelcastConfig(c);
+    } catch (Exception e) {
+      return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfigFile: " + e.getMessage(), e));
+    }
+    vertxOptions.getEventBusOptions().setHost(c.host()).setPort(0);
+    return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+  }
+
+  /** The Hazelcast configuration for {@code c}: the operator's file, or loopback-friendly defaults. */
+  public static Config hazelcastConfig(ClusterOptions c) throws java.io.IOException {
+    if (c.hazelcastConfigFile() != null) {
+      Config file = Config.loadFromFile(new java.io.File(c.hazelcastConfigFile()));
+      file.setProperty("hazelcast.phone.home.enabled", "false");
+      return file;
+    }
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName("callvert");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    // seconds, not tens of seconds: join quickly, notice a dead member within ~5 s
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.max.wait.seconds.before.join", "1");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(20);
+    net.getInterfaces().setEnabled(true).addInterface(c.host());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(c.members()).setConnectionTimeoutSeconds(2);
+    hz.getMapConfig("callvert.*").setBackupCount(1);
+    return hz;
   }
 }

@@ -43,6 +43,10 @@ public final class CallManager {
   private final CallSession.Env env;
   private final DeliveryOptions requestOptions;
   private volatile boolean accepting = true;
+  /** Set when the Vert.x instance is clustered. */
+  private io.callvert.verticles.cluster.CallDirectory directory;
+  private String ingressAddress;
+  private DeliveryOptions forwardOptions;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
       Scheduler scheduler, MediaService media, RecordingStore recordings, String dispatcherAddress) {
@@ -58,6 +62,20 @@ public final class CallManager {
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS));
     this.requestOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs());
+  }
+
+  /**
+   * Joins the cluster: calls this node creates are entered in the directory, and requests for
+   * calls this node does not own are forwarded to the owner's ingress address.
+   */
+  public void attachCluster(io.callvert.verticles.cluster.CallDirectory directory, String ingressAddress) {
+    this.directory = directory;
+    this.ingressAddress = ingressAddress;
+    this.forwardOptions = new DeliveryOptions().setSendTimeout(options.http().requestTimeoutMs());
+  }
+
+  boolean clustered() {
+    return directory != null;
   }
 
   /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
@@ -122,13 +140,15 @@ public final class CallManager {
     }
     verticle.attach(session);
     CallReply created = session.createdReply();
+    JsonObject initialOwner = directory == null ? null : session.ownerRecord();
     registry.add(new CallRegistry.Handle(id, callAddress(id)));
     // Deployed from the root verticle's context so that every call verticle is the root's child:
     // undeploying Callvert ends every call, whichever context (ours or an embedding host's) created it.
     io.vertx.core.Promise<String> deployed = io.vertx.core.Promise.promise();
     rootContext.runOnContext(v -> vertx.deployVerticle(verticle).onComplete(deployed));
     return deployed.future()
-        .map(deploymentId -> created)
+        .compose(deploymentId -> directory == null ? Future.succeededFuture(created)
+            : directory.put(id, ownerRecord(id, initialOwner)).map(v -> created))
         .recover(e -> {
           registry.remove(id);
           return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "The call could not be started: " + e.getMessage()));
@@ -139,7 +159,7 @@ public final class CallManager {
   public Future<CallReply> request(CallRequest req) {
     CallRegistry.Handle h = registry.get(req.callId());
     if (h == null) {
-      return Future.failedFuture(ApiException.callNotFound());
+      return directory == null ? Future.failedFuture(ApiException.callNotFound()) : forward(req);
     }
     if (!h.isLive()) {
       return answerRetained(h, req);
@@ -156,6 +176,73 @@ public final class CallManager {
         });
   }
 
+  /** A call another node owns: its ingress answers for it, with exactly what that node would answer. */
+  private Future<CallReply> forward(CallRequest req) {
+    return directory.ownerAddress(req.callId()).compose(address -> {
+      if (address == null || address.equals(ingressAddress)) {
+        return Future.failedFuture(ApiException.callNotFound());
+      }
+      return vertx.eventBus().<CallReply>request(address, req, forwardOptions).map(Message::body)
+          .recover(e -> {
+            if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+              directory.forget(req.callId());
+              return Future.failedFuture(ApiException.callNotFound());
+            }
+            return Future.failedFuture(decodeFailure(e));
+          });
+    });
+  }
+
+  /** Requests forwarded by other nodes for calls this node owns. */
+  public void onIngress(Message<CallRequest> msg) {
+    CallRequest req = msg.body();
+    Future<CallReply> reply = switch (req.action()) {
+      case "callvert.release" -> {
+        release(req.callId(), req.body().getString("gate"));
+        yield Future.succeededFuture(CallReply.empty(202));
+      }
+      case "callvert.journal" -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound())
+          : journal(req.callId()).map(j -> CallReply.json(200, j));
+      default -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound()) : request(req);
+    };
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        ApiException e = decodeFailure(ar.cause());
+        msg.fail(e.status(), encodeError(e));
+      }
+    });
+  }
+
+  private JsonObject ownerRecord(String callId, JsonObject owner) {
+    return owner.put("node", directory.nodeId()).put("address", ingressAddress).put("callId", callId);
+  }
+
+  /** Keeps the directory's copy of a live call's owner record current (cluster only). */
+  void publishOwner(String callId, JsonObject owner) {
+    if (directory != null) {
+      directory.put(callId, ownerRecord(callId, owner));
+    }
+  }
+
+  /**
+   * Cluster members left. One survivor (the lowest node id) tells the bots of every call the lost
+   * nodes owned: a terminal notification per live operation, then the call's terminated
+   * notification (see README, "Node loss"). Those calls then answer 404.
+   */
+  public void onNodesLost(java.util.Set<String> lost) {
+    if (directory == null || !directory.isReporter()) {
+      return;
+    }
+    directory.ownedBy(lost).onSuccess(owned -> owned.forEach((callId, record) -> {
+      for (Outbound o : CallSession.ownerLost(callId, record)) {
+        dispatch(o);
+      }
+      directory.remove(callId);
+    }));
+  }
+
   private static Future<CallReply> answerRetained(CallRegistry.Handle h, CallRequest req) {
     try {
       return Future.succeededFuture(h.retained.handle(req.action(), req.body(), req.baseUrl(), req.payload()));
@@ -166,13 +253,18 @@ public final class CallManager {
 
   /** The HTTP response that created {@code gate} has been written: its notifications may go (rule 7). */
   public void release(String callId, String gate) {
+    if (directory != null && registry.get(callId) == null) {
+      forward(new CallRequest(callId, "callvert.release", new JsonObject().put("gate", gate), null, null));
+      return;
+    }
     control(new JsonObject().put("release", gate).put("callId", callId));
   }
 
   /** The notification journal of a call (Callvert's inspection API). */
   public Future<JsonObject> journal(String callId) {
     if (registry.get(callId) == null) {
-      return Future.failedFuture(ApiException.callNotFound());
+      return directory == null ? Future.failedFuture(ApiException.callNotFound())
+          : forward(new CallRequest(callId, "callvert.journal", null, null, null)).map(CallReply::body);
     }
     return vertx.eventBus().<JsonObject>request(dispatcherAddress, new JsonObject().put("journal", callId),
         new DeliveryOptions().setLocalOnly(true)).map(Message::body);
@@ -180,13 +272,38 @@ public final class CallManager {
 
   void retire(String callId, CallSession finalState) {
     registry.retire(callId, finalState);
+    publishOwner(callId, finalState.ownerRecord());
     control(new JsonObject().put("ended", callId));
     long retention = options.calls().retentionMs();
     rootContext.runOnContext(v -> scheduler.schedule(clock.now() + retention, () -> expire(callId)));
   }
 
+  /** The instance is going away: the call is over and leaves the cluster directory now. */
+  void retireOnShutdown(String callId, CallSession finalState) {
+    registry.retire(callId, finalState);
+    control(new JsonObject().put("ended", callId));
+    if (directory != null) {
+      directory.remove(callId);
+    }
+  }
+
+  /** Directory entries of ended calls still in retention; removed when the instance stops. */
+  public Future<Void> leaveDirectory() {
+    if (directory == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> removals = new ArrayList<>();
+    for (CallRegistry.Handle h : registry.handles()) {
+      removals.add(directory.remove(h.id()));
+    }
+    return Future.join(removals).mapEmpty();
+  }
+
   private void expire(String callId) {
     registry.remove(callId);
+    if (directory != null) {
+      directory.remove(callId);
+    }
     recordings.deleteCall(callId);
     control(new JsonObject().put("forget", callId));
   }

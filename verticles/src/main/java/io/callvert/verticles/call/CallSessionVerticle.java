@@ -40,6 +40,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private final Map<String, Long> timers = new HashMap<>(4);
   private boolean ended;
   private boolean retired;
+  /** The owner record last written to the cluster directory (cluster only). */
+  private String publishedOwner;
 
   CallSessionVerticle(CallManager manager, String callId) {
     this.manager = manager;
@@ -64,7 +66,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     if (!ended) {
       session.handle("shutdown", null, null, null);
       retired = true;
-      manager.retire(callId, session);
+      manager.retireOnShutdown(callId, session);
     }
     for (Long id : timers.values()) {
       manager.scheduler().cancel(id);
@@ -90,6 +92,16 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   /** After every input: a call that ended is retired (kept readable) and its verticle undeployed. */
   private void afterInput() {
+    if (manager.clustered() && !ended) {
+      io.vertx.core.json.JsonObject owner = session.ownerRecord();
+      String encoded = owner.encode();
+      if (publishedOwner == null) {
+        publishedOwner = encoded; // the manager wrote the first record when it created the call
+      } else if (!encoded.equals(publishedOwner)) {
+        publishedOwner = encoded;
+        manager.publishOwner(callId, owner);
+      }
+    }
     if (ended && !retired) {
       retired = true;
       for (Long id : timers.values()) {

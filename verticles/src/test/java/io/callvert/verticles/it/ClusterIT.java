@@ -1,0 +1,187 @@
+package io.callvert.verticles.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.callvert.config.CalleeOptions;
+import io.callvert.config.CallvertOptions;
+import io.callvert.config.ClockMode;
+import io.callvert.config.ClusterOptions;
+import io.callvert.verticles.CallvertVerticle;
+import io.callvert.verticles.boot.Cluster;
+import io.callvert.verticles.testkit.TestRuntime;
+import io.callvert.verticles.testkit.WavServer;
+import io.callvert.verticles.testkit.WebhookReceiver;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three clustered Vert.x nodes in one JVM (Hazelcast on loopback), each running Callvert: any node
+ * serves any call with identical answers, notifications stay ordered, and a node that dies
+ * abruptly has every call it owned reported terminated to its bot by a survivor.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  static final int BASE_PORT = 5811;
+  static final List<Vertx> nodes = new ArrayList<>();
+  static final List<String> urls = new ArrayList<>();
+  static Vertx helper;
+  static WebhookReceiver bot;
+  static WavServer media;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void formCluster() throws Exception {
+    helper = Vertx.vertx();
+    bot = new WebhookReceiver(helper);
+    media = new WavServer(helper);
+    List<String> members = List.of("127.0.0.1:" + BASE_PORT, "127.0.0.1:" + (BASE_PORT + 1), "127.0.0.1:" + (BASE_PORT + 2));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      CallvertOptions o = TestRuntime.testOptions()
+          .withClock(ClockMode.SYSTEM)
+          .withCallee(CalleeOptions.defaults().withAnswerDelayMs(20))
+          .withCluster(ClusterOptions.defaults().withEnabled(true).withPort(BASE_PORT + i).withMembers(members));
+      Vertx v = Cluster.vertx(o, new VertxOptions()).await(60, TimeUnit.SECONDS);
+      CallvertVerticle cv = new CallvertVerticle(o);
+      v.deployVerticle(cv).await(30, TimeUnit.SECONDS);
+      nodes.add(v);
+      urls.add("http://127.0.0.1:" + cv.actualPort());
+    }
+    System.out.printf("cluster of 3 formed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    assertThat(((VertxInternal) nodes.get(0)).clusterManager().getNodes()).hasSize(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (Vertx v : nodes) {
+      try {
+        v.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // an abruptly killed node may already be closed
+      }
+    }
+    helper.close();
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("a call created on node A is driven through B and C with the same answers and ordered notifications")
+  void any_node_serves_any_call() {
+    String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557000")).json().getString("id");
+    bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+
+    String prompt = media.tone("cluster-20s.wav", 20_000, 440);
+    Resp play = post(1, "/v1.0/communications/calls/" + callId + "/playPrompt", new JsonObject().put("clientContext", "p")
+        .put("prompts", new JsonArray().add(new JsonObject().put("mediaInfo", new JsonObject().put("uri", prompt)))));
+    assertThat(play.status).isEqualTo(200);
+    String playId = play.json().getString("id");
+    assertThat(play.location).isEqualTo(urls.get(1) + "/v1.0/communications/calls/" + callId + "/operations/" + playId);
+
+    Resp record = post(2, "/beta/communications/calls/" + callId + "/recordResponse", new JsonObject().put("clientContext", "r"));
+    assertThat(record.json().getString("status")).isEqualTo("notStarted");
+    String recordId = record.json().getString("id");
+
+    // the same operation, read through each node, is the same JSON
+    JsonObject viaA = get(0, "/v1.0/communications/calls/" + callId + "/operations/" + playId).json();
+    JsonObject viaB = get(1, "/v1.0/communications/calls/" + callId + "/operations/" + playId).json();
+    JsonObject viaC = get(2, "/v1.0/communications/calls/" + callId + "/operations/" + playId).json();
+    assertThat(viaB).isEqualTo(viaA);
+    assertThat(viaC).isEqualTo(viaA);
+
+    Resp cancel = post(2, "/v1.0/communications/calls/" + callId + "/cancelMediaProcessing", new JsonObject());
+    assertThat(cancel.status).isEqualTo(200);
+    assertThat(cancel.json().getString("status")).isEqualTo("completed");
+
+    List<WebhookReceiver.Received> ends = bot.awaitMatching(r -> r.callId().equals(callId) && r.changeType().equals("deleted"), 2);
+    assertThat(ends.get(0).resourceData().getString("id")).isEqualTo(playId);
+    assertThat(ends.get(1).resourceData().getString("id")).isEqualTo(recordId);
+    List<Long> seqs = bot.received().stream().filter(r -> r.callId().equals(callId)).map(WebhookReceiver.Received::sequence).toList();
+    assertThat(seqs).isSorted().doesNotHaveDuplicates();
+
+    // the journal and an unknown call look the same from every node
+    assertThat(get(1, "/callvert/calls/" + callId + "/notifications").json().getJsonArray("value").size()).isGreaterThanOrEqualTo(4);
+    assertThat(get(2, "/v1.0/communications/calls/" + java.util.UUID.randomUUID()).status).isEqualTo(404);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("node loss: every call the dead node owned is reported terminated (500/9100) with its running operation failed (500/9101)")
+  void node_loss_is_reported() {
+    int dead = 2;
+    List<String> owned = new ArrayList<>();
+    List<String> ops = new ArrayList<>();
+    String prompt = media.tone("cluster-60s.wav", 60_000, 330);
+    for (int i = 0; i < 3; i++) {
+      String callId = post(dead, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+1555710" + i)).json().getString("id");
+      bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+      Resp play = post(0, "/v1.0/communications/calls/" + callId + "/playPrompt", new JsonObject()
+          .put("prompts", new JsonArray().add(new JsonObject().put("mediaInfo", new JsonObject().put("uri", prompt)))));
+      owned.add(callId);
+      ops.add(play.json().getString("id"));
+    }
+
+    long killedAt = System.currentTimeMillis();
+    HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) nodes.get(dead)).clusterManager();
+    cm.getHazelcastInstance().getLifecycleService().terminate();
+
+    for (int i = 0; i < owned.size(); i++) {
+      String callId = owned.get(i);
+      WebhookReceiver.Received opEnd = bot.awaitOne(callId, r -> r.resourceUrl().endsWith("/operations/" + ops.get(i)));
+      assertThat(opEnd.resourceData().getString("status")).isEqualTo("failed");
+      assertThat(opEnd.resourceData().getJsonObject("resultInfo").getInteger("subcode")).isEqualTo(9101);
+      WebhookReceiver.Received end = bot.awaitOne(callId, r -> "terminated".equals(r.resourceData().getString("state")));
+      assertThat(end.resourceData().getJsonObject("resultInfo").getInteger("code")).isEqualTo(500);
+      assertThat(end.resourceData().getJsonObject("resultInfo").getInteger("subcode")).isEqualTo(9100);
+      assertThat(end.receivedAt()).isGreaterThanOrEqualTo(opEnd.receivedAt());
+      assertThat(get(0, "/v1.0/communications/calls/" + callId).status).isEqualTo(404);
+    }
+    long detected = System.currentTimeMillis() - killedAt;
+    System.out.printf("node loss reported to the bot %d ms after the kill%n", detected);
+    assertThat(detected).isLessThan(10_000);
+  }
+
+  // ------------------------------------------------------------------ HTTP helpers
+
+  record Resp(int status, String location, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  static Resp post(int node, String path, JsonObject body) {
+    return send(HttpRequest.newBuilder(URI.create(urls.get(node) + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  static Resp get(int node, String path) {
+    return send(HttpRequest.newBuilder(URI.create(urls.get(node) + path)).GET());
+  }
+
+  static Resp send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + TestRuntime.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      return new Resp(r.statusCode(), r.headers().firstValue("Location").orElse(null), r.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
