@@ -181,8 +181,15 @@ public final class CallvertVerticle extends VerticleBase {
     return options;
   }
 
-  CallManager calls() {
-    return calls;
+  /**
+   * The in-process Java API of this instance (available once deployed). Recording URLs it hands
+   * out use {@code http.publicBaseUrl}, else this instance's own server.
+   */
+  public CallvertClient client() {
+    if (calls == null) {
+      throw new IllegalStateException("Callvert is not deployed yet");
+    }
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap);
   }
 
   /** Callvert's version, from the jar manifest ("dev" when run from classes). */

@@ -103,6 +103,17 @@ public final class Fields {
     }
   }
 
+  /**
+   * A callback URI: absolute http(s), or {@code local:<name>} for bots embedded in the same JVM
+   * that take notifications in-process (no HTTP delivery).
+   */
+  public static String callbackUri(String value, String path) {
+    if (value.regionMatches(true, 0, "local:", 0, 6) && value.length() > 6) {
+      return value;
+    }
+    return httpUri(value, path);
+  }
+
   /** Strips an optional {@code #microsoft.graph.} prefix and compares case-insensitively. */
   public static boolean isODataType(JsonObject o, String name) {
     String t = o == null ? null : o.getString("@odata.type");

@@ -96,7 +96,7 @@ public final class CallSession {
     this.env = env;
     this.fx = fx;
     this.caller = new CallerAudio(env.detector());
-    this.callbackUri = Fields.httpUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
+    this.callbackUri = Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
     this.tenantId = Fields.string(body, "tenantId", "tenantId");
     this.subject = Fields.string(body, "subject", "subject");
     this.requestedModalities = modalities(Fields.array(body, "requestedModalities", "requestedModalities"));
@@ -281,7 +281,7 @@ public final class CallSession {
     modalities(accepted);
     JsonObject mc = mediaConfig(Fields.object(b, "mediaConfig", "mediaConfig"), true);
     if (cb != null) {
-      callbackUri = Fields.httpUri(cb, "callbackUri");
+      callbackUri = Fields.callbackUri(cb, "callbackUri");
     }
     mediaConfig = mc;
     fx.cancelTimer("answerDeadline");
@@ -306,7 +306,7 @@ public final class CallSession {
     };
     String cb = Fields.string(body, "callbackUri", "callbackUri");
     if (cb != null) {
-      callbackUri = Fields.httpUri(cb, "callbackUri");
+      callbackUri = Fields.callbackUri(cb, "callbackUri");
     }
     terminate(code, 0, "The call was rejected by the bot (reason: " + r + ").", false);
     return CallReply.empty(202);
@@ -325,7 +325,7 @@ public final class CallSession {
     Fields.intInRange(body, "timeout", 55, 15, 90);
     String cb = Fields.string(body, "callbackUri", "callbackUri");
     if (cb != null) {
-      callbackUri = Fields.httpUri(cb, "callbackUri");
+      callbackUri = Fields.callbackUri(cb, "callbackUri");
     }
     terminate(302, 0, "The call was redirected by the bot.", false);
     return CallReply.empty(202);

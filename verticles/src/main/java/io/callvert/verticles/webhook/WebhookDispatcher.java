@@ -94,11 +94,15 @@ public final class WebhookDispatcher {
   private final NotificationSigner signer;
   private final Map<String, CallQueue> calls = new HashMap<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+  /** In-process listeners (embedding): notifications are also published here, in per-call order. */
+  private final String tapAddress;
+  private volatile boolean tapped;
   private int busy;
 
   public WebhookDispatcher(io.vertx.core.Vertx vertx, String address, WebhookOptions options, WebClient client, NotificationSigner signer) {
     this.vertx = vertx;
     this.address = address;
+    this.tapAddress = address + ".tap";
     this.options = options;
     this.client = client;
     this.signer = signer;
@@ -158,6 +162,16 @@ public final class WebhookDispatcher {
     pump(o.callId(), q);
   }
 
+  /** Where in-process listeners receive notifications. */
+  public String tapAddress() {
+    return tapAddress;
+  }
+
+  /** Starts publishing notifications to {@link #tapAddress()} (kept on once a listener appeared). */
+  public void enableTap() {
+    tapped = true;
+  }
+
   /** Sends the head of the call's queue if nothing is in flight and its gate is open. */
   private void pump(String callId, CallQueue q) {
     if (q.inFlight) {
@@ -188,6 +202,15 @@ public final class WebhookDispatcher {
       q.gateTimer = -1;
     }
     q.inFlight = true;
+    if (tapped) {
+      vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", head.sequence)
+          .put("notification", head.outbound.body()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+    }
+    if (head.outbound.callbackUri().startsWith("local:") && q.movedTo == null) {
+      head.attempts++;
+      settle(callId, q, head, "delivered", null);
+      return;
+    }
     attempt(callId, q, head, 0);
   }
 

@@ -145,7 +145,8 @@ class ClusterIT {
 
     for (int i = 0; i < owned.size(); i++) {
       String callId = owned.get(i);
-      WebhookReceiver.Received opEnd = bot.awaitOne(callId, r -> r.resourceUrl().endsWith("/operations/" + ops.get(i)));
+      String opId = ops.get(i);
+      WebhookReceiver.Received opEnd = bot.awaitOne(callId, r -> r.resourceUrl().endsWith("/operations/" + opId));
       assertThat(opEnd.resourceData().getString("status")).isEqualTo("failed");
       assertThat(opEnd.resourceData().getJsonObject("resultInfo").getInteger("subcode")).isEqualTo(9101);
       WebhookReceiver.Received end = bot.awaitOne(callId, r -> "terminated".equals(r.resourceData().getString("state")));

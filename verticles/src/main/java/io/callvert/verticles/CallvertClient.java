@@ -1,0 +1,176 @@
+package io.callvert.verticles;
+
+import io.callvert.runtime.api.Ids;
+import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.verticles.call.CallManager;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Drive Callvert from Java code in the same JVM, without HTTP: the same operations as the Graph
+ * API and the caller simulator, as {@link Future}s, with the same validation, errors
+ * ({@link io.callvert.runtime.api.ApiException} with the HTTP status and Graph error code) and
+ * notifications. Bodies and results are the Graph JSON shapes.
+ *
+ * <p>Bots living in the same application can take notifications in-process instead of webhooks:
+ * give calls the callback URI {@link #LOCAL_CALLBACK} and listen with {@link #onNotification}.
+ * Listeners also see notifications bound for HTTP callbacks, in per-call order.
+ *
+ * <p>Obtain it from {@link CallvertVerticle#client()} once the verticle is deployed.
+ */
+public final class CallvertClient {
+
+  /** Callback URI for calls whose notifications stay in-process (no HTTP delivery). */
+  public static final String LOCAL_CALLBACK = "local:bot";
+
+  private final Vertx vertx;
+  private final CallManager calls;
+  private final String notificationsAddress;
+  private final Runnable listenerAdded;
+
+  CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded) {
+    this.vertx = vertx;
+    this.calls = calls;
+    this.notificationsAddress = notificationsAddress;
+    this.listenerAdded = listenerAdded;
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  /** The bot places a call ({@code POST /communications/calls}); returns the call as created. */
+  public Future<JsonObject> createCall(JsonObject call) {
+    return released(calls.create(false, call), null);
+  }
+
+  /** A simulated caller calls the bot ({@code POST /callvert/calls}); returns the incoming call. */
+  public Future<JsonObject> simulateIncomingCall(JsonObject call) {
+    return released(calls.create(true, call), null);
+  }
+
+  public Future<JsonObject> getCall(String callId) {
+    return send(callId, "get", null);
+  }
+
+  public Future<Void> answer(String callId, JsonObject body) {
+    return send(callId, "answer", body).mapEmpty();
+  }
+
+  /** Answers an incoming call for audio with service-hosted media, the common case. */
+  public Future<Void> answer(String callId) {
+    return answer(callId, new JsonObject().put("acceptedModalities", new JsonArray().add("audio"))
+        .put("mediaConfig", new JsonObject().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig")));
+  }
+
+  public Future<Void> reject(String callId, String reason) {
+    return send(callId, "reject", new JsonObject().put("reason", reason)).mapEmpty();
+  }
+
+  /** The bot hangs up ({@code DELETE /communications/calls/{id}}). */
+  public Future<Void> hangUp(String callId) {
+    return send(callId, "delete", null).mapEmpty();
+  }
+
+  public Future<Void> keepAlive(String callId) {
+    return send(callId, "keepalive", null).mapEmpty();
+  }
+
+  // ------------------------------------------------------------------ operations (results are commsOperation JSON)
+
+  public Future<JsonObject> playPrompt(String callId, JsonObject body) {
+    return send(callId, "playprompt", body);
+  }
+
+  /** Plays the WAVs at {@code uris} in order. */
+  public Future<JsonObject> playPrompt(String callId, List<String> uris, String clientContext) {
+    JsonArray prompts = new JsonArray();
+    for (String uri : uris) {
+      prompts.add(new JsonObject().put("@odata.type", "#microsoft.graph.mediaPrompt")
+          .put("mediaInfo", new JsonObject().put("uri", uri)));
+    }
+    return playPrompt(callId, new JsonObject().put("prompts", prompts).put("clientContext", clientContext));
+  }
+
+  public Future<JsonObject> recordResponse(String callId, JsonObject body) {
+    return send(callId, "recordresponse", body);
+  }
+
+  public Future<JsonObject> cancelMediaProcessing(String callId, String clientContext) {
+    return send(callId, "cancelmediaprocessing", new JsonObject().put("clientContext", clientContext));
+  }
+
+  public Future<JsonObject> subscribeToTone(String callId, String clientContext) {
+    return send(callId, "subscribetotone", new JsonObject().put("clientContext", clientContext));
+  }
+
+  public Future<JsonObject> sendDtmfTones(String callId, List<String> tones, int delayBetweenTonesMs, String clientContext) {
+    return send(callId, "senddtmftones", new JsonObject().put("tones", new JsonArray(List.copyOf(tones)))
+        .put("delayBetweenTonesMs", delayBetweenTonesMs).put("clientContext", clientContext));
+  }
+
+  public Future<JsonObject> getOperation(String callId, String operationId) {
+    return send(callId, "operation", new JsonObject().put("operationId", operationId));
+  }
+
+  // ------------------------------------------------------------------ the simulated caller
+
+  /** The caller presses keys ({@code 0-9 * # A-D}), 100 ms apart. */
+  public Future<Void> pressKeys(String callId, String keys) {
+    return send(callId, "caller.tones", new JsonObject().put("tones", keys)).mapEmpty();
+  }
+
+  /** The caller speaks (synthetic speech-level audio) for {@code durationMs}. */
+  public Future<Void> speak(String callId, int durationMs) {
+    return send(callId, "caller.speech", new JsonObject().put("durationMs", durationMs)).mapEmpty();
+  }
+
+  public Future<Void> callerHangUp(String callId) {
+    return send(callId, "caller.hangup", null).mapEmpty();
+  }
+
+  // ------------------------------------------------------------------ notifications
+
+  /**
+   * Receives every notification this Callvert instance sends, as
+   * {@code {"callId", "sequence", "notification": <commsNotifications>}}, in per-call order, on
+   * the caller's context. Unregister the returned consumer to stop.
+   */
+  public Future<MessageConsumer<JsonObject>> onNotification(Handler<JsonObject> handler) {
+    listenerAdded.run();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
+    return consumer.completion().map(v -> consumer);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private Future<JsonObject> send(String callId, String action, JsonObject body) {
+    String id = Ids.canonical(callId);
+    return released(calls.request(new CallRequest(id, action, body, "", null)), id);
+  }
+
+  /**
+   * Completes the caller's future first, then opens the causality gate (rule 7): the operation's
+   * notifications can only follow the result the caller already holds.
+   */
+  private Future<JsonObject> released(Future<CallReply> reply, String callId) {
+    Promise<JsonObject> result = Promise.promise();
+    reply.onComplete(ar -> {
+      if (ar.failed()) {
+        result.fail(CallManager.decodeFailure(ar.cause()));
+        return;
+      }
+      CallReply r = ar.result();
+      result.complete(r.body() == null ? new JsonObject() : r.body());
+      if (r.release() != null) {
+        calls.release(callId != null ? callId : r.body().getString("id"), r.release());
+      }
+    });
+    return result.future();
+  }
+}
