@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Call session limits and timers (JSON object {@code calls}).
  *
- * @param answerDeadlineMs how long an incoming call may stay unanswered before it is dropped, default 15 s
+ * @param answerDeadlineMs how long an incoming call may stay unanswered before it is terminated, default 15 s
  * @param keepAliveTimeoutMs a call without {@code keepAlive} for this long is terminated, default 45 min
  * @param retentionMs how long a terminated call stays readable, default 10 min; 0 = forget immediately
  * @param mediaQueueLimit maximum queued media operations (prompts, recordings) per call, default 100, at least 1

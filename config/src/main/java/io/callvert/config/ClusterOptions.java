@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Clustering via Hazelcast (JSON object {@code cluster}).
  *
- * @param enabled join a cluster sharing call state, default false
+ * @param enabled join a Vert.x cluster on Hazelcast (shared call directory), default false
  * @param host interface the cluster member binds to, default {@code 127.0.0.1}
  * @param port cluster member port, default 5701
  * @param members seed members for TCP/IP discovery as {@code host[:port]}, default the three local ports 5701..5703

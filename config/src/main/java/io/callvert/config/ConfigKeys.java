@@ -35,7 +35,7 @@ public final class ConfigKeys {
     b.list("auth.jwt.audiences", "Accepted JWT aud values; empty accepts any.");
     b.enumeration("clock", ClockMode.jsonValues(),
         "Time source: system (wall clock) or virtual (advances only when told to, for tests).");
-    b.longValue("calls.answerDeadlineMs", "How long an incoming call may stay unanswered before it is dropped.");
+    b.longValue("calls.answerDeadlineMs", "How long an incoming call may stay unanswered before it is terminated (408/1106).");
     b.longValue("calls.keepAliveTimeoutMs", "A call without keepAlive for this long is terminated.");
     b.longValue("calls.retentionMs", "How long a terminated call stays readable; 0 forgets it immediately.");
     b.integer("calls.mediaQueueLimit", "Maximum queued media operations (prompts, recordings) per call.");
@@ -59,18 +59,18 @@ public final class ConfigKeys {
     b.longValue("webhook.timeoutMs", "Timeout of one notification delivery attempt.");
     b.longValue("webhook.backoffInitialMs", "First retry delay of a failed notification.");
     b.longValue("webhook.backoffMaxMs", "Retry delay cap; at least webhook.backoffInitialMs.");
-    b.longValue("webhook.retryBudgetMs", "How long a notification is retried before it is dropped; 0 = no retries.");
+    b.longValue("webhook.retryBudgetMs", "How long a notification is retried before it is dead-lettered (kept in the journal); 0 = no retries.");
     b.longValue("webhook.causalityGateMs",
-        "How long a notification waits for earlier notifications of the same call; 0 = no wait.");
+        "How long an operation's notification waits for the HTTP response that created the operation to be written (rule 7) before it goes anyway; 0 = no wait.");
     b.integer("webhook.maxConnections", "Connection pool size of the notification HTTP client.");
-    b.bool("cluster.enabled", "Join a Hazelcast cluster sharing call state.");
+    b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
     b.string("cluster.host", "Interface the cluster member binds to.");
     b.integer("cluster.port", "Cluster member port.");
     b.list("cluster.members", "Seed members (host[:port]) for TCP/IP discovery.");
     b.nullableString("cluster.hazelcastConfigFile", "Hazelcast XML/YAML config file used instead of host/port/members.");
     b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
     b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
-    b.bool("metrics.enabled", "Collect and expose metrics.");
+    b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics).");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

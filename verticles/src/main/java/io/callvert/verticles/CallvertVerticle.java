@@ -101,6 +101,10 @@ public final class CallvertVerticle extends VerticleBase {
           dispatcher = new WebhookDispatcher(vertx, dispatcherAddress, options.webhook(), client, signer);
           calls = new CallManager(vertx, context, options, instanceId, clock,
               CallManager.schedulerFor(vertx, clock), media, recordings, dispatcherAddress);
+          io.callvert.verticles.metrics.CallvertMetrics metrics =
+              io.callvert.verticles.metrics.CallvertMetrics.create(instanceName, calls.registry()::liveCount);
+          dispatcher.metrics(metrics);
+          calls.metrics(metrics);
           router = new HttpApi(vertx, options, calls, recordings, signer, auth).router();
           return dispatcher.start();
         })

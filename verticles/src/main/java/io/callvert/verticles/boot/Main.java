@@ -64,7 +64,13 @@ public final class Main {
 
     Vertx vertx;
     try {
-      vertx = Cluster.vertx(options, new VertxOptions()).await(60, TimeUnit.SECONDS);
+      VertxOptions vertxOptions = new VertxOptions();
+      if (options.metrics().enabled()) {
+        vertxOptions.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
+      }
+      vertx = Cluster.vertx(options, vertxOptions).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       fail("cannot start Vert.x: " + (e.getMessage() == null ? e : e.getMessage()));
       return;

@@ -43,6 +43,7 @@ public final class CallManager {
   private final CallSession.Env env;
   private final DeliveryOptions requestOptions;
   private volatile boolean accepting = true;
+  private io.callvert.verticles.metrics.CallvertMetrics metrics = io.callvert.verticles.metrics.CallvertMetrics.NOOP;
   /** Set when the Vert.x instance is clustered. */
   private io.callvert.verticles.cluster.CallDirectory directory;
   private String ingressAddress;
@@ -72,6 +73,10 @@ public final class CallManager {
     this.directory = directory;
     this.ingressAddress = ingressAddress;
     this.forwardOptions = new DeliveryOptions().setSendTimeout(options.http().requestTimeoutMs());
+  }
+
+  public void metrics(io.callvert.verticles.metrics.CallvertMetrics metrics) {
+    this.metrics = metrics;
   }
 
   boolean clustered() {
@@ -147,8 +152,12 @@ public final class CallManager {
     io.vertx.core.Promise<String> deployed = io.vertx.core.Promise.promise();
     rootContext.runOnContext(v -> vertx.deployVerticle(verticle).onComplete(deployed));
     return deployed.future()
-        .compose(deploymentId -> directory == null ? Future.succeededFuture(created)
-            : directory.put(id, ownerRecord(id, initialOwner)).map(v -> created))
+        .compose(deploymentId -> directory == null ? Future.succeededFuture()
+            : directory.put(id, ownerRecord(id, initialOwner)))
+        .map(v -> {
+          metrics.callCreated(incoming);
+          return created;
+        })
         .recover(e -> {
           registry.remove(id);
           return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "The call could not be started: " + e.getMessage()));

@@ -83,6 +83,9 @@ public final class HttpApi {
     Router router = Router.router(vertx);
     router.route().handler(this::handleRequestIds);
     router.get("/health").handler(this::handleHealth);
+    if (options.metrics().enabled()) {
+      prometheus().ifPresent(h -> router.get("/metrics").handler(h));
+    }
     router.get("/.well-known/openid-configuration").handler(this::handleOpenIdConfiguration);
     router.get(NotificationSigner.JWKS_PATH).handler(this::handleJwks);
     router.get("/callvert/recordings/:recordingId").handler(this::handleRecording);
@@ -268,6 +271,19 @@ public final class HttpApi {
         }
       }
     });
+  }
+
+  /** Prometheus scraping when Vert.x runs with Micrometer's Prometheus backend (the fat jar does). */
+  private static java.util.Optional<io.vertx.core.Handler<RoutingContext>> prometheus() {
+    try {
+      if (io.vertx.micrometer.backends.BackendRegistries.getDefaultNow()
+          instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry) {
+        return java.util.Optional.of(io.vertx.micrometer.PrometheusScrapingHandler.create());
+      }
+    } catch (LinkageError absent) {
+      // no Micrometer/Prometheus on the classpath: no /metrics
+    }
+    return java.util.Optional.empty();
   }
 
   // ------------------------------------------------------------------ plumbing

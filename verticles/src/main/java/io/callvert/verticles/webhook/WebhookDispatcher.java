@@ -92,6 +92,7 @@ public final class WebhookDispatcher {
   private final WebhookOptions options;
   private final WebClient client;
   private final NotificationSigner signer;
+  private io.callvert.verticles.metrics.CallvertMetrics metrics = io.callvert.verticles.metrics.CallvertMetrics.NOOP;
   private final Map<String, CallQueue> calls = new HashMap<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
@@ -160,6 +161,10 @@ public final class WebhookDispatcher {
     q.pending.add(e);
     busy++;
     pump(o.callId(), q);
+  }
+
+  public void metrics(io.callvert.verticles.metrics.CallvertMetrics metrics) {
+    this.metrics = metrics;
   }
 
   /** Where in-process listeners receive notifications. */
@@ -262,11 +267,17 @@ public final class WebhookDispatcher {
       return;
     }
     e.state = "pending";
+    metrics.retried();
     vertx.setTimer(Math.max(1, delay), t -> attempt(callId, q, e, 0));
   }
 
   private void settle(String callId, CallQueue q, Entry e, String state, String error) {
     e.state = state;
+    if (state.equals("delivered")) {
+      metrics.delivered(e.enqueuedAt);
+    } else {
+      metrics.deadLettered();
+    }
     if (error != null) {
       e.lastError = error;
       log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
