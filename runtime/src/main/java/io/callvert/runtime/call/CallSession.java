@@ -664,19 +664,32 @@ public final class CallSession {
           default -> { }
         }
       }
-      case "max" -> endRecord(op, now(), 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+      case "max" -> {
+        long now = now();
+        if (op.firstVoice < 0 && now >= op.windowStart + op.initialSilenceMs) {
+          // The initial silence timeout is due at the same instant (both default to 5 s) and the
+          // caller never spoke: that is "no speech at all", whichever timer the scheduler fires first.
+          failInitialSilence(op);
+        } else {
+          endRecord(op, now, 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+        }
+      }
       case "silence" -> {
         long now = now();
         if (op.firstVoice >= 0 && op.firstVoice < now) {
           endRecord(op, now, 200, 8513, "Action completed, max silence timeout reached.", "maxSilenceTimeout");
         } else {
-          op.recordingLocation = "";
-          op.recordingAccessToken = "";
-          endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
+          failInitialSilence(op);
         }
       }
       default -> { }
     }
+  }
+
+  private void failInitialSilence(Operation op) {
+    op.recordingLocation = "";
+    op.recordingAccessToken = "";
+    endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
   }
 
   /** Ends a record successfully at {@code end}, publishing what the caller said in the window. */
