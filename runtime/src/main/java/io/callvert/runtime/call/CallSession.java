@@ -152,6 +152,7 @@ public final class CallSession {
       notifyState("establishing", id);
       long delay = switch (calleeRule.behaviour()) {
         case NO_ANSWER -> env.callee().ringTimeoutMs();
+        case UNREACHABLE -> 0; // fails at once (still after the 201: it is a timer input)
         default -> calleeRule.answerDelayMs();
       };
       fx.schedule("callee", now + delay);
