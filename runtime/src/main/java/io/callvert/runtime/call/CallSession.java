@@ -490,7 +490,7 @@ public final class CallSession {
     }
     switch (key) {
       case "keepAlive" -> terminate(408, 8537, "The call was inactive (no keepAlive for "
-          + (env.calls().keepAliveTimeoutMs() / 60_000) + " minutes) and has been ended.", false);
+          + spoken(env.calls().keepAliveTimeoutMs()) + ") and has been ended.", false);
       case "answerDeadline" -> {
         if ("incoming".equals(state)) {
           terminate(408, 1106, "Call acceptance was not acknowledged in time.", false);
@@ -919,6 +919,17 @@ public final class CallSession {
 
   private long now() {
     return env.clock().now();
+  }
+
+  /** A duration as a person would say it: "45 minutes", "1 minute", "30 seconds", "1500 ms". */
+  private static String spoken(long ms) {
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + (ms == 60_000 ? " minute" : " minutes");
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + (ms == 1_000 ? " second" : " seconds");
+    }
+    return ms + " ms";
   }
 
   private static long totalMs(List<Clip> clips) {
