@@ -152,6 +152,7 @@ public final class CallSession {
       notifyState("establishing", id);
       long delay = switch (calleeRule.behaviour()) {
         case NO_ANSWER -> env.callee().ringTimeoutMs();
+        case UNREACHABLE -> 0; // fails at once (still after the 201: it is a timer input)
         default -> calleeRule.answerDelayMs();
       };
       fx.schedule("callee", now + delay);
@@ -489,7 +490,7 @@ public final class CallSession {
     }
     switch (key) {
       case "keepAlive" -> terminate(408, 8537, "The call was inactive (no keepAlive for "
-          + (env.calls().keepAliveTimeoutMs() / 60_000) + " minutes) and has been ended.", false);
+          + spoken(env.calls().keepAliveTimeoutMs()) + ") and has been ended.", false);
       case "answerDeadline" -> {
         if ("incoming".equals(state)) {
           terminate(408, 1106, "Call acceptance was not acknowledged in time.", false);
@@ -664,19 +665,32 @@ public final class CallSession {
           default -> { }
         }
       }
-      case "max" -> endRecord(op, now(), 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+      case "max" -> {
+        long now = now();
+        if (op.firstVoice < 0 && now >= op.windowStart + op.initialSilenceMs) {
+          // The initial silence timeout is due at the same instant (both default to 5 s) and the
+          // caller never spoke: that is "no speech at all", whichever timer the scheduler fires first.
+          failInitialSilence(op);
+        } else {
+          endRecord(op, now, 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+        }
+      }
       case "silence" -> {
         long now = now();
         if (op.firstVoice >= 0 && op.firstVoice < now) {
           endRecord(op, now, 200, 8513, "Action completed, max silence timeout reached.", "maxSilenceTimeout");
         } else {
-          op.recordingLocation = "";
-          op.recordingAccessToken = "";
-          endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
+          failInitialSilence(op);
         }
       }
       default -> { }
     }
+  }
+
+  private void failInitialSilence(Operation op) {
+    op.recordingLocation = "";
+    op.recordingAccessToken = "";
+    endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
   }
 
   /** Ends a record successfully at {@code end}, publishing what the caller said in the window. */
@@ -963,6 +977,17 @@ public final class CallSession {
 
   private long now() {
     return env.clock().now();
+  }
+
+  /** A duration as a person would say it: "45 minutes", "1 minute", "30 seconds", "1500 ms". */
+  private static String spoken(long ms) {
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + (ms == 60_000 ? " minute" : " minutes");
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + (ms == 1_000 ? " second" : " seconds");
+    }
+    return ms + " ms";
   }
 
   private static long totalMs(List<Clip> clips) {
