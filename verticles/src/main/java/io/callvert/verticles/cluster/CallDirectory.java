@@ -42,7 +42,15 @@ public final class CallDirectory {
   public Future<Void> start(Consumer<Set<String>> onNodesLost) {
     members = new HashSet<>(cluster.getNodes());
     watchTimer = vertx.setPeriodic(1000, t -> {
-      Set<String> now = new HashSet<>(cluster.getNodes());
+      if (!cluster.isActive()) {
+        return; // this member itself left (shutdown, or terminated): nothing to watch
+      }
+      Set<String> now;
+      try {
+        now = new HashSet<>(cluster.getNodes());
+      } catch (RuntimeException leaving) {
+        return;
+      }
       Set<String> lost = new HashSet<>(members);
       lost.removeAll(now);
       members = now;
