@@ -265,7 +265,15 @@ public final class CallSession {
   }
 
   private CallReply heardReply() {
-    return CallReply.binary(Buffer.buffer(Wav.render(heard.slices(now()))), "audio/wav");
+    return CallReply.binary(Buffer.buffer(Wav.render(heardSlices())), "audio/wav");
+  }
+
+  /**
+   * What the caller heard so far as immutable slices: hosts render the WAV from them off the event
+   * loop (a long call's audio is megabytes); {@code handle("heard")} renders inline for tests.
+   */
+  public List<Wav.Slice> heardSlices() {
+    return heard.slices(now());
   }
 
   private CallReply answer(JsonObject body) {
@@ -705,7 +713,7 @@ public final class CallSession {
   }
 
   private void publishRecording(Operation op, long end) {
-    Clip audio = caller.render(op.windowStart, end);
+    java.util.function.Supplier<Clip> audio = caller.renderer(op.windowStart, end);
     String recordingId = Ids.newId();
     String token = Ids.secretToken();
     fx.storeRecording(recordingId, token, audio);

@@ -67,8 +67,21 @@ final class CallerAudio {
     return best;
   }
 
+  /**
+   * A pure renderer of the caller's audio between {@code from} and {@code to}, over a snapshot of
+   * the segments (segments and clips are immutable), safe to run later on another thread.
+   */
+  java.util.function.Supplier<Clip> renderer(long from, long to) {
+    List<Segment> snapshot = List.copyOf(segments);
+    return () -> render(snapshot, from, to);
+  }
+
   /** The caller's audio between {@code from} and {@code to}, silence-filled, overlapping sound mixed. */
   Clip render(long from, long to) {
+    return render(segments, from, to);
+  }
+
+  private static Clip render(List<Segment> segments, long from, long to) {
     int perMs = Clip.SAMPLE_RATE / 1000;
     int n = (int) Math.max(0, (to - from) * perMs);
     int[] mix = new int[n];

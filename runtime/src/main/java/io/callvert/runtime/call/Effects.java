@@ -27,8 +27,12 @@ public interface Effects {
   /** Warm the media cache ({@code preFetchMedia}); no answer. */
   void prefetch(List<MediaRef> media);
 
-  /** Make a finished recording downloadable before the notification that names it goes out. */
-  void storeRecording(String recordingId, String accessToken, Clip audio);
+  /**
+   * Make a finished recording downloadable before the notification that names it goes out.
+   * {@code audio} renders the recording from an immutable snapshot of the caller's audio; it is
+   * pure and may run on any thread, so the host can mix and encode it off the event loop.
+   */
+  void storeRecording(String recordingId, String accessToken, java.util.function.Supplier<Clip> audio);
 
   /** The call has terminated: its host retires it (the session stays readable for retention). */
   void ended();

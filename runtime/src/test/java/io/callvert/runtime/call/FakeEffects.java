@@ -104,8 +104,8 @@ final class FakeEffects implements Effects {
   }
 
   @Override
-  public void storeRecording(String recordingId, String accessToken, Clip audio) {
-    log.add(new Stored(recordingId, accessToken, audio));
+  public void storeRecording(String recordingId, String accessToken, java.util.function.Supplier<Clip> audio) {
+    log.add(new Stored(recordingId, accessToken, audio.get()));
   }
 
   @Override

@@ -252,7 +252,16 @@ public final class CallManager {
     }));
   }
 
-  private static Future<CallReply> answerRetained(CallRegistry.Handle h, CallRequest req) {
+  /** The caller's heard audio as a WAV reply, rendered on a worker thread. */
+  Future<CallReply> renderHeard(List<io.callvert.runtime.audio.Wav.Slice> slices) {
+    return vertx.executeBlocking(() -> CallReply.binary(
+        io.vertx.core.buffer.Buffer.buffer(io.callvert.runtime.audio.Wav.render(slices)), "audio/wav"), false);
+  }
+
+  private Future<CallReply> answerRetained(CallRegistry.Handle h, CallRequest req) {
+    if (req.action().equals("heard")) {
+      return renderHeard(h.retained.heardSlices());
+    }
     try {
       return Future.succeededFuture(h.retained.handle(req.action(), req.body(), req.baseUrl(), req.payload()));
     } catch (ApiException e) {

@@ -77,6 +77,17 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   private void onRequest(Message<CallRequest> msg) {
     CallRequest req = msg.body();
+    if (req.action().equals("heard")) {
+      // rendering a long call's audio is megabytes of copying: off the event loop
+      manager.renderHeard(session.heardSlices()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result(), LOCAL);
+        } else {
+          msg.fail(500, CallManager.encodeError(new ApiException(500, "generalException", ar.cause().getMessage())));
+        }
+      });
+      return;
+    }
     try {
       CallReply reply = session.handle(req.action(), req.body(), req.baseUrl(), req.payload());
       msg.reply(reply, LOCAL);
@@ -171,7 +182,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   }
 
   @Override
-  public void storeRecording(String recordingId, String accessToken, Clip audio) {
+  public void storeRecording(String recordingId, String accessToken, java.util.function.Supplier<Clip> audio) {
     manager.recordings().put(callId, recordingId, accessToken, audio);
   }
 

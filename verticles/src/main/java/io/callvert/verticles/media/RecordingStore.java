@@ -27,13 +27,13 @@ public final class RecordingStore {
   private static final class Entry {
     final String callId;
     final byte[] tokenHash;
-    volatile Clip clip;
+    /** The WAV bytes, rendered and encoded on a worker; dropped once the file is written. */
+    volatile Future<Buffer> wav;
     volatile String file;
 
-    Entry(String callId, byte[] tokenHash, Clip clip) {
+    Entry(String callId, byte[] tokenHash) {
       this.callId = callId;
       this.tokenHash = tokenHash;
-      this.clip = clip;
     }
   }
 
@@ -55,18 +55,23 @@ public final class RecordingStore {
     });
   }
 
-  public void put(String callId, String recordingId, String token, Clip audio) {
-    Entry entry = new Entry(callId, hash(token), audio);
+  /**
+   * Registers a recording at once (downloads wait for it) and renders, encodes and writes it on a
+   * worker thread: mixing two minutes of audio is milliseconds no event loop should spend.
+   */
+  public void put(String callId, String recordingId, String token, java.util.function.Supplier<Clip> audio) {
+    Entry entry = new Entry(callId, hash(token));
+    entry.wav = vertx.executeBlocking(() -> Buffer.buffer(Wav.encode(audio.get())), false);
     recordings.put(recordingId, entry);
     byCall.computeIfAbsent(callId, k -> new CopyOnWriteArrayList<>()).add(recordingId);
     String path = dir + "/" + recordingId + ".wav";
     dirReady
-        .compose(v -> vertx.executeBlocking(() -> Buffer.buffer(Wav.encode(audio)), false))
+        .compose(v -> entry.wav)
         .compose(bytes -> vertx.fileSystem().writeFile(path, bytes))
         .onSuccess(v -> {
           if (recordings.get(recordingId) == entry) {
             entry.file = path;
-            entry.clip = null;
+            entry.wav = null;
           } else {
             vertx.fileSystem().delete(path);
           }
@@ -82,15 +87,12 @@ public final class RecordingStore {
     if (presentedToken == null || !MessageDigest.isEqual(entry.tokenHash, hash(presentedToken))) {
       return Future.succeededFuture(new Download(401, null, null));
     }
+    Future<Buffer> wav = entry.wav;
     String file = entry.file;
-    if (file != null) {
-      return Future.succeededFuture(new Download(200, null, file));
-    }
-    Clip clip = entry.clip;
-    if (clip == null) {
+    if (file != null || wav == null) {
       return Future.succeededFuture(new Download(200, null, entry.file));
     }
-    return vertx.executeBlocking(() -> new Download(200, Buffer.buffer(Wav.encode(clip)), null), false);
+    return wav.map(bytes -> new Download(200, bytes, null));
   }
 
   /** Retention over: forget the call's recordings and delete their files. */
