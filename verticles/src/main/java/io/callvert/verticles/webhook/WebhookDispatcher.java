@@ -218,7 +218,13 @@ public final class WebhookDispatcher {
       if (status >= 200 && status < 300) {
         settle(callId, q, e, "delivered", null);
       } else if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
-        q.movedTo = resp.getHeader("Location");
+        String location = resp.getHeader("Location");
+        String target = resolve(uri, location);
+        if (target == null) {
+          settle(callId, q, e, "deadLettered", "302 from " + uri + " with an unusable Location '" + location + "'");
+          return;
+        }
+        q.movedTo = target;
         e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
         attempt(callId, q, e, redirects + 1);
       } else if (status == 408 || status == 429 || status >= 500) {
@@ -279,6 +285,20 @@ public final class WebhookDispatcher {
     drainWaiters.add(p);
     vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
     return p.future();
+  }
+
+  /**
+   * A 302 {@code Location} resolved against the URI that answered it (RFC 9110 allows relative
+   * references); null unless the result is an absolute http(s) URI with a host.
+   */
+  static String resolve(String base, String location) {
+    try {
+      java.net.URI target = java.net.URI.create(base).resolve(location.trim());
+      String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && target.getHost() != null ? target.toString() : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
