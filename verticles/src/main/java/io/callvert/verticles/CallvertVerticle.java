@@ -126,6 +126,8 @@ public final class CallvertVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // The call verticles (children) are already undeployed: each ended its call as it stopped.
+    // New calls are refused from now on, also through a router mounted in a host's still-open server.
+    calls.stopAccepting();
     Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
     return closed
         .compose(v -> dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
