@@ -489,7 +489,7 @@ public final class CallSession {
     }
     switch (key) {
       case "keepAlive" -> terminate(408, 8537, "The call was inactive (no keepAlive for "
-          + (env.calls().keepAliveTimeoutMs() / 60_000) + " minutes) and has been ended.", false);
+          + duration(env.calls().keepAliveTimeoutMs()) + ") and has been ended.", false);
       case "answerDeadline" -> {
         if ("incoming".equals(state)) {
           terminate(408, 1106, "Call acceptance was not acknowledged in time.", false);
@@ -905,6 +905,21 @@ public final class CallSession {
 
   private long now() {
     return env.clock().now();
+  }
+
+  /** {@code 45 minutes}, {@code 90 seconds}, {@code 1 minute}, {@code 1500 ms}: the largest whole unit. */
+  static String duration(long ms) {
+    if (ms % 60_000 == 0) {
+      return plural(ms / 60_000, "minute");
+    }
+    if (ms % 1000 == 0) {
+      return plural(ms / 1000, "second");
+    }
+    return ms + " ms";
+  }
+
+  private static String plural(long n, String unit) {
+    return n + " " + unit + (n == 1 ? "" : "s");
   }
 
   private static long totalMs(List<Clip> clips) {
