@@ -81,8 +81,9 @@ public final class WebhookDispatcher {
     long nextSequence = 1;
     boolean inFlight;
     long gateTimer = -1;
-    /** Set by a 302: replaces the callback URI the call gave. */
+    /** Set by a 302: replaces {@link #movedFrom}, the callback URI the call gave, and only that one. */
     String movedTo;
+    String movedFrom;
     boolean ended;
     boolean forgotten;
   }
@@ -192,7 +193,8 @@ public final class WebhookDispatcher {
   }
 
   private void attempt(String callId, CallQueue q, Entry e, int redirects) {
-    String uri = q.movedTo != null ? q.movedTo : e.outbound.callbackUri();
+    // a callback URI the bot gave after the move (e.g. in answer) is not redirected
+    String uri = q.movedTo != null && e.outbound.callbackUri().equals(q.movedFrom) ? q.movedTo : e.outbound.callbackUri();
     if (e.firstAttemptAt == 0) {
       e.firstAttemptAt = System.currentTimeMillis();
     }
@@ -224,6 +226,7 @@ public final class WebhookDispatcher {
           settle(callId, q, e, "deadLettered", "302 from " + uri + " with an unusable Location '" + location + "'");
           return;
         }
+        q.movedFrom = e.outbound.callbackUri();
         q.movedTo = target;
         e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
         attempt(callId, q, e, redirects + 1);
