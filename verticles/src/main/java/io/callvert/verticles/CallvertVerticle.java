@@ -152,6 +152,8 @@ public final class CallvertVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // The call verticles (children) are already undeployed: each ended its call as it stopped.
+    // New calls are refused from now on, also through a router mounted in a host's still-open server.
+    calls.stopAccepting();
     if (directory != null) {
       directory.stop();
     }

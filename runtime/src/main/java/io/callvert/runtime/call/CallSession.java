@@ -99,7 +99,7 @@ public final class CallSession {
     this.callbackUri = Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
     this.tenantId = Fields.string(body, "tenantId", "tenantId");
     this.subject = Fields.string(body, "subject", "subject");
-    this.requestedModalities = modalities(Fields.array(body, "requestedModalities", "requestedModalities"));
+    this.requestedModalities = modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities");
     this.callChainId = Ids.newId();
     this.myParticipantId = Ids.newId();
     JsonObject src = Fields.object(body, "source", "source");
@@ -287,7 +287,7 @@ public final class CallSession {
     if (accepted == null || accepted.isEmpty()) {
       throw ApiException.invalidRequest("'acceptedModalities' is required (e.g. [\"audio\"]).");
     }
-    modalities(accepted);
+    modalities(accepted, "acceptedModalities");
     JsonObject mc = mediaConfig(Fields.object(b, "mediaConfig", "mediaConfig"), true);
     if (cb != null) {
       callbackUri = Fields.callbackUri(cb, "callbackUri");
@@ -1006,7 +1006,8 @@ public final class CallSession {
     return samples / (Clip.SAMPLE_RATE / 1000);
   }
 
-  private static JsonArray modalities(JsonArray in) {
+  /** Canonical modality names; {@code path} names the field in errors (rule 5). */
+  private static JsonArray modalities(JsonArray in, String path) {
     if (in == null) {
       return new JsonArray().add("audio");
     }
@@ -1022,7 +1023,7 @@ public final class CallSession {
         default -> null;
       };
       if (canonical == null) {
-        throw ApiException.invalidRequest("modality [" + i + "] must be one of audio, video, videoBasedScreenSharing, data; got " + m + ".");
+        throw ApiException.invalidRequest("'" + path + "[" + i + "]' must be one of audio, video, videoBasedScreenSharing, data; got " + m + ".");
       }
       out.add(canonical);
     }

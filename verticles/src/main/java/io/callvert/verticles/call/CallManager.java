@@ -326,12 +326,17 @@ public final class CallManager {
     control(new JsonObject().put("forget", callId));
   }
 
+  /** From now on {@link #create} answers 503: this Callvert instance is shutting down. Idempotent. */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
   /**
    * Graceful stop: refuse new calls, terminate every live call (each gets its terminated
    * notification), then let the dispatcher flush for up to {@code graceMs}.
    */
   public Future<Void> shutdown(long graceMs) {
-    accepting = false;
+    stopAccepting();
     List<Future<CallReply>> ends = new ArrayList<>();
     for (CallRegistry.Handle h : registry.handles()) {
       if (h.isLive()) {

@@ -60,10 +60,16 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     return consumer.completion();
   }
 
-  /** Undeployed with its Callvert instance: a call still live ends now, and the bot is told. */
+  /**
+   * Undeployed with its Callvert instance: a call still live ends now, and the bot is told. (A call
+   * verticle undeploys itself only once its call has ended, so a live call stopping means the
+   * instance is going down: new calls are refused from here on, before the root verticle's own
+   * stop runs.)
+   */
   @Override
   public Future<?> stop() {
     if (!ended) {
+      manager.stopAccepting();
       session.handle("shutdown", null, null, null);
       retired = true;
       manager.retireOnShutdown(callId, session);

@@ -81,8 +81,9 @@ public final class WebhookDispatcher {
     long nextSequence = 1;
     boolean inFlight;
     long gateTimer = -1;
-    /** Set by a 302: replaces the callback URI the call gave. */
+    /** Set by a 302: replaces {@link #movedFrom}, the callback URI the call gave, and only that one. */
     String movedTo;
+    String movedFrom;
     boolean ended;
     boolean forgotten;
   }
@@ -220,7 +221,8 @@ public final class WebhookDispatcher {
   }
 
   private void attempt(String callId, CallQueue q, Entry e, int redirects) {
-    String uri = q.movedTo != null ? q.movedTo : e.outbound.callbackUri();
+    // a callback URI the bot gave after the move (e.g. in answer) is not redirected
+    String uri = q.movedTo != null && e.outbound.callbackUri().equals(q.movedFrom) ? q.movedTo : e.outbound.callbackUri();
     if (e.firstAttemptAt == 0) {
       e.firstAttemptAt = System.currentTimeMillis();
     }
@@ -246,7 +248,14 @@ public final class WebhookDispatcher {
       if (status >= 200 && status < 300) {
         settle(callId, q, e, "delivered", null);
       } else if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
-        q.movedTo = resp.getHeader("Location");
+        String location = resp.getHeader("Location");
+        String target = resolve(uri, location);
+        if (target == null) {
+          settle(callId, q, e, "deadLettered", "302 from " + uri + " with an unusable Location '" + location + "'");
+          return;
+        }
+        q.movedFrom = e.outbound.callbackUri();
+        q.movedTo = target;
         e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
         attempt(callId, q, e, redirects + 1);
       } else if (status == 408 || status == 429 || status >= 500) {
@@ -313,6 +322,20 @@ public final class WebhookDispatcher {
     drainWaiters.add(p);
     vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
     return p.future();
+  }
+
+  /**
+   * A 302 {@code Location} resolved against the URI that answered it (RFC 9110 allows relative
+   * references); null unless the result is an absolute http(s) URI with a host.
+   */
+  static String resolve(String base, String location) {
+    try {
+      java.net.URI target = java.net.URI.create(base).resolve(location.trim());
+      String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && target.getHost() != null ? target.toString() : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */

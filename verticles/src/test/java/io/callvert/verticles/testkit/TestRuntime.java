@@ -149,6 +149,15 @@ public final class TestRuntime implements AutoCloseable {
     return r.json().getString("id");
   }
 
+  /** The call's notification journal ({@code GET /callvert/calls/{id}/notifications}), entries in sequence order. */
+  public io.vertx.core.json.JsonArray journal(String callId) {
+    Resp r = get("/callvert/calls/" + callId + "/notifications");
+    if (r.status() != 200) {
+      throw new AssertionError("journal: " + r.status() + " " + r.text());
+    }
+    return r.json().getJsonArray("value");
+  }
+
   /** Moves the virtual clock; returns once every timer due by then has run. */
   public void advance(long ms) {
     Resp r = post("/callvert/clock/advance", new JsonObject().put("durationMs", ms));
@@ -157,10 +166,13 @@ public final class TestRuntime implements AutoCloseable {
     }
   }
 
+  /** Undeploys Callvert (unless a test already did) and closes its Vert.x. */
   @Override
   public void close() {
     try {
-      vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
+      if (vertx.deploymentIDs().contains(deploymentId)) {
+        vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     } finally {

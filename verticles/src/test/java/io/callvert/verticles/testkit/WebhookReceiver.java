@@ -57,6 +57,11 @@ public final class WebhookReceiver implements AutoCloseable {
     public static Reply of(int status) {
       return new Reply(status, Map.of());
     }
+
+    /** Never answers: the POST stays open until the sender gives up (its timeout) or the receiver stops. */
+    public static Reply hang() {
+      return new Reply(-1, Map.of());
+    }
   }
 
   private final Vertx vertx;
@@ -94,6 +99,9 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         notifyAll();
       }
+      if (reply != null && reply.status() < 0) {
+        return;
+      }
       var resp = req.response().setStatusCode(reply == null ? 202 : reply.status());
       if (reply != null) {
         reply.headers().forEach(resp::putHeader);
@@ -117,6 +125,13 @@ public final class WebhookReceiver implements AutoCloseable {
     return this;
   }
 
+  /** Drops the scripted replies not used yet; returns how many there were. */
+  public synchronized int clearScript() {
+    int n = script.size();
+    script.clear();
+    return n;
+  }
+
   /** Notifications accepted with a 2xx, in arrival order. */
   public synchronized List<Received> received() {
     return List.copyOf(received);
@@ -138,10 +153,19 @@ public final class WebhookReceiver implements AutoCloseable {
     return l.get(0);
   }
 
-  public synchronized List<Received> awaitMatching(Predicate<Received> p, int n) {
+  public List<Received> awaitMatching(Predicate<Received> p, int n) {
+    return awaitIn(received, p, n);
+  }
+
+  /** Waits until {@code n} POSTs that match arrived, whatever they were answered (or not answered yet). */
+  public List<Received> awaitAttempts(Predicate<Received> p, int n) {
+    return awaitIn(attempts, p, n);
+  }
+
+  private synchronized List<Received> awaitIn(List<Received> list, Predicate<Received> p, int n) {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
-      List<Received> matching = received.stream().filter(p).toList();
+      List<Received> matching = list.stream().filter(p).toList();
       if (matching.size() >= n) {
         return matching;
       }
