@@ -351,8 +351,10 @@ public final class HttpApi {
         default -> new ApiException(500, "generalException", "Unexpected failure.");
       };
     }
-    if (e.status() >= 500) {
+    if (e.status() == 500) {
       log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
+    } else if (e.status() > 500) {
+      log.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), e.status(), e.getMessage());
     }
     HttpServerResponse resp = ctx.response();
     if (resp.ended()) {
