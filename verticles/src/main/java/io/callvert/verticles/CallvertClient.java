@@ -4,6 +4,7 @@ import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.protocol.CallReply;
 import io.callvert.runtime.protocol.CallRequest;
 import io.callvert.verticles.call.CallManager;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -34,12 +35,15 @@ public final class CallvertClient {
   private final CallManager calls;
   private final String notificationsAddress;
   private final Runnable listenerAdded;
+  private final NotificationListeners listeners;
 
-  CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded) {
+  CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded,
+      NotificationListeners listeners) {
     this.vertx = vertx;
     this.calls = calls;
     this.notificationsAddress = notificationsAddress;
     this.listenerAdded = listenerAdded;
+    this.listeners = listeners;
   }
 
   // ------------------------------------------------------------------ calls
@@ -139,12 +143,24 @@ public final class CallvertClient {
   /**
    * Receives every notification this Callvert instance sends, as
    * {@code {"callId", "sequence", "notification": <commsNotifications>}}, in per-call order, on
-   * the caller's context. Unregister the returned consumer to stop.
+   * the caller's context. Unregister the returned consumer to stop; undeploying Callvert
+   * unregisters it too, after the notifications of the calls the undeploy ended.
    */
   public Future<MessageConsumer<JsonObject>> onNotification(Handler<JsonObject> handler) {
     listenerAdded.run();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
-    return consumer.completion().map(v -> consumer);
+    Context context = vertx.getOrCreateContext();
+    Promise<MessageConsumer<JsonObject>> registered = Promise.promise();
+    Runnable register = () -> {
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
+      listeners.add(context, consumer);
+      consumer.completion().map(v -> consumer).onComplete(registered);
+    };
+    if (Vertx.currentContext() == context) {
+      register.run();
+    } else {
+      context.runOnContext(v -> register.run());
+    }
+    return registered.future();
   }
 
   // ------------------------------------------------------------------ plumbing

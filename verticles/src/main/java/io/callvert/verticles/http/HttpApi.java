@@ -409,6 +409,11 @@ public final class HttpApi {
     if (clientRequestId != null) {
       resp.putHeader("client-request-id", clientRequestId);
     }
+    if (calls.stopped()) {
+      // a host may still route requests to this router after undeploying Callvert
+      fail(ctx, CallManager.undeployed());
+      return;
+    }
     ctx.next();
   }
 
@@ -442,7 +447,7 @@ public final class HttpApi {
         default -> new ApiException(500, "generalException", "Unexpected failure.");
       };
     }
-    if (e.status() >= 500) {
+    if (e.status() >= 500 && e != CallManager.undeployed()) {
       log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
     }
     HttpServerResponse resp = ctx.response();

@@ -162,6 +162,11 @@ public final class WebhookDispatcher {
     pump(o.callId(), q);
   }
 
+  /** The local address call verticles send notifications and control messages to. */
+  public String address() {
+    return address;
+  }
+
   /** Where in-process listeners receive notifications. */
   public String tapAddress() {
     return tapAddress;
@@ -300,8 +305,8 @@ public final class WebhookDispatcher {
     }
     Promise<Void> p = Promise.promise();
     drainWaiters.add(p);
-    vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
-    return p.future();
+    long timer = vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
+    return p.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
