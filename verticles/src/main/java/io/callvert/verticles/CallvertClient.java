@@ -36,14 +36,16 @@ public final class CallvertClient {
   private final String notificationsAddress;
   private final Runnable listenerAdded;
   private final NotificationListeners listeners;
+  private final String baseUrl;
 
   CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded,
-      NotificationListeners listeners) {
+      NotificationListeners listeners, String baseUrl) {
     this.vertx = vertx;
     this.calls = calls;
     this.notificationsAddress = notificationsAddress;
     this.listenerAdded = listenerAdded;
     this.listeners = listeners;
+    this.baseUrl = baseUrl;
   }
 
   // ------------------------------------------------------------------ calls
@@ -138,6 +140,20 @@ public final class CallvertClient {
     return send(callId, "caller.hangup", null).mapEmpty();
   }
 
+  // ------------------------------------------------------------------ the test clock
+
+  /**
+   * Moves the virtual clock ({@code clock=virtual}) forward, firing every timer due by then; the
+   * future completes with the new clock time (epoch ms) once they have run. Fails with the system
+   * clock ({@code POST /callvert/clock/advance}).
+   */
+  public Future<Long> advanceClock(long durationMs) {
+    if (durationMs < 0) {
+      return Future.failedFuture(io.callvert.runtime.api.ApiException.invalidRequest("'durationMs' must be non-negative."));
+    }
+    return calls.scheduler().advance(durationMs);
+  }
+
   // ------------------------------------------------------------------ notifications
 
   /**
@@ -167,7 +183,7 @@ public final class CallvertClient {
 
   private Future<JsonObject> send(String callId, String action, JsonObject body) {
     String id = Ids.canonical(callId);
-    return released(calls.request(new CallRequest(id, action, body, "", null)), id);
+    return released(calls.request(new CallRequest(id, action, body, baseUrl, null)), id);
   }
 
   /**

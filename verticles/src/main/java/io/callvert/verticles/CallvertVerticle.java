@@ -223,13 +223,39 @@ public final class CallvertVerticle extends VerticleBase {
 
   /**
    * The in-process Java API of this instance (available once deployed). Recording URLs it hands
-   * out use {@code http.publicBaseUrl}, else this instance's own server.
+   * out start with {@code http.publicBaseUrl}, else with this instance's own server; when you
+   * mount {@link #router()} instead, use {@link #client(String)}.
    */
   public CallvertClient client() {
+    String configured = options.http().publicBaseUrl();
+    String base = configured != null && !configured.isBlank() ? configured
+        : server != null ? "http://" + urlHost(options.http().host()) + ":" + server.actualPort()
+        : "";
+    return client(base);
+  }
+
+  /**
+   * The in-process Java API, with recording URLs starting with {@code baseUrl}: where this
+   * instance's router is reachable, including a host's mount prefix (e.g.
+   * {@code https://app.example.com/telephony}).
+   */
+  public CallvertClient client(String baseUrl) {
     if (calls == null) {
       throw new IllegalStateException("Callvert is not deployed yet");
     }
-    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners);
+    String base = Objects.requireNonNull(baseUrl, "baseUrl");
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base);
+  }
+
+  /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */
+  private static String urlHost(String host) {
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Callvert's version, from the jar manifest ("dev" when run from classes). */
