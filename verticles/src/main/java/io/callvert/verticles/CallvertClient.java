@@ -4,6 +4,7 @@ import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.protocol.CallReply;
 import io.callvert.runtime.protocol.CallRequest;
 import io.callvert.verticles.call.CallManager;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -34,12 +35,17 @@ public final class CallvertClient {
   private final CallManager calls;
   private final String notificationsAddress;
   private final Runnable listenerAdded;
+  private final NotificationListeners listeners;
+  private final String baseUrl;
 
-  CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded) {
+  CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded,
+      NotificationListeners listeners, String baseUrl) {
     this.vertx = vertx;
     this.calls = calls;
     this.notificationsAddress = notificationsAddress;
     this.listenerAdded = listenerAdded;
+    this.listeners = listeners;
+    this.baseUrl = baseUrl;
   }
 
   // ------------------------------------------------------------------ calls
@@ -134,24 +140,50 @@ public final class CallvertClient {
     return send(callId, "caller.hangup", null).mapEmpty();
   }
 
+  // ------------------------------------------------------------------ the test clock
+
+  /**
+   * Moves the virtual clock ({@code clock=virtual}) forward, firing every timer due by then; the
+   * future completes with the new clock time (epoch ms) once they have run. Fails with the system
+   * clock ({@code POST /callvert/clock/advance}).
+   */
+  public Future<Long> advanceClock(long durationMs) {
+    if (durationMs < 0) {
+      return Future.failedFuture(io.callvert.runtime.api.ApiException.invalidRequest("'durationMs' must be non-negative."));
+    }
+    return calls.scheduler().advance(durationMs);
+  }
+
   // ------------------------------------------------------------------ notifications
 
   /**
    * Receives every notification this Callvert instance sends, as
    * {@code {"callId", "sequence", "notification": <commsNotifications>}}, in per-call order, on
-   * the caller's context. Unregister the returned consumer to stop.
+   * the caller's context. Unregister the returned consumer to stop; undeploying Callvert
+   * unregisters it too, after the notifications of the calls the undeploy ended.
    */
   public Future<MessageConsumer<JsonObject>> onNotification(Handler<JsonObject> handler) {
     listenerAdded.run();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
-    return consumer.completion().map(v -> consumer);
+    Context context = vertx.getOrCreateContext();
+    Promise<MessageConsumer<JsonObject>> registered = Promise.promise();
+    Runnable register = () -> {
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
+      listeners.add(context, consumer);
+      consumer.completion().map(v -> consumer).onComplete(registered);
+    };
+    if (Vertx.currentContext() == context) {
+      register.run();
+    } else {
+      context.runOnContext(v -> register.run());
+    }
+    return registered.future();
   }
 
   // ------------------------------------------------------------------ plumbing
 
   private Future<JsonObject> send(String callId, String action, JsonObject body) {
     String id = Ids.canonical(callId);
-    return released(calls.request(new CallRequest(id, action, body, "", null)), id);
+    return released(calls.request(new CallRequest(id, action, body, baseUrl, null)), id);
   }
 
   /**

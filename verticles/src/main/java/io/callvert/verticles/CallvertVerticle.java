@@ -22,7 +22,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * mount under a prefix of its choice.
  *
  * <p>Undeploying terminates every live call (each call verticle ends its call as it stops, and the
- * bot gets its {@code terminated} notification), then flushes pending notifications for up to
- * {@code shutdown.graceMs}, closes the server and deletes recordings.
+ * bot gets its {@code terminated} notification), closes the own server, cancels Callvert's timers,
+ * flushes pending notifications for up to {@code shutdown.graceMs}, unregisters in-process
+ * listeners and deletes recordings. A router or client the host still holds then answers 503.
  */
 public final class CallvertVerticle extends VerticleBase {
 
@@ -55,6 +58,8 @@ public final class CallvertVerticle extends VerticleBase {
   private NotificationSigner signer;
   private Router router;
   private HttpServer server;
+  private String ingressAddress;
+  private final NotificationListeners listeners = new NotificationListeners();
 
   public CallvertVerticle(CallvertOptions options) {
     this(options, "callvert");
@@ -116,6 +121,7 @@ public final class CallvertVerticle extends VerticleBase {
   private Future<Void> joinCluster(String instanceId) {
     directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
     String ingress = "callvert." + instanceName + ".ingress." + instanceId;
+    ingressAddress = ingress;
     calls.attachCluster(directory, ingress);
     return vertx.eventBus().<io.callvert.runtime.protocol.CallRequest>consumer(ingress, calls::onIngress).completion()
         .compose(v -> directory.start(calls::onNodesLost));
@@ -160,15 +166,26 @@ public final class CallvertVerticle extends VerticleBase {
     Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())
-        .compose(v -> dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
-          log.warn("shutdown: {}", e.getMessage());
-          return null;
-        }))
+        .compose(v -> {
+          calls.stop(); // requests now answer 503; retention timers cancelled
+          return dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
+            log.warn("shutdown: {}", e.getMessage());
+            return null;
+          });
+        })
+        .compose(v -> listeners.closeAll()) // after the last notifications reached them
         .compose(v -> recordings.clear())
         .andThen(ar -> client.close());
   }
 
-  /** The HTTP API as a router, for mounting under a host application's own router. */
+  /**
+   * The HTTP API as a router, for mounting under a host application's own router, e.g.
+   * {@code router.route("/telephony/*").subRouter(callvert.router())}: URLs it emits then include
+   * the prefix. It reads request bodies itself (or takes the one a host's {@code BodyHandler}
+   * already read, still applying {@code http.maxBodyBytes}) and answers its own errors, so the
+   * host's failure handlers only see the host's failures. Once Callvert is undeployed it answers
+   * 503; remove the host route then.
+   */
   public Router router() {
     return router;
   }
@@ -188,14 +205,63 @@ public final class CallvertVerticle extends VerticleBase {
   }
 
   /**
+   * Diagnostics: the event-bus addresses this instance consumes on (dispatcher, in-process
+   * notifications, each call's address, the cluster ingress). Once undeployed, none has a handler.
+   */
+  public Set<String> eventBusAddresses() {
+    if (calls == null) {
+      return Set.of();
+    }
+    Set<String> addresses = new LinkedHashSet<>();
+    addresses.add(dispatcher.address());
+    addresses.add(dispatcher.tapAddress());
+    addresses.addAll(calls.callAddresses());
+    if (ingressAddress != null) {
+      addresses.add(ingressAddress);
+    }
+    return addresses;
+  }
+
+  /** Diagnostics: timers of Callvert's call clock still pending (0 once undeployed). */
+  public int pendingTimers() {
+    return calls == null ? 0 : calls.scheduler().pendingTimers();
+  }
+
+  /**
    * The in-process Java API of this instance (available once deployed). Recording URLs it hands
-   * out use {@code http.publicBaseUrl}, else this instance's own server.
+   * out start with {@code http.publicBaseUrl}, else with this instance's own server; when you
+   * mount {@link #router()} instead, use {@link #client(String)}.
    */
   public CallvertClient client() {
+    String configured = options.http().publicBaseUrl();
+    String base = configured != null && !configured.isBlank() ? configured
+        : server != null ? "http://" + urlHost(options.http().host()) + ":" + server.actualPort()
+        : "";
+    return client(base);
+  }
+
+  /**
+   * The in-process Java API, with recording URLs starting with {@code baseUrl}: where this
+   * instance's router is reachable, including a host's mount prefix (e.g.
+   * {@code https://app.example.com/telephony}).
+   */
+  public CallvertClient client(String baseUrl) {
     if (calls == null) {
       throw new IllegalStateException("Callvert is not deployed yet");
     }
-    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap);
+    String base = Objects.requireNonNull(baseUrl, "baseUrl");
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base);
+  }
+
+  /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */
+  private static String urlHost(String host) {
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Callvert's version, from the jar manifest ("dev" when run from classes). */

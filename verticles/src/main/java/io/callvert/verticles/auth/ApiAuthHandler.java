@@ -243,40 +243,50 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    authenticate(ctx).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.next();
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  /**
+   * Authenticates the request: on success the caller's roles are in the context and the future
+   * succeeds; otherwise it fails with a 401 {@link ApiException}. Lets a router answer the failure
+   * itself instead of through {@code ctx.fail}, which a host application's failure handlers would
+   * see first when Callvert's router is mounted as a sub-router.
+   */
+  public Future<Void> authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || header.isBlank()) {
-      ctx.fail(ApiException.unauthenticated("Bearer token missing."));
-      return;
+      return Future.failedFuture(ApiException.unauthenticated("Bearer token missing."));
     }
     header = header.strip();
     int space = header.indexOf(' ');
     String scheme = space < 0 ? header : header.substring(0, space);
     if (!BEARER.equalsIgnoreCase(scheme)) {
-      ctx.fail(ApiException.unauthenticated("Authorization header must use the Bearer scheme."));
-      return;
+      return Future.failedFuture(ApiException.unauthenticated("Authorization header must use the Bearer scheme."));
     }
     String token = space < 0 ? "" : header.substring(space + 1).strip();
     if (token.isEmpty()) {
-      ctx.fail(ApiException.unauthenticated("Bearer token missing."));
-      return;
+      return Future.failedFuture(ApiException.unauthenticated("Bearer token missing."));
     }
 
     String shared = matchSharedToken(token);
     if (shared != null) {
       ctx.put(ROLES_KEY, ALL_ROLES);
       ctx.put(METHOD_KEY, shared);
-      ctx.next();
-      return;
+      return Future.succeededFuture();
     }
     if (jwtAuth == null || !looksLikeJwt(token)) {
-      ctx.fail(ApiException.unauthenticated("Access token validation failure: unknown token."));
-      return;
+      return Future.failedFuture(ApiException.unauthenticated("Access token validation failure: unknown token."));
     }
-    jwtAuth.authenticate(new TokenCredentials(token)).onComplete(ar -> {
+    return jwtAuth.authenticate(new TokenCredentials(token)).transform(ar -> {
       if (ar.failed()) {
         LOG.debug("JWT rejected: {}", ar.cause().toString());
-        ctx.fail(ApiException.unauthenticated(describeFailure(ar.cause())));
-        return;
+        return Future.failedFuture(ApiException.unauthenticated(describeFailure(ar.cause())));
       }
       JsonObject claims;
       try {
@@ -284,18 +294,16 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
         claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
             StandardCharsets.UTF_8));
       } catch (RuntimeException e) {
-        ctx.fail(ApiException.unauthenticated("Access token validation failure: malformed token."));
-        return;
+        return Future.failedFuture(ApiException.unauthenticated("Access token validation failure: malformed token."));
       }
       String problem = checkClaims(claims);
       if (problem != null) {
-        ctx.fail(ApiException.unauthenticated(problem));
-        return;
+        return Future.failedFuture(ApiException.unauthenticated(problem));
       }
       ctx.put(ROLES_KEY, roles(claims));
       ctx.put(METHOD_KEY, METHOD_JWT);
       ctx.put(CLAIMS_KEY, claims);
-      ctx.next();
+      return Future.succeededFuture();
     });
   }
 

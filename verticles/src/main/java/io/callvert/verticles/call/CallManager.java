@@ -44,6 +44,7 @@ public final class CallManager {
   private final DeliveryOptions requestOptions;
   private volatile boolean accepting = true;
   private io.callvert.verticles.metrics.CallvertMetrics metrics = io.callvert.verticles.metrics.CallvertMetrics.NOOP;
+  private volatile boolean stopped;
   /** Set when the Vert.x instance is clustered. */
   private io.callvert.verticles.cluster.CallDirectory directory;
   private String ingressAddress;
@@ -127,6 +128,9 @@ public final class CallManager {
    * @param incoming true for a simulated caller calling the bot, false for the bot calling out
    */
   public Future<CallReply> create(boolean incoming, JsonObject body) {
+    if (stopped) {
+      return Future.failedFuture(undeployed());
+    }
     if (!accepting) {
       return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "Callvert is shutting down and accepts no new calls."));
     }
@@ -166,6 +170,9 @@ public final class CallManager {
 
   /** Routes a request to its call; ended calls within retention answer from their final state. */
   public Future<CallReply> request(CallRequest req) {
+    if (stopped) {
+      return Future.failedFuture(undeployed());
+    }
     CallRegistry.Handle h = registry.get(req.callId());
     if (h == null) {
       return directory == null ? Future.failedFuture(ApiException.callNotFound()) : forward(req);
@@ -280,6 +287,9 @@ public final class CallManager {
 
   /** The notification journal of a call (Callvert's inspection API). */
   public Future<JsonObject> journal(String callId) {
+    if (stopped) {
+      return Future.failedFuture(undeployed());
+    }
     if (registry.get(callId) == null) {
       return directory == null ? Future.failedFuture(ApiException.callNotFound())
           : forward(new CallRequest(callId, "callvert.journal", null, null, null)).map(CallReply::body);
@@ -329,6 +339,39 @@ public final class CallManager {
   /** From now on {@link #create} answers 503: this Callvert instance is shutting down. Idempotent. */
   public void stopAccepting() {
     accepting = false;
+  }
+
+  /**
+   * The instance has been undeployed (its call verticles are gone): from now on every request
+   * answers 503, the scheduler's timers are cancelled and the ended calls kept for retention are
+   * forgotten. A host may still hold the router or the Java API; they no longer reach anything.
+   */
+  public void stop() {
+    stopped = true;
+    accepting = false;
+    scheduler.cancelAll();
+    registry.clear();
+  }
+
+  public boolean stopped() {
+    return stopped;
+  }
+
+  private static final ApiException UNDEPLOYED =
+      new ApiException(503, "serviceNotAvailable", "Callvert is shutting down: this instance has been undeployed.");
+
+  /** What requests get once the instance has been undeployed (one instance: an expected answer, not logged). */
+  public static ApiException undeployed() {
+    return UNDEPLOYED;
+  }
+
+  /** The event-bus addresses of this instance's calls (live and retained), for diagnostics. */
+  public List<String> callAddresses() {
+    List<String> addresses = new ArrayList<>();
+    for (CallRegistry.Handle h : registry.handles()) {
+      addresses.add(h.address);
+    }
+    return addresses;
   }
 
   /**

@@ -75,6 +75,12 @@ public final class CallRegistry {
     }
   }
 
+  /** Forgets every call (the instance was undeployed). */
+  void clear() {
+    calls.clear();
+    live.set(0);
+  }
+
   public int liveCount() {
     return live.get();
   }

@@ -23,4 +23,10 @@ public interface Scheduler {
 
   /** Moves a virtual clock forward, firing due timers in time order; fails for the system clock. */
   Future<Long> advance(long durationMs);
+
+  /** Cancels every timer still pending (the instance is going away). */
+  void cancelAll();
+
+  /** How many timers are scheduled and have neither fired nor been cancelled (diagnostics). */
+  int pendingTimers();
 }

@@ -82,6 +82,17 @@ final class VirtualScheduler implements Scheduler {
     };
   }
 
+  @Override
+  public synchronized void cancelAll() {
+    due.clear();
+    byId.clear();
+  }
+
+  @Override
+  public synchronized int pendingTimers() {
+    return due.size();
+  }
+
   /** Runs {@code r} once no asynchronous work holds the clock. */
   private void whenIdle(Runnable r) {
     synchronized (this) {

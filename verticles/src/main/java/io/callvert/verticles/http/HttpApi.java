@@ -10,10 +10,13 @@ import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
 import io.callvert.verticles.media.RecordingStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -21,7 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -60,6 +62,7 @@ public final class HttpApi {
   private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
 
   private static final String REQUEST_ID = "callvert.requestId";
+  private static final String BODY = "callvert.body";
 
   private final Vertx vertx;
   private final CallvertOptions options;
@@ -78,33 +81,128 @@ public final class HttpApi {
     this.auth = auth;
   }
 
-  /** A new router serving the whole API; mount it anywhere. */
+  /**
+   * A new router serving the whole API; mount it anywhere.
+   *
+   * <p>Its handlers answer their own errors (the Graph error envelope, rule 5) instead of calling
+   * {@code ctx.fail}: in a sub-router, {@code ctx.fail} goes to the host router, whose own failure
+   * handlers would answer first. The failure handler at the end is only a safety net for failures
+   * raised outside Callvert's handlers.
+   */
   public Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(this::handleRequestIds);
-    router.get("/health").handler(this::handleHealth);
+    router.route().handler(guarded(this::handleRequestIds));
+    router.get("/health").handler(guarded(this::handleHealth));
     if (options.metrics().enabled()) {
       prometheus().ifPresent(h -> router.get("/metrics").handler(h));
     }
-    router.get("/.well-known/openid-configuration").handler(this::handleOpenIdConfiguration);
-    router.get(NotificationSigner.JWKS_PATH).handler(this::handleJwks);
-    router.get("/callvert/recordings/:recordingId").handler(this::handleRecording);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(options.http().maxBodyBytes()));
-    router.route().handler(auth);
+    router.get("/.well-known/openid-configuration").handler(guarded(this::handleOpenIdConfiguration));
+    router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
+    router.get("/callvert/recordings/:recordingId").handler(guarded(this::handleRecording));
+    router.route().handler(guarded(this::handleBody));
+    router.route().handler(guarded(this::handleAuth));
 
-    router.post("/callvert/calls").handler(this::handleCreateIncoming);
-    router.post("/callvert/calls/:callId/tones").handler(ctx -> callvertAction(ctx, "caller.tones"));
-    router.post("/callvert/calls/:callId/speech").handler(this::handleSpeech);
-    router.post("/callvert/calls/:callId/hangup").handler(ctx -> callvertAction(ctx, "caller.hangup"));
-    router.get("/callvert/calls/:callId/heard").handler(ctx -> callvertAction(ctx, "heard"));
-    router.get("/callvert/calls/:callId/notifications").handler(this::handleJournal);
-    router.get("/callvert/calls/:callId").handler(ctx -> callvertAction(ctx, "get"));
-    router.post("/callvert/clock/advance").handler(this::handleClockAdvance);
-    router.get("/callvert/clock").handler(this::handleClock);
-    router.routeWithRegex(GRAPH.pattern()).handler(this::handleGraph);
-    router.route().handler(ctx -> ctx.fail(ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'.")));
+    router.post("/callvert/calls").handler(guarded(this::handleCreateIncoming));
+    router.post("/callvert/calls/:callId/tones").handler(guarded(ctx -> callvertAction(ctx, "caller.tones")));
+    router.post("/callvert/calls/:callId/speech").handler(guarded(this::handleSpeech));
+    router.post("/callvert/calls/:callId/hangup").handler(guarded(ctx -> callvertAction(ctx, "caller.hangup")));
+    router.get("/callvert/calls/:callId/heard").handler(guarded(ctx -> callvertAction(ctx, "heard")));
+    router.get("/callvert/calls/:callId/notifications").handler(guarded(this::handleJournal));
+    router.get("/callvert/calls/:callId").handler(guarded(ctx -> callvertAction(ctx, "get")));
+    router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
+    router.get("/callvert/clock").handler(guarded(this::handleClock));
+    router.routeWithRegex(GRAPH.pattern()).handler(guarded(this::handleGraph));
+    router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
     router.route().failureHandler(this::handleFailure);
     return router;
+  }
+
+  /** Runs {@code h}, answering what it throws with the error envelope. */
+  private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+    return ctx -> {
+      try {
+        h.handle(ctx);
+      } catch (RuntimeException e) {
+        fail(ctx, e);
+      }
+    };
+  }
+
+  private void handleAuth(RoutingContext ctx) {
+    auth.authenticate(ctx).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.next();
+      } else {
+        fail(ctx, ar.cause());
+      }
+    });
+  }
+
+  /**
+   * Reads the request body, at most {@code http.maxBodyBytes} (413 beyond). When a host application
+   * mounting this router already read the body with its own {@code BodyHandler}, that body is used,
+   * and Callvert's limit still applies to it.
+   */
+  private void handleBody(RoutingContext ctx) {
+    long limit = options.http().maxBodyBytes();
+    RequestBody already = ctx.body();
+    if (already != null && already.available()) {
+      Buffer b = already.buffer();
+      if (b != null && b.length() > limit) {
+        fail(ctx, tooLarge());
+        return;
+      }
+      ctx.put(BODY, b);
+      ctx.next();
+      return;
+    }
+    HttpServerRequest req = ctx.request();
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        fail(ctx, ApiException.invalidRequest("Invalid Content-Length."));
+        return;
+      }
+      if (length > limit) {
+        fail(ctx, tooLarge());
+        return;
+      }
+    }
+    if (req.isEnded()) {
+      fail(ctx, new ApiException(500, "generalException",
+          "The request body was consumed before Callvert's router could read it."));
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT)) && req.version() != HttpVersion.HTTP_1_0) {
+      ctx.response().writeContinue();
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] rejected = new boolean[1];
+    req.handler(chunk -> {
+      if (rejected[0]) {
+        return;
+      }
+      if (body.length() + (long) chunk.length() > limit) {
+        rejected[0] = true;
+        fail(ctx, tooLarge());
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.endHandler(v -> {
+      if (!rejected[0]) {
+        ctx.put(BODY, body);
+        ctx.next();
+      }
+    });
+    req.resume();
+  }
+
+  private ApiException tooLarge() {
+    return ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
   }
 
   // ------------------------------------------------------------------ Graph routes
@@ -189,7 +287,7 @@ public final class HttpApi {
     String callId = Ids.canonical(ctx.pathParam("callId"));
     String type = mediaType(ctx);
     if (WAV_TYPES.contains(type)) {
-      Buffer wav = ctx.body().buffer();
+      Buffer wav = ctx.get(BODY);
       if (wav == null || wav.length() == 0) {
         throw ApiException.invalidRequest("The WAV body is empty.");
       }
@@ -203,7 +301,7 @@ public final class HttpApi {
     String callId = Ids.canonical(ctx.pathParam("callId"));
     calls.journal(callId).onComplete(ar -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        fail(ctx, ar.cause());
       } else {
         writeJson(ctx, 200, ar.result());
       }
@@ -218,7 +316,7 @@ public final class HttpApi {
     }
     calls.scheduler().advance(n.longValue()).onComplete(ar -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        fail(ctx, ar.cause());
       } else {
         writeJson(ctx, 200, new JsonObject().put("now", iso(ar.result())));
       }
@@ -254,17 +352,17 @@ public final class HttpApi {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     recordings.download(Ids.canonical(ctx.pathParam("recordingId")), token).onComplete(ar -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        fail(ctx, ar.cause());
         return;
       }
       RecordingStore.Download d = ar.result();
       switch (d.status()) {
-        case 404 -> ctx.fail(ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
-        case 401 -> ctx.fail(ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
+        case 404 -> fail(ctx, ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
+        case 401 -> fail(ctx, ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
         default -> {
           HttpServerResponse resp = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
           if (d.file() != null) {
-            resp.sendFile(d.file()).onFailure(ctx::fail);
+            resp.sendFile(d.file()).onFailure(e -> fail(ctx, e));
           } else {
             resp.end(d.body());
           }
@@ -291,7 +389,7 @@ public final class HttpApi {
   private void respond(RoutingContext ctx, String version, String callId, Future<CallReply> reply) {
     reply.onComplete(ar -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        fail(ctx, ar.cause());
         return;
       }
       CallReply r = ar.result();
@@ -327,19 +425,33 @@ public final class HttpApi {
     if (clientRequestId != null) {
       resp.putHeader("client-request-id", clientRequestId);
     }
+    if (calls.stopped()) {
+      // a host may still route requests to this router after undeploying Callvert
+      fail(ctx, CallManager.undeployed());
+      return;
+    }
     ctx.next();
   }
 
-  /** Every error leaves as {@code {"error":{"code","message","innerError"}}} (contract rule 5). */
+  /** Safety net: failures raised outside Callvert's handlers, e.g. by vertx-web itself. */
   private void handleFailure(RoutingContext ctx) {
-    Throwable f = ctx.failure();
+    writeError(ctx, ctx.failure(), ctx.statusCode());
+  }
+
+  /** Answers {@code failure} with the error envelope, right here (see {@link #router()}). */
+  private void fail(RoutingContext ctx, Throwable failure) {
+    writeError(ctx, failure, 500);
+  }
+
+  /** Every error leaves as {@code {"error":{"code","message","innerError"}}} (contract rule 5). */
+  private void writeError(RoutingContext ctx, Throwable f, int statusCode) {
     ApiException e;
     if (f instanceof ApiException api) {
       e = api;
     } else if (f != null && !(f instanceof io.vertx.ext.web.handler.HttpException)) {
       e = CallManager.decodeFailure(f);
     } else {
-      int status = f instanceof io.vertx.ext.web.handler.HttpException he ? he.getStatusCode() : ctx.statusCode();
+      int status = f instanceof io.vertx.ext.web.handler.HttpException he ? he.getStatusCode() : statusCode;
       e = switch (status) {
         case 413 -> ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
         case 415 -> ApiException.unsupportedMediaType("Unsupported Content-Type.");
@@ -351,7 +463,7 @@ public final class HttpApi {
         default -> new ApiException(500, "generalException", "Unexpected failure.");
       };
     }
-    if (e.status() == 500) {
+    if (e.status() == 500 && e != CallManager.undeployed()) {
       log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
     } else if (e.status() > 500) {
       log.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), e.status(), e.getMessage());
@@ -383,8 +495,7 @@ public final class HttpApi {
    * (415 otherwise); malformed JSON or a non-object is a 400 (rule 5).
    */
   private static JsonObject jsonBody(RoutingContext ctx, boolean required) {
-    RequestBody rb = ctx.body();
-    Buffer buf = rb == null ? null : rb.buffer();
+    Buffer buf = ctx.get(BODY);
     if (buf == null || buf.length() == 0) {
       if (required) {
         throw ApiException.invalidRequest("A JSON request body is required.");

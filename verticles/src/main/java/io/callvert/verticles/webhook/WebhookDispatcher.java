@@ -168,6 +168,11 @@ public final class WebhookDispatcher {
     this.metrics = metrics;
   }
 
+  /** The local address call verticles send notifications and control messages to. */
+  public String address() {
+    return address;
+  }
+
   /** Where in-process listeners receive notifications. */
   public String tapAddress() {
     return tapAddress;
@@ -320,8 +325,8 @@ public final class WebhookDispatcher {
     }
     Promise<Void> p = Promise.promise();
     drainWaiters.add(p);
-    vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
-    return p.future();
+    long timer = vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
+    return p.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
   /**
