@@ -198,16 +198,25 @@ public final class WebhookDispatcher {
     }
     e.attempts++;
     e.state = "delivering";
-    var request = client.postAbs(uri)
-        .timeout(options.timeoutMs())
-        .followRedirects(false)
-        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
-        .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
-        .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
-    if (signer != null) {
-      request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      var request = client.postAbs(uri)
+          .timeout(options.timeoutMs())
+          .followRedirects(false)
+          .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
+          .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
+          .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
+      if (signer != null) {
+        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+      }
+      sent = request.sendBuffer(e.body);
+    } catch (RuntimeException ex) {
+      // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
+      // and leaving the entry in flight would block the call's queue forever.
+      settle(callId, q, e, "deadLettered", "cannot POST to " + uri + ": " + ex.getMessage());
+      return;
     }
-    request.sendBuffer(e.body).onComplete(ar -> {
+    sent.onComplete(ar -> {
       if (ar.failed()) {
         String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
         retry(callId, q, e, "POST " + uri + " failed: " + cause, -1);
@@ -218,7 +227,7 @@ public final class WebhookDispatcher {
       if (status >= 200 && status < 300) {
         settle(callId, q, e, "delivered", null);
       } else if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
-        q.movedTo = resp.getHeader("Location");
+        q.movedTo = resolve(uri, resp.getHeader("Location"));
         e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
         attempt(callId, q, e, redirects + 1);
       } else if (status == 408 || status == 429 || status >= 500) {
@@ -227,6 +236,15 @@ public final class WebhookDispatcher {
         settle(callId, q, e, "deadLettered", "HTTP " + status + " from " + uri + " (not retried)");
       }
     });
+  }
+
+  /** A Location header may be relative (RFC 9110): resolve it against the URI that answered. */
+  private static String resolve(String base, String location) {
+    try {
+      return java.net.URI.create(base).resolve(location.trim()).toString();
+    } catch (IllegalArgumentException e) {
+      return location;
+    }
   }
 
   private void retry(String callId, CallQueue q, Entry e, String error, long retryAfterMs) {
