@@ -97,6 +97,9 @@ public final class Fields {
       if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
         throw ApiException.invalidRequest("'" + path + "' must be an absolute http(s) URI, got '" + value + "'.");
       }
+      if (u.getPort() > 65535) {
+        throw ApiException.invalidRequest("'" + path + "' has port " + u.getPort() + "; ports range from 0 to 65535.");
+      }
       return value;
     } catch (java.net.URISyntaxException e) {
       throw ApiException.invalidRequest("'" + path + "' is not a valid URI: " + e.getMessage());

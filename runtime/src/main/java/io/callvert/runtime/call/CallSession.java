@@ -87,6 +87,8 @@ public final class CallSession {
   private long toneSequence;
   private long callerToneCounter;
   private final Map<String, Character> pendingCallerTones = new HashMap<>(2);
+  /** When the simulated caller may press the next key (keys are never pressed on top of each other). */
+  private long callerKeypadFreeAt;
   private final HeardTimeline heard = new HeardTimeline();
   private final CallerAudio caller;
 
@@ -451,16 +453,20 @@ public final class CallSession {
       }
     }
     long now = now();
+    // One caller, one keypad: keys of this request are pressed after those still pending.
+    long first = Math.max(now, callerKeypadFreeAt);
     for (int i = 0; i < tones.length(); i++) {
       char c = Character.toUpperCase(tones.charAt(i));
-      if (i == 0) {
+      long at = first + (long) i * CALLER_TONE_SPACING_MS;
+      if (at == now) {
         callerTone(c, now);
       } else {
         String key = "ctone:" + (++callerToneCounter);
         pendingCallerTones.put(key, c);
-        fx.schedule(key, now + (long) i * CALLER_TONE_SPACING_MS);
+        fx.schedule(key, at);
       }
     }
+    callerKeypadFreeAt = first + (long) tones.length() * CALLER_TONE_SPACING_MS;
     return CallReply.empty(202);
   }
 

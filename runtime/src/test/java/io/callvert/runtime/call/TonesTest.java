@@ -74,6 +74,7 @@ class TonesTest {
     d.request("caller.tones", Bodies.callerTones("5"));
     d.request("subscribetotone", null);
     d.request("caller.tones", Bodies.callerTones("a"));
+    d.advance(CallSession.CALLER_TONE_SPACING_MS); // presses queue behind the one still sounding
 
     assertThat(toneNotifications()).extracting(n -> n.outbound().body()).containsExactly(toneNotification(d.id, 1, "a"));
   }
@@ -87,6 +88,7 @@ class TonesTest {
 
     d.request("cancelmediaprocessing", null);
     d.request("caller.tones", Bodies.callerTones("*"));
+    d.advance(CallSession.CALLER_TONE_SPACING_MS); // presses queue behind the one still sounding
 
     assertThat(toneNotifications()).extracting(n -> n.data().getJsonObject("toneInfo").getLong("sequenceId"))
         .containsExactly(1L, 2L);

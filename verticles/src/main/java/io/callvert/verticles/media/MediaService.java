@@ -6,6 +6,7 @@ import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Wav;
 import io.callvert.runtime.call.MediaRef;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -61,19 +62,33 @@ public final class MediaService {
     if (hit != null) {
       return Future.succeededFuture(hit);
     }
-    return inFlight.computeIfAbsent(key, k -> download(ref).andThen(ar -> {
-      inFlight.remove(k);
+    // Registered before the download starts: a download that fails at once (the HTTP client
+    // rejects some URIs synchronously) must not complete inside a map operation on the same key.
+    Promise<Clip> promise = Promise.promise();
+    Future<Clip> shared = inFlight.putIfAbsent(key, promise.future());
+    if (shared != null) {
+      return shared;
+    }
+    download(ref).onComplete(ar -> {
       if (ar.succeeded()) {
-        remember(k, ar.result());
+        remember(key, ar.result()); // before leaving inFlight: no window for a second download
       }
-    }));
+      inFlight.remove(key, promise.future());
+      promise.handle(ar);
+    });
+    return promise.future();
   }
 
   private Future<Clip> download(MediaRef ref) {
     String uri = ref.uri();
-    return client.getAbs(uri)
-        .timeout(options.fetchTimeoutMs())
-        .send()
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      sent = client.getAbs(uri).timeout(options.fetchTimeoutMs()).send();
+    } catch (RuntimeException e) {
+      // e.g. a port out of range: the client throws instead of failing the future
+      sent = Future.failedFuture(e);
+    }
+    return sent
         .recover(e -> Future.failedFuture(new MediaException(describe(e) + " fetching " + uri)))
         .compose(resp -> decode(uri, resp));
   }

@@ -233,16 +233,25 @@ public final class WebhookDispatcher {
     }
     e.attempts++;
     e.state = "delivering";
-    var request = client.postAbs(uri)
-        .timeout(options.timeoutMs())
-        .followRedirects(false)
-        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
-        .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
-        .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
-    if (signer != null) {
-      request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      var request = client.postAbs(uri)
+          .timeout(options.timeoutMs())
+          .followRedirects(false)
+          .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
+          .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
+          .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
+      if (signer != null) {
+        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+      }
+      sent = request.sendBuffer(e.body);
+    } catch (RuntimeException ex) {
+      // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
+      // and leaving the entry in flight would block the call's queue forever.
+      settle(callId, q, e, "deadLettered", "cannot POST to " + uri + ": " + ex.getMessage());
+      return;
     }
-    request.sendBuffer(e.body).onComplete(ar -> {
+    sent.onComplete(ar -> {
       if (ar.failed()) {
         String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
         retry(callId, q, e, "POST " + uri + " failed: " + cause, -1);
