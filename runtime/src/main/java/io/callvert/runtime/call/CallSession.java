@@ -487,6 +487,7 @@ public final class CallSession {
       clip = Tones.speech(ms, callerToneCounter++ ^ id.hashCode());
     }
     long now = now();
+    forgetUnrecordableAudio(now);
     caller.add(now, clip);
     Operation head = mediaQueue.peek();
     if (head != null && head.kind == Operation.Kind.RECORD && head.phase == Operation.Phase.LISTENING) {
@@ -792,6 +793,7 @@ public final class CallSession {
   // ------------------------------------------------------------------ caller side
 
   private void callerTone(char key, long now) {
+    forgetUnrecordableAudio(now);
     caller.add(now, Tones.dtmf(key, CALLER_TONE_MS));
     if (toneSubscribed) {
       toneInfo = new JsonObject()
@@ -809,6 +811,17 @@ public final class CallSession {
         trackVoice(head);
       }
     }
+  }
+
+  /**
+   * Caller audio that ended before any window that can still record it is dropped, so a long call
+   * full of speech and no records does not grow: a listening record needs audio from its window
+   * start, any later record from its own (later) start.
+   */
+  private void forgetUnrecordableAudio(long now) {
+    Operation head = mediaQueue.peek();
+    boolean listening = head != null && head.kind == Operation.Kind.RECORD && head.phase == Operation.Phase.LISTENING;
+    caller.prune(listening ? head.windowStart : now);
   }
 
   // ------------------------------------------------------------------ call lifecycle

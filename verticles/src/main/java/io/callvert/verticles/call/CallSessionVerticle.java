@@ -102,7 +102,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     } catch (RuntimeException e) {
       log.error("call {}: unexpected failure handling {}", callId, req.action(), e);
       msg.fail(500, CallManager.encodeError(new ApiException(500, "generalException",
-          "Unexpected failure while handling " + req.action() + "; the call's state is unchanged.")));
+          "Unexpected failure while handling " + req.action() + "; see the Callvert log for call " + callId + ".")));
     }
     afterInput();
   }

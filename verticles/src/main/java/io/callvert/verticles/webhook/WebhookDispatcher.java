@@ -78,6 +78,8 @@ public final class WebhookDispatcher {
     final ArrayDeque<Entry> pending = new ArrayDeque<>();
     final List<Entry> journal = new ArrayList<>();
     final Set<String> released = new HashSet<>();
+    /** Gates a notification went through by timeout: their late release must not be remembered. */
+    final Set<String> expired = new HashSet<>();
     long nextSequence = 1;
     boolean inFlight;
     long gateTimer = -1;
@@ -127,7 +129,10 @@ public final class WebhookDispatcher {
     JsonObject control = (JsonObject) body;
     if (control.containsKey("release")) {
       CallQueue q = calls.computeIfAbsent(control.getString("callId"), k -> new CallQueue());
-      q.released.add(control.getString("release"));
+      String gate = control.getString("release");
+      if (!q.expired.remove(gate)) {
+        q.released.add(gate);
+      }
       pump(control.getString("callId"), q);
     } else if (control.containsKey("journal")) {
       CallQueue q = calls.get(control.getString("journal"));
@@ -207,6 +212,7 @@ public final class WebhookDispatcher {
       }
       log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
           callId, gate, options.causalityGateMs(), head.sequence);
+      q.expired.add(gate);
     }
     if (q.gateTimer >= 0) {
       vertx.cancelTimer(q.gateTimer);
