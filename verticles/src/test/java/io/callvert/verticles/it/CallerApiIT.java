@@ -120,7 +120,7 @@ class CallerApiIT {
     rt.post("/callvert/calls/" + callId + "/hangup", null);
     List<WebhookReceiver.Received> received = bot.await(callId, 4);
     MediaItSupport.awaitTerminated(bot, callId);
-    List<JsonObject> j = journal(rt, callId);
+    List<JsonObject> j = MediaItSupport.settledJournal(rt, callId);
     assertThat(j).hasSize(received.size());
     for (int i = 0; i < j.size(); i++) {
       JsonObject e = j.get(i);

@@ -284,7 +284,7 @@ class InvariantsIT {
         assertThat(last.resourceUrl()).isEqualTo("/communications/calls/" + callId);
         assertThat(last.changeType()).isEqualTo("deleted");
         assertThat(last.resourceData().getString("state")).isEqualTo("terminated");
-        List<JsonObject> journal = MediaItSupport.journal(rt, callId);
+        List<JsonObject> journal = MediaItSupport.settledJournal(rt, callId);
         assertThat(journal).as("journal of %s: nothing produced after terminated", callId).hasSize(got.size());
         assertThat(journal).allMatch(e -> e.getString("state").equals("delivered"));
         assertThat(bot.received().stream().filter(r -> r.callId().equals(callId)).count()).isEqualTo(got.size());

@@ -161,6 +161,22 @@ final class MediaItSupport {
     return r.json().getJsonArray("value").stream().map(JsonObject.class::cast).toList();
   }
 
+  /**
+   * The journal once no entry is pending or delivering. The bot records a notification before its
+   * 202 reaches Callvert, so the journal may lag the bot by one response; there is no event to
+   * await for that, so this re-reads it (bounded).
+   */
+  static List<JsonObject> settledJournal(TestRuntime rt, String callId) {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (true) {
+      List<JsonObject> j = journal(rt, callId);
+      boolean settled = j.stream().map(e -> e.getString("state")).noneMatch(st -> st.equals("pending") || st.equals("delivering"));
+      if (settled || System.currentTimeMillis() > deadline) {
+        return j;
+      }
+    }
+  }
+
   /** Journal entries whose notification is about {@code resourceUrl}. */
   static List<JsonObject> journalAbout(TestRuntime rt, String callId, String resourceUrl) {
     return journal(rt, callId).stream().filter(e -> resourceUrl.equals(
