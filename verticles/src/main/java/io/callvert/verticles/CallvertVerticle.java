@@ -55,6 +55,7 @@ public final class CallvertVerticle extends VerticleBase {
   private NotificationSigner signer;
   private Router router;
   private HttpServer server;
+  private String dispatcherAddress;
 
   public CallvertVerticle(CallvertOptions options) {
     this(options, "callvert");
@@ -87,7 +88,7 @@ public final class CallvertVerticle extends VerticleBase {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(options.webhook().maxConnections()));
     MediaService media = new MediaService(vertx, client, options.media());
     recordings = new RecordingStore(vertx, options.media().recordingsDir());
-    String dispatcherAddress = "callvert." + instanceId + ".webhooks";
+    dispatcherAddress = "callvert." + instanceId + ".webhooks";
 
     Future<NotificationSigner> signerReady = options.webhook().signingEnabled()
         ? NotificationSigner.create(vertx, options.webhook().issuer(), options.webhook().signingKeyPem(), options.webhook().tokenLifetimeMs())
@@ -183,6 +184,19 @@ public final class CallvertVerticle extends VerticleBase {
 
   public CallvertOptions options() {
     return options;
+  }
+
+  /**
+   * The local event-bus address of this instance's webhook dispatcher (available once deployed).
+   * It accepts {@link io.callvert.runtime.call.Outbound} messages and delivers them like the ones
+   * calls produce. Not part of the API: a hook for benchmarks that measure notification delivery
+   * on its own, without the calls that normally produce the notifications.
+   */
+  public String dispatcherAddress() {
+    if (dispatcherAddress == null) {
+      throw new IllegalStateException("Callvert is not deployed yet");
+    }
+    return dispatcherAddress;
   }
 
   /**
