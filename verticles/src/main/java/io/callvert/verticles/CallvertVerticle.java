@@ -228,6 +228,19 @@ public final class CallvertVerticle extends VerticleBase {
   }
 
   /**
+   * The local event-bus address of this instance's webhook dispatcher (available once deployed).
+   * It accepts {@link io.callvert.runtime.call.Outbound} messages and delivers them like the ones
+   * calls produce. Not part of the API: a hook for benchmarks that measure notification delivery
+   * on its own, without the calls that normally produce the notifications.
+   */
+  public String dispatcherAddress() {
+    if (dispatcher == null) {
+      throw new IllegalStateException("Callvert is not deployed yet");
+    }
+    return dispatcher.address();
+  }
+
+  /**
    * The in-process Java API of this instance (available once deployed). Recording URLs it hands
    * out start with {@code http.publicBaseUrl}, else with this instance's own server; when you
    * mount {@link #router()} instead, use {@link #client(String)}.
