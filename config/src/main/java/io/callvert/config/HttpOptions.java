@@ -16,15 +16,18 @@ import java.util.regex.Pattern;
  *     in {@code Location} headers; trailing '/' removed
  * @param maxBodyBytes maximum request body size, default 1 MiB
  * @param requestTimeoutMs per-request timeout, default 10 s
+ * @param serverInstances how many event loops serve HTTP (one server instance each, sharing the port), default 0 =
+ *     one per available processor
  */
 public record HttpOptions(boolean enabled, String host, int port, String publicBaseUrl, long maxBodyBytes,
-    long requestTimeoutMs) {
+    long requestTimeoutMs, int serverInstances) {
 
   public static final boolean DEFAULT_ENABLED = true;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576L;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000L;
+  public static final int DEFAULT_SERVER_INSTANCES = 0;
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -35,11 +38,19 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
     publicBaseUrl = Check.baseUrl("http.publicBaseUrl", publicBaseUrl);
     Check.positive("http.maxBodyBytes", maxBodyBytes);
     Check.positive("http.requestTimeoutMs", requestTimeoutMs);
+    if (serverInstances < 0 || serverInstances > 64) {
+      throw new ConfigException("http.serverInstances", "must be 0 (one per processor) to 64, got " + serverInstances);
+    }
+  }
+
+  /** The number of HTTP server instances to run: {@link #serverInstances()}, or one per processor. */
+  public int effectiveServerInstances() {
+    return serverInstances > 0 ? serverInstances : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   public static HttpOptions defaults() {
     return new HttpOptions(DEFAULT_ENABLED, DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_REQUEST_TIMEOUT_MS);
+        DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SERVER_INSTANCES);
   }
 
   /** Reads the {@code http} object; missing keys are defaults. */
@@ -51,7 +62,8 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
         r.intValue("port", DEFAULT_PORT),
         r.string("publicBaseUrl", null),
         r.longValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
-        r.longValue("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
+        r.longValue("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS),
+        r.intValue("serverInstances", DEFAULT_SERVER_INSTANCES));
   }
 
   public JsonObject toJson() {
@@ -61,7 +73,8 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
         .put("port", port)
         .put("publicBaseUrl", publicBaseUrl)
         .put("maxBodyBytes", maxBodyBytes)
-        .put("requestTimeoutMs", requestTimeoutMs);
+        .put("requestTimeoutMs", requestTimeoutMs)
+        .put("serverInstances", serverInstances);
   }
 
   /**
@@ -87,26 +100,30 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
   }
 
   public HttpOptions withEnabled(boolean enabled) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 
   public HttpOptions withHost(String host) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 
   public HttpOptions withPort(int port) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 
   public HttpOptions withPublicBaseUrl(String publicBaseUrl) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 
   public HttpOptions withMaxBodyBytes(long maxBodyBytes) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 
   public HttpOptions withRequestTimeoutMs(long requestTimeoutMs) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+  }
+
+  public HttpOptions withServerInstances(int serverInstances) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
   }
 }

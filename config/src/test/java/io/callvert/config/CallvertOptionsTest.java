@@ -17,7 +17,7 @@ class CallvertOptionsTest {
 
   private static CallvertOptions everythingChanged() {
     return new CallvertOptions(
-        new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000),
+        new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000, 3),
         new AuthOptions(List.of("secret-token-1", "secret-token-2"),
             new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"))),
         ClockMode.VIRTUAL,
@@ -34,7 +34,7 @@ class CallvertOptionsTest {
   @DisplayName("defaults have the documented values")
   void defaults_have_documented_values() {
     CallvertOptions d = CallvertOptions.defaults();
-    assertThat(d.http()).isEqualTo(new HttpOptions(true, "127.0.0.1", 8080, null, 1_048_576, 10_000));
+    assertThat(d.http()).isEqualTo(new HttpOptions(true, "127.0.0.1", 8080, null, 1_048_576, 10_000, 0));
     assertThat(d.auth().tokens()).isEmpty();
     assertThat(d.auth().hasRealCredentials()).isFalse();
     assertThat(d.clock()).isEqualTo(ClockMode.SYSTEM);
@@ -122,7 +122,7 @@ class CallvertOptionsTest {
   void messages_show_value_not_secrets() {
     assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":{\"port\":\"abc\"}}")))
         .hasMessage("http.port: must be an integer, got 'abc'");
-    assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1))
+    assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1, 0))
         .hasMessage("http.port: must be 0..65535, got 65536");
     assertThatThrownBy(() -> WebhookOptions.defaults().withSigningKeyPem("secret-stuff"))
         .hasMessageNotContaining("secret-stuff");

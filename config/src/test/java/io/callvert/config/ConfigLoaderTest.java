@@ -138,6 +138,8 @@ class ConfigLoaderTest {
         return TestKeys.PUBLIC_PEM;
       case "webhook.signingKeyPem":
         return TestKeys.PRIVATE_PEM;
+      case "http.serverInstances":
+        return "3";
       default:
         break;
     }

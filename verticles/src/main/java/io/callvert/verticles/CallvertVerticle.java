@@ -127,19 +127,48 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> directory.start(calls::onNodesLost));
   }
 
+  /**
+   * Opens the own server: one instance on this context, plus one per further event loop
+   * ({@code http.serverInstances}) sharing the port, so HTTP parsing, routing and JSON work spread
+   * over the cores instead of queueing on one loop.
+   */
   private Future<Void> listen() {
+    // port 0 = a random port; Vert.x shares a random port between server instances only when it is
+    // asked for as a negative number (a plain 0 would bind each instance to a different port)
+    int port = options.http().port() == 0 ? -1 : options.http().port();
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.http().host())
-        .setPort(options.http().port())
+        .setPort(port)
         .setCompressionSupported(false)
         .setIdleTimeout(0);
     return vertx.createHttpServer(serverOptions)
         .requestHandler(router)
         .listen()
-        .map(s -> {
+        .compose(s -> {
           server = s;
-          return null;
+          int more = options.http().effectiveServerInstances() - 1;
+          if (more <= 0) {
+            return Future.succeededFuture();
+          }
+          return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router),
+              new io.vertx.core.DeploymentOptions().setInstances(more)).mapEmpty();
         });
+  }
+
+  /** A further server instance on its own event loop (a child: undeployed with Callvert). */
+  private static final class HttpServerInstance extends VerticleBase {
+    private final HttpServerOptions serverOptions;
+    private final Router router;
+
+    HttpServerInstance(HttpServerOptions serverOptions, Router router) {
+      this.serverOptions = serverOptions;
+      this.router = router;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer(serverOptions).requestHandler(router).listen();
+    }
   }
 
   private Future<ApiAuthHandler> authHandler(AuthOptions auth) {

@@ -55,11 +55,6 @@ public final class CallSession {
   /** Terminal operations kept for GET beyond this are forgotten, oldest first. */
   static final int MAX_REMEMBERED_OPERATIONS = 1000;
 
-  private static final String CANCELLED = "Action failed, the operation was cancelled.";
-  private static final String CALL_ENDED = "Action failed, the call ended.";
-  private static final String PROMPT_FAILED = "Action failed, the prompt could not be played.";
-  private static final String OK = "Action completed successfully.";
-
   private final String id;
   private final boolean incoming;
   private final Env env;
@@ -68,10 +63,11 @@ public final class CallSession {
   private String state;
   private String callbackUri;
   private final String tenantId;
-  private final JsonObject source;
-  private final JsonArray targets;
-  private final JsonArray requestedModalities;
-  private JsonObject mediaConfig;
+  // Echoed request objects are kept encoded: an idle call must stay small, and they are read rarely.
+  private final String sourceJson;
+  private final String targetsJson;
+  private final String modalitiesJson;
+  private String mediaConfigJson;
   private final String subject;
   private final String callChainId;
   private final String myParticipantId;
@@ -101,16 +97,16 @@ public final class CallSession {
     this.callbackUri = Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
     this.tenantId = Fields.string(body, "tenantId", "tenantId");
     this.subject = Fields.string(body, "subject", "subject");
-    this.requestedModalities = modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities");
+    this.modalitiesJson = modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities").encode();
     this.callChainId = Ids.newId();
     this.myParticipantId = Ids.newId();
     JsonObject src = Fields.object(body, "source", "source");
     JsonArray tgts = Fields.array(body, "targets", "targets");
     if (incoming) {
-      this.source = GraphShapes.participantInfo(src != null ? src : GraphShapes.defaultCaller(), "source");
+      this.sourceJson = GraphShapes.participantInfo(src != null ? src : GraphShapes.defaultCaller(), "source").encode();
       this.appId = env.defaultAppId();
-      this.targets = tgts != null ? GraphShapes.invitationTargets(tgts)
-          : new JsonArray().add(GraphShapes.invitationParticipant(GraphShapes.application(appId, "Callvert bot")));
+      this.targetsJson = (tgts != null ? GraphShapes.invitationTargets(tgts)
+          : new JsonArray().add(GraphShapes.invitationParticipant(GraphShapes.application(appId, "Callvert bot")))).encode();
       this.state = "incoming";
       this.calleeRule = null;
     } else {
@@ -120,14 +116,15 @@ public final class CallSession {
       if (Fields.object(body, "meetingInfo", "meetingInfo") != null) {
         throw ApiException.invalidRequest("'meetingInfo': joining meetings is not supported by Callvert; place a peer-to-peer call with 'targets'.");
       }
-      this.targets = GraphShapes.invitationTargets(tgts);
-      this.source = src != null ? GraphShapes.participantInfo(src, "source") : null;
+      JsonArray normalisedTargets = GraphShapes.invitationTargets(tgts);
+      this.targetsJson = normalisedTargets.encode();
+      this.sourceJson = src != null ? GraphShapes.participantInfo(src, "source").encode() : null;
       String sourceApp = src == null ? null
           : GraphShapes.identityId(src.getJsonObject("identity"), "application");
       this.appId = sourceApp != null ? sourceApp : env.defaultAppId();
-      this.mediaConfig = mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true);
+      this.mediaConfigJson = mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true).encode();
       this.state = "establishing";
-      this.calleeRule = env.callee().ruleFor(GraphShapes.targetId(targets.getJsonObject(0)));
+      this.calleeRule = env.callee().ruleFor(GraphShapes.targetId(normalisedTargets.getJsonObject(0)));
     }
   }
 
@@ -294,7 +291,7 @@ public final class CallSession {
     if (cb != null) {
       callbackUri = Fields.callbackUri(cb, "callbackUri");
     }
-    mediaConfig = mc;
+    mediaConfigJson = mc.encode();
     fx.cancelTimer("answerDeadline");
     prefetch();
     notifyState("establishing", null);
@@ -388,7 +385,7 @@ public final class CallSession {
     cancelMediaQueue();
     Operation op = newOperation(Operation.Kind.CANCEL_MEDIA, cc);
     op.status = "completed";
-    op.resultInfo = Graph.resultInfo(200, 0, OK);
+    op.result = Result.OK;
     op.terminal = true;
     return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
   }
@@ -399,7 +396,7 @@ public final class CallSession {
     toneSubscribed = true;
     Operation op = newOperation(Operation.Kind.SUBSCRIBE_TONE, cc);
     op.status = "completed";
-    op.resultInfo = Graph.resultInfo(200, 0, OK);
+    op.result = Result.OK;
     op.terminal = true;
     return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
   }
@@ -535,7 +532,7 @@ public final class CallSession {
     if (op == null || op.terminal || op.phase != Operation.Phase.FETCHING || isTerminated()) {
       return;
     }
-    JsonObject ri = Graph.resultInfo(400, 8511, PROMPT_FAILED).put("detail", detail);
+    Result ri = Result.promptFailed(detail);
     if (op.kind == Operation.Kind.RECORD) {
       op.recordingLocation = "";
       op.recordingAccessToken = "";
@@ -658,7 +655,7 @@ public final class CallSession {
       return;
     }
     if (op.kind == Operation.Kind.SEND_DTMF) {
-      finish(op, "completed", Graph.resultInfo(200, 0, OK), "completedSuccessfully");
+      finish(op, "completed", Result.OK, "completedSuccessfully");
       dtmfQueue.remove(op);
       Operation next = dtmfQueue.peek();
       if (next != null) {
@@ -671,7 +668,7 @@ public final class CallSession {
       case "" -> {
         switch (op.phase) {
           case PLAYING -> {
-            finish(op, "completed", Graph.resultInfo(200, 0, OK), "completedSuccessfully");
+            finish(op, "completed", Result.OK, "completedSuccessfully");
             mediaQueue.remove(op);
             startNextMedia();
           }
@@ -687,13 +684,13 @@ public final class CallSession {
           // caller never spoke: that is "no speech at all", whichever timer the scheduler fires first.
           failInitialSilence(op);
         } else {
-          endRecord(op, now, 200, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached");
+          endRecord(op, now, Result.MAX_DURATION, "maxRecordDurationReached");
         }
       }
       case "silence" -> {
         long now = now();
         if (op.firstVoice >= 0 && op.firstVoice < now) {
-          endRecord(op, now, 200, 8513, "Action completed, max silence timeout reached.", "maxSilenceTimeout");
+          endRecord(op, now, Result.MAX_SILENCE, "maxSilenceTimeout");
         } else {
           failInitialSilence(op);
         }
@@ -705,18 +702,18 @@ public final class CallSession {
   private void failInitialSilence(Operation op) {
     op.recordingLocation = "";
     op.recordingAccessToken = "";
-    endMedia(op, "failed", Graph.resultInfo(400, 8510, "Action failed, initial silence timeout reached."), "initialSilenceTimeout");
+    endMedia(op, "failed", Result.INITIAL_SILENCE, "initialSilenceTimeout");
   }
 
   /** Ends a record successfully at {@code end}, publishing what the caller said in the window. */
-  private void endRecord(Operation op, long end, int code, int subcode, String message, String reason) {
+  private void endRecord(Operation op, long end, Result result, String reason) {
     if (op.windowStart < 0) {
       // a stop tone during the prompt or beep: the prompt stops and nothing was recorded yet
       HeardTimeline.cut(op.heardItem, end);
       op.windowStart = end;
     }
     publishRecording(op, Math.min(end, op.windowStart + op.maxDurationMs));
-    endMedia(op, "completed", Graph.resultInfo(code, subcode, message), reason);
+    endMedia(op, "completed", result, reason);
   }
 
   private void publishRecording(Operation op, long end) {
@@ -728,7 +725,7 @@ public final class CallSession {
     op.recordingAccessToken = token;
   }
 
-  private void endMedia(Operation op, String status, JsonObject ri, String reason) {
+  private void endMedia(Operation op, String status, Result ri, String reason) {
     finish(op, status, ri, reason);
     mediaQueue.remove(op);
     startNextMedia();
@@ -741,7 +738,7 @@ public final class CallSession {
     mediaQueue.clear();
     for (Operation op : cancelled) {
       HeardTimeline.cut(op.heardItem, now);
-      JsonObject ri = Graph.resultInfo(400, 8508, CANCELLED);
+      Result ri = Result.CANCELLED;
       if (op.kind == Operation.Kind.RECORD) {
         op.recordingLocation = "";
         op.recordingAccessToken = "";
@@ -756,14 +753,14 @@ public final class CallSession {
    * The one place an operation ends: sets its terminal state, disarms its timers and produces its
    * single {@code deleted} notification, gated on its own id (rules 7 and 8).
    */
-  private void finish(Operation op, String status, JsonObject ri, String reason) {
+  private void finish(Operation op, String status, Result ri, String reason) {
     if (op.terminal) {
       return;
     }
     op.terminal = true;
     op.phase = Operation.Phase.DONE;
     op.status = status;
-    op.resultInfo = ri;
+    op.result = ri;
     op.completionReason = reason;
     String key = timerKey(op);
     fx.cancelTimer(key);
@@ -806,7 +803,7 @@ public final class CallSession {
     Operation head = mediaQueue.peek();
     if (head != null && head.kind == Operation.Kind.RECORD && !head.terminal && head.phase != Operation.Phase.QUEUED) {
       if (head.stopTones.indexOf(key) >= 0) {
-        endRecord(head, now, 200, 8514, "Action completed, stop tone detected.", "stopToneDetected");
+        endRecord(head, now, Result.STOP_TONE, "stopToneDetected");
       } else if (head.phase == Operation.Phase.LISTENING) {
         trackVoice(head);
       }
@@ -854,7 +851,7 @@ public final class CallSession {
     dtmfQueue.clear();
     for (Operation op : live) {
       HeardTimeline.cut(op.heardItem, now);
-      JsonObject ri = Graph.resultInfo(410, 8509, CALL_ENDED);
+      Result ri = Result.CALL_ENDED;
       if (op.kind == Operation.Kind.RECORD) {
         if (op.windowStart >= 0 && now > op.windowStart) {
           publishRecording(op, Math.min(now, op.windowStart + op.maxDurationMs));
@@ -895,10 +892,10 @@ public final class CallSession {
   }
 
   private void prefetch() {
-    if (mediaConfig == null) {
+    if (mediaConfigJson == null) {
       return;
     }
-    JsonArray pre = mediaConfig.getJsonArray("preFetchMedia");
+    JsonArray pre = new JsonObject(mediaConfigJson).getJsonArray("preFetchMedia");
     if (pre != null && !pre.isEmpty()) {
       List<MediaRef> refs = new ArrayList<>();
       for (int i = 0; i < pre.size(); i++) {
@@ -980,10 +977,10 @@ public final class CallSession {
         .put("myParticipantId", myParticipantId)
         .put("tenantId", tenantId)
         .put("subject", subject)
-        .put("source", source)
-        .put("targets", targets)
-        .put("requestedModalities", requestedModalities)
-        .put("mediaConfig", mediaConfig)
+        .put("source", sourceJson == null ? null : new JsonObject(sourceJson))
+        .put("targets", new JsonArray(targetsJson))
+        .put("requestedModalities", new JsonArray(modalitiesJson))
+        .put("mediaConfig", mediaConfigJson == null ? null : new JsonObject(mediaConfigJson))
         .put("mediaState", "established".equals(state)
             ? new JsonObject().put("@odata.type", Graph.type("callMediaState")).put("audio", "active") : null)
         .put("resultInfo", resultInfo)

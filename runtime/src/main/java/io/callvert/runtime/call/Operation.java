@@ -32,7 +32,8 @@ final class Operation {
   final Kind kind;
   final String clientContext;
   String status;
-  JsonObject resultInfo;
+  /** The operation's resultInfo, or null while it has none. */
+  Result result;
   String completionReason;
   String recordingLocation;
   String recordingAccessToken;
@@ -81,7 +82,7 @@ final class Operation {
         .put("id", id)
         .put("clientContext", clientContext)
         .put("status", status)
-        .put("resultInfo", resultInfo);
+        .put("resultInfo", result == null ? null : result.toJson());
     switch (kind) {
       case PLAY_PROMPT, SEND_DTMF -> o.put("completionReason", completionReason);
       case RECORD -> o.put("completionReason", completionReason)

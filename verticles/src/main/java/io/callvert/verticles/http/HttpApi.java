@@ -98,9 +98,12 @@ public final class HttpApi {
     }
     router.get("/.well-known/openid-configuration").handler(guarded(this::handleOpenIdConfiguration));
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
-    router.get("/callvert/recordings/:recordingId").handler(guarded(this::handleRecording));
+    // a prefix route, not a path-parameter one: every request passes here, and prefixes cost no regex
+    router.get("/callvert/recordings/*").handler(guarded(this::handleRecording));
     router.route().handler(guarded(this::handleBody));
     router.route().handler(guarded(this::handleAuth));
+    // the Graph surface first: its requests never walk the Callvert routes below
+    router.route().handler(guarded(this::handleGraph));
 
     router.post("/callvert/calls").handler(guarded(this::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(ctx -> callvertAction(ctx, "caller.tones")));
@@ -111,7 +114,6 @@ public final class HttpApi {
     router.get("/callvert/calls/:callId").handler(guarded(ctx -> callvertAction(ctx, "get")));
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));
-    router.routeWithRegex(GRAPH.pattern()).handler(guarded(this::handleGraph));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
     router.route().failureHandler(this::handleFailure);
     return router;
@@ -208,7 +210,12 @@ public final class HttpApi {
   // ------------------------------------------------------------------ Graph routes
 
   private void handleGraph(RoutingContext ctx) {
-    Matcher m = GRAPH.matcher(relativePath(ctx));
+    String path = relativePath(ctx);
+    if (path.startsWith("/callvert/")) {
+      ctx.next();
+      return;
+    }
+    Matcher m = GRAPH.matcher(path);
     if (!m.matches()) {
       ctx.next();
       return;
@@ -269,7 +276,9 @@ public final class HttpApi {
   }
 
   private void send(RoutingContext ctx, String version, String callId, String action, JsonObject body) {
-    respond(ctx, version, callId, calls.request(new CallRequest(callId, action, body, baseUrl(ctx), null)));
+    // only a record needs the base URL (for its recordingLocation); Location headers are built in respond
+    String base = action.equals("recordresponse") ? baseUrl(ctx) : null;
+    respond(ctx, version, callId, calls.request(new CallRequest(callId, action, body, base, null)));
   }
 
   // ------------------------------------------------------------------ Callvert's own API
@@ -350,7 +359,7 @@ public final class HttpApi {
   private void handleRecording(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    recordings.download(Ids.canonical(ctx.pathParam("recordingId")), token).onComplete(ar -> {
+    recordings.download(Ids.canonical(recordingId(ctx)), token).onComplete(ar -> {
       if (ar.failed()) {
         fail(ctx, ar.cause());
         return;
@@ -537,6 +546,12 @@ public final class HttpApi {
 
   private static ApiException methodNotAllowed(HttpMethod method, String path) {
     return new ApiException(405, "methodNotAllowed", method.name() + " is not allowed on " + path + ".");
+  }
+
+  /** The last path segment of {@code /callvert/recordings/{id}}. */
+  private static String recordingId(RoutingContext ctx) {
+    String path = relativePath(ctx);
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /** The path below the mount point, so the router behaves the same under any prefix. */

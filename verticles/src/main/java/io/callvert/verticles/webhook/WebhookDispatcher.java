@@ -49,11 +49,19 @@ public final class WebhookDispatcher {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final int MAX_REDIRECTS = 5;
 
-  /** One journaled notification. */
+  /**
+   * One journaled notification. It keeps the encoded body only (not the JSON tree): a call's
+   * journal lives as long as the call plus retention, so its entries must be small.
+   */
   private static final class Entry {
     final long sequence;
-    final Outbound outbound;
-    final Buffer body;
+    final String callbackUri;
+    final String audience;
+    final String tenantId;
+    final String gate;
+    /** The notification that ends the operation its gate names (that gate can then be forgotten). */
+    final boolean endsGate;
+    final byte[] body;
     final long enqueuedAt;
     String state = "pending";
     int attempts;
@@ -62,14 +70,23 @@ public final class WebhookDispatcher {
 
     Entry(long sequence, Outbound outbound, long enqueuedAt) {
       this.sequence = sequence;
-      this.outbound = outbound;
-      this.body = outbound.body().toBuffer();
+      this.callbackUri = outbound.callbackUri();
+      this.audience = outbound.audience();
+      this.tenantId = outbound.tenantId();
+      this.gate = outbound.gate();
+      this.endsGate = gate != null
+          && "deleted".equals(outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType"));
+      this.body = outbound.body().toBuffer().getBytes();
       this.enqueuedAt = enqueuedAt;
+    }
+
+    JsonObject notification() {
+      return new JsonObject(Buffer.buffer(body));
     }
 
     JsonObject toJson() {
       return new JsonObject().put("sequence", sequence).put("state", state).put("attempts", attempts)
-          .put("lastError", lastError).put("notification", outbound.body());
+          .put("lastError", lastError).put("notification", notification());
     }
   }
 
@@ -198,7 +215,7 @@ public final class WebhookDispatcher {
       maybeForget(callId, q);
       return;
     }
-    String gate = head.outbound.gate();
+    String gate = head.gate;
     if (gate != null && !q.released.contains(gate)) {
       long waited = System.currentTimeMillis() - head.enqueuedAt;
       if (waited < options.causalityGateMs()) {
@@ -221,9 +238,9 @@ public final class WebhookDispatcher {
     q.inFlight = true;
     if (tapped) {
       vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", head.sequence)
-          .put("notification", head.outbound.body()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+          .put("notification", head.notification()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
     }
-    if (head.outbound.callbackUri().startsWith("local:") && q.movedTo == null) {
+    if (head.callbackUri.startsWith("local:") && q.movedTo == null) {
       head.attempts++;
       settle(callId, q, head, "delivered", null);
       return;
@@ -233,7 +250,7 @@ public final class WebhookDispatcher {
 
   private void attempt(String callId, CallQueue q, Entry e, int redirects) {
     // a callback URI the bot gave after the move (e.g. in answer) is not redirected
-    String uri = q.movedTo != null && e.outbound.callbackUri().equals(q.movedFrom) ? q.movedTo : e.outbound.callbackUri();
+    String uri = q.movedTo != null && e.callbackUri.equals(q.movedFrom) ? q.movedTo : e.callbackUri;
     if (e.firstAttemptAt == 0) {
       e.firstAttemptAt = System.currentTimeMillis();
     }
@@ -248,9 +265,9 @@ public final class WebhookDispatcher {
           .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
           .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
       if (signer != null) {
-        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.outbound.audience(), e.outbound.tenantId()));
+        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.audience, e.tenantId));
       }
-      sent = request.sendBuffer(e.body);
+      sent = request.sendBuffer(Buffer.buffer(e.body));
     } catch (RuntimeException ex) {
       // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
       // and leaving the entry in flight would block the call's queue forever.
@@ -274,7 +291,7 @@ public final class WebhookDispatcher {
           settle(callId, q, e, "deadLettered", "302 from " + uri + " with an unusable Location '" + location + "'");
           return;
         }
-        q.movedFrom = e.outbound.callbackUri();
+        q.movedFrom = e.callbackUri;
         q.movedTo = target;
         e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
         attempt(callId, q, e, redirects + 1);
@@ -313,8 +330,8 @@ public final class WebhookDispatcher {
     }
     q.pending.poll();
     q.inFlight = false;
-    String gate = e.outbound.gate();
-    if (gate != null && e.outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType").equals("deleted")) {
+    String gate = e.gate;
+    if (e.endsGate) {
       q.released.remove(gate);
     }
     busy--;
