@@ -14,7 +14,7 @@ import io.callvert.verticles.call.CallManager;
 import io.callvert.verticles.http.HttpApi;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
-import io.callvert.verticles.webhook.WebhookDispatcher;
+import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -52,7 +52,7 @@ public final class CallvertVerticle extends VerticleBase {
   private io.callvert.verticles.cluster.CallDirectory directory;
   private Clock clock;
   private CallManager calls;
-  private WebhookDispatcher dispatcher;
+  private WebhookDispatchers dispatcher;
   private RecordingStore recordings;
   private WebClient client;
   private NotificationSigner signer;
@@ -93,6 +93,7 @@ public final class CallvertVerticle extends VerticleBase {
     MediaService media = new MediaService(vertx, client, options.media());
     recordings = new RecordingStore(vertx, options.media().recordingsDir());
     String dispatcherAddress = "callvert." + instanceId + ".webhooks";
+    int shards = options.http().effectiveServerInstances();
 
     Future<NotificationSigner> signerReady = options.webhook().signingEnabled()
         ? NotificationSigner.create(vertx, options.webhook().issuer(), options.webhook().signingKeyPem(), options.webhook().tokenLifetimeMs())
@@ -103,9 +104,9 @@ public final class CallvertVerticle extends VerticleBase {
           return authHandler(options.auth());
         })
         .compose(auth -> {
-          dispatcher = new WebhookDispatcher(vertx, dispatcherAddress, options.webhook(), client, signer);
+          dispatcher = new WebhookDispatchers(vertx, dispatcherAddress, shards, options.webhook(), client, signer);
           calls = new CallManager(vertx, context, options, instanceId, clock,
-              CallManager.schedulerFor(vertx, clock), media, recordings, dispatcherAddress);
+              CallManager.schedulerFor(vertx, clock), media, recordings, dispatcher);
           io.callvert.verticles.metrics.CallvertMetrics metrics =
               io.callvert.verticles.metrics.CallvertMetrics.create(instanceName, calls.registry()::liveCount);
           dispatcher.metrics(metrics);
@@ -150,7 +151,7 @@ public final class CallvertVerticle extends VerticleBase {
           if (more <= 0) {
             return Future.succeededFuture();
           }
-          return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router),
+          return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router, calls),
               new io.vertx.core.DeploymentOptions().setInstances(more)).mapEmpty();
         });
   }
@@ -159,14 +160,17 @@ public final class CallvertVerticle extends VerticleBase {
   private static final class HttpServerInstance extends VerticleBase {
     private final HttpServerOptions serverOptions;
     private final Router router;
+    private final CallManager calls;
 
-    HttpServerInstance(HttpServerOptions serverOptions, Router router) {
+    HttpServerInstance(HttpServerOptions serverOptions, Router router, CallManager calls) {
       this.serverOptions = serverOptions;
       this.router = router;
+      this.calls = calls;
     }
 
     @Override
     public Future<?> start() {
+      calls.adoptContext(context); // a descendant of the root: calls created here may deploy here
       return vertx.createHttpServer(serverOptions).requestHandler(router).listen();
     }
   }
@@ -202,6 +206,7 @@ public final class CallvertVerticle extends VerticleBase {
             return null;
           });
         })
+        .compose(v -> dispatcher.close())
         .compose(v -> listeners.closeAll()) // after the last notifications reached them
         .compose(v -> recordings.clear())
         .andThen(ar -> client.close());
@@ -242,7 +247,7 @@ public final class CallvertVerticle extends VerticleBase {
       return Set.of();
     }
     Set<String> addresses = new LinkedHashSet<>();
-    addresses.add(dispatcher.address());
+    addresses.addAll(dispatcher.addresses());
     addresses.add(dispatcher.tapAddress());
     addresses.addAll(calls.callAddresses());
     if (ingressAddress != null) {
@@ -257,16 +262,16 @@ public final class CallvertVerticle extends VerticleBase {
   }
 
   /**
-   * The local event-bus address of this instance's webhook dispatcher (available once deployed).
+   * The local event-bus address of the webhook dispatcher shard that owns {@code callId}.
    * It accepts {@link io.callvert.runtime.call.Outbound} messages and delivers them like the ones
    * calls produce. Not part of the API: a hook for benchmarks that measure notification delivery
    * on its own, without the calls that normally produce the notifications.
    */
-  public String dispatcherAddress() {
+  public String dispatcherAddress(String callId) {
     if (dispatcher == null) {
       throw new IllegalStateException("Callvert is not deployed yet");
     }
-    return dispatcher.address();
+    return dispatcher.addressFor(callId);
   }
 
   /**

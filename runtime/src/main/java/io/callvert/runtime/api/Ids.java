@@ -54,4 +54,34 @@ public final class Ids {
     SECURE.nextBytes(b);
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
+
+  /**
+   * A stable GUID derived from {@code id} and a purpose (name-based, RFC 4122 version 3): the same
+   * inputs always give the same lower-case dashed GUID, so it need not be stored.
+   */
+  public static String derived(String id, String purpose) {
+    return UUID.nameUUIDFromBytes((purpose + ":" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One instance of a short, frequently repeated value (e.g. the usual {@code ["audio"]} or the
+   * plain service-hosted media config), so that 100k calls hold one copy; other values pass
+   * through. Bounded: at most 1024 distinct values are ever shared.
+   */
+  public static String shared(String value) {
+    if (value == null || value.length() > 256) {
+      return value;
+    }
+    String known = SHARED.get(value);
+    if (known != null) {
+      return known;
+    }
+    if (SHARED.size() < 1024) {
+      String prior = SHARED.putIfAbsent(value, value);
+      return prior != null ? prior : value;
+    }
+    return value;
+  }
 }

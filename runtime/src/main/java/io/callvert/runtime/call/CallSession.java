@@ -69,20 +69,20 @@ public final class CallSession {
   private final String modalitiesJson;
   private String mediaConfigJson;
   private final String subject;
-  private final String callChainId;
-  private final String myParticipantId;
   private final String appId;
   private JsonObject resultInfo;
   private JsonObject toneInfo;
   private final CalleeRule calleeRule;
 
-  private final ArrayDeque<Operation> mediaQueue = new ArrayDeque<>(4);
-  private final ArrayDeque<Operation> dtmfQueue = new ArrayDeque<>(2);
-  private final LinkedHashMap<String, Operation> operations = new LinkedHashMap<>();
+  // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
+  private final ArrayDeque<Operation> mediaQueue = new ArrayDeque<>(1);
+  private final ArrayDeque<Operation> dtmfQueue = new ArrayDeque<>(1);
+  private final LinkedHashMap<String, Operation> operations = new LinkedHashMap<>(4);
   private boolean toneSubscribed;
   private long toneSequence;
   private long callerToneCounter;
-  private final Map<String, Character> pendingCallerTones = new HashMap<>(2);
+  /** Caller key presses waiting for their timer; created on the first press. */
+  private Map<String, Character> pendingCallerTones;
   /** When the simulated caller may press the next key (keys are never pressed on top of each other). */
   private long callerKeypadFreeAt;
   private final HeardTimeline heard = new HeardTimeline();
@@ -97,9 +97,7 @@ public final class CallSession {
     this.callbackUri = Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
     this.tenantId = Fields.string(body, "tenantId", "tenantId");
     this.subject = Fields.string(body, "subject", "subject");
-    this.modalitiesJson = modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities").encode();
-    this.callChainId = Ids.newId();
-    this.myParticipantId = Ids.newId();
+    this.modalitiesJson = Ids.shared(modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities").encode());
     JsonObject src = Fields.object(body, "source", "source");
     JsonArray tgts = Fields.array(body, "targets", "targets");
     if (incoming) {
@@ -122,7 +120,7 @@ public final class CallSession {
       String sourceApp = src == null ? null
           : GraphShapes.identityId(src.getJsonObject("identity"), "application");
       this.appId = sourceApp != null ? sourceApp : env.defaultAppId();
-      this.mediaConfigJson = mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true).encode();
+      this.mediaConfigJson = Ids.shared(mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true).encode());
       this.state = "establishing";
       this.calleeRule = env.callee().ruleFor(GraphShapes.targetId(normalisedTargets.getJsonObject(0)));
     }
@@ -291,7 +289,7 @@ public final class CallSession {
     if (cb != null) {
       callbackUri = Fields.callbackUri(cb, "callbackUri");
     }
-    mediaConfigJson = mc.encode();
+    mediaConfigJson = Ids.shared(mc.encode());
     fx.cancelTimer("answerDeadline");
     prefetch();
     notifyState("establishing", null);
@@ -459,6 +457,9 @@ public final class CallSession {
         callerTone(c, now);
       } else {
         String key = "ctone:" + (++callerToneCounter);
+        if (pendingCallerTones == null) {
+          pendingCallerTones = new HashMap<>(4);
+        }
         pendingCallerTones.put(key, c);
         fx.schedule(key, at);
       }
@@ -637,7 +638,7 @@ public final class CallSession {
 
   private void onOperationTimer(String key) {
     if (key.startsWith("ctone:")) {
-      Character c = pendingCallerTones.remove(key);
+      Character c = pendingCallerTones == null ? null : pendingCallerTones.remove(key);
       if (c != null) {
         callerTone(c, now());
       }
@@ -864,17 +865,17 @@ public final class CallSession {
         finish(op, "failed", ri, "unknown");
       }
     }
-    for (String key : pendingCallerTones.keySet()) {
+    for (String key : pendingCallerTones == null ? java.util.Set.<String>of() : pendingCallerTones.keySet()) {
       fx.cancelTimer(key);
     }
-    pendingCallerTones.clear();
+    pendingCallerTones = null;
     fx.cancelTimer("keepAlive");
     fx.cancelTimer("answerDeadline");
     fx.cancelTimer("callee");
     state = "terminated";
     resultInfo = Graph.resultInfo(code, subcode, message);
     JsonObject data = callStub().put("state", state).put("resultInfo", resultInfo)
-        .put("direction", incoming ? "incoming" : "outgoing").put("callChainId", callChainId);
+        .put("direction", incoming ? "incoming" : "outgoing").put("callChainId", callChainId());
     fx.notify(out(Graph.notification("deleted", Graph.callPath(id), data), null));
     fx.ended();
   }
@@ -973,8 +974,8 @@ public final class CallSession {
         .put("state", state)
         .put("direction", incoming ? "incoming" : "outgoing")
         .put("callbackUri", callbackUri)
-        .put("callChainId", callChainId)
-        .put("myParticipantId", myParticipantId)
+        .put("callChainId", callChainId())
+        .put("myParticipantId", myParticipantId())
         .put("tenantId", tenantId)
         .put("subject", subject)
         .put("source", sourceJson == null ? null : new JsonObject(sourceJson))
@@ -989,6 +990,18 @@ public final class CallSession {
         .put("meetingInfo", null)
         .put("transcription", null);
     return o;
+  }
+
+  /**
+   * The call chain and the bot's participant id: stable GUIDs derived from the call id, computed
+   * when shown rather than stored, because they are shown rarely and an idle call must stay small.
+   */
+  private String callChainId() {
+    return Ids.derived(id, "callChainId");
+  }
+
+  private String myParticipantId() {
+    return Ids.derived(id, "myParticipantId");
   }
 
   private JsonObject callStub() {

@@ -38,7 +38,7 @@ public final class CallManager {
   private final Scheduler scheduler;
   private final MediaService media;
   private final RecordingStore recordings;
-  private final String dispatcherAddress;
+  private final io.callvert.verticles.webhook.WebhookDispatchers dispatchers;
   private final CallRegistry registry = new CallRegistry();
   private final CallSession.Env env;
   private final DeliveryOptions requestOptions;
@@ -51,7 +51,8 @@ public final class CallManager {
   private DeliveryOptions forwardOptions;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
-      Scheduler scheduler, MediaService media, RecordingStore recordings, String dispatcherAddress) {
+      Scheduler scheduler, MediaService media, RecordingStore recordings,
+      io.callvert.verticles.webhook.WebhookDispatchers dispatchers) {
     this.vertx = vertx;
     this.rootContext = rootContext;
     this.options = options;
@@ -60,9 +61,10 @@ public final class CallManager {
     this.scheduler = scheduler;
     this.media = media;
     this.recordings = recordings;
-    this.dispatcherAddress = dispatcherAddress;
+    this.dispatchers = dispatchers;
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS));
+    this.ownContexts.add(((io.vertx.core.internal.ContextInternal) rootContext).unwrap());
     this.requestOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs());
   }
 
@@ -82,6 +84,11 @@ public final class CallManager {
 
   boolean clustered() {
     return directory != null;
+  }
+
+  /** Declares a context of one of Callvert's own deployments (a descendant of the root). */
+  public void adoptContext(io.vertx.core.Context context) {
+    ownContexts.add(((io.vertx.core.internal.ContextInternal) context).unwrap());
   }
 
   /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
@@ -114,11 +121,19 @@ public final class CallManager {
   }
 
   void dispatch(Outbound notification) {
-    vertx.eventBus().send(dispatcherAddress, notification, new DeliveryOptions().setLocalOnly(true));
+    vertx.eventBus().send(dispatchers.addressFor(notification.callId()), notification, LOCAL);
   }
 
-  private void control(JsonObject message) {
-    vertx.eventBus().send(dispatcherAddress, message, new DeliveryOptions().setLocalOnly(true));
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** Contexts of Callvert's own deployments (root, HTTP server instances): calls deploy there directly. */
+  private final java.util.Set<io.vertx.core.Context> ownContexts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
+  private static final io.vertx.core.DeploymentOptions CALL_DEPLOYMENT = new io.vertx.core.DeploymentOptions();
+
+  /** A control message for the dispatcher shard that owns {@code callId}. */
+  private void control(String callId, JsonObject message) {
+    vertx.eventBus().send(dispatchers.addressFor(callId), message, LOCAL);
   }
 
   /**
@@ -151,10 +166,17 @@ public final class CallManager {
     CallReply created = session.createdReply();
     JsonObject initialOwner = directory == null ? null : session.ownerRecord();
     registry.add(new CallRegistry.Handle(id, callAddress(id)));
-    // Deployed from the root verticle's context so that every call verticle is the root's child:
-    // undeploying Callvert ends every call, whichever context (ours or an embedding host's) created it.
+    // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
+    // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
+    // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
     io.vertx.core.Promise<String> deployed = io.vertx.core.Promise.promise();
-    rootContext.runOnContext(v -> vertx.deployVerticle(verticle).onComplete(deployed));
+    io.vertx.core.Context current = Vertx.currentContext();
+    // request handlers run on duplicated contexts: compare the context they duplicate
+    if (current != null && ownContexts.contains(((io.vertx.core.internal.ContextInternal) current).unwrap())) {
+      vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed);
+    } else {
+      rootContext.runOnContext(v -> vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed));
+    }
     return deployed.future()
         .compose(deploymentId -> directory == null ? Future.succeededFuture()
             : directory.put(id, ownerRecord(id, initialOwner)))
@@ -236,10 +258,8 @@ public final class CallManager {
   }
 
   /** Keeps the directory's copy of a live call's owner record current (cluster only). */
-  void publishOwner(String callId, JsonObject owner) {
-    if (directory != null) {
-      directory.put(callId, ownerRecord(callId, owner));
-    }
+  Future<Void> publishOwner(String callId, JsonObject owner) {
+    return directory == null ? Future.succeededFuture() : directory.put(callId, ownerRecord(callId, owner));
   }
 
   /**
@@ -282,7 +302,7 @@ public final class CallManager {
       forward(new CallRequest(callId, "callvert.release", new JsonObject().put("gate", gate), null, null));
       return;
     }
-    control(new JsonObject().put("release", gate).put("callId", callId));
+    control(callId, new JsonObject().put("release", gate).put("callId", callId));
   }
 
   /** The notification journal of a call (Callvert's inspection API). */
@@ -294,14 +314,14 @@ public final class CallManager {
       return directory == null ? Future.failedFuture(ApiException.callNotFound())
           : forward(new CallRequest(callId, "callvert.journal", null, null, null)).map(CallReply::body);
     }
-    return vertx.eventBus().<JsonObject>request(dispatcherAddress, new JsonObject().put("journal", callId),
+    return vertx.eventBus().<JsonObject>request(dispatchers.addressFor(callId), new JsonObject().put("journal", callId),
         new DeliveryOptions().setLocalOnly(true)).map(Message::body);
   }
 
   void retire(String callId, CallSession finalState) {
     registry.retire(callId, finalState);
     publishOwner(callId, finalState.ownerRecord());
-    control(new JsonObject().put("ended", callId));
+    control(callId, new JsonObject().put("ended", callId));
     long retention = options.calls().retentionMs();
     rootContext.runOnContext(v -> scheduler.schedule(clock.now() + retention, () -> expire(callId)));
   }
@@ -309,7 +329,7 @@ public final class CallManager {
   /** The instance is going away: the call is over and leaves the cluster directory now. */
   void retireOnShutdown(String callId, CallSession finalState) {
     registry.retire(callId, finalState);
-    control(new JsonObject().put("ended", callId));
+    control(callId, new JsonObject().put("ended", callId));
     if (directory != null) {
       directory.remove(callId);
     }
@@ -333,7 +353,7 @@ public final class CallManager {
       directory.remove(callId);
     }
     recordings.deleteCall(callId);
-    control(new JsonObject().put("forget", callId));
+    control(callId, new JsonObject().put("forget", callId));
   }
 
   /** From now on {@link #create} answers 503: this Callvert instance is shutting down. Idempotent. */
@@ -372,24 +392,6 @@ public final class CallManager {
       addresses.add(h.address);
     }
     return addresses;
-  }
-
-  /**
-   * Graceful stop: refuse new calls, terminate every live call (each gets its terminated
-   * notification), then let the dispatcher flush for up to {@code graceMs}.
-   */
-  public Future<Void> shutdown(long graceMs) {
-    stopAccepting();
-    List<Future<CallReply>> ends = new ArrayList<>();
-    for (CallRegistry.Handle h : registry.handles()) {
-      if (h.isLive()) {
-        ends.add(request(new CallRequest(h.id(), "shutdown", null, null, null)).otherwiseEmpty());
-      }
-    }
-    return Future.join(ends).transform(ar -> vertx.eventBus().<JsonObject>request(dispatcherAddress,
-            new JsonObject().put("drain", graceMs), new DeliveryOptions().setLocalOnly(true).setSendTimeout(graceMs + 5_000)))
-        .otherwiseEmpty()
-        .mapEmpty();
   }
 
   // ------------------------------------------------------------------ errors across the bus

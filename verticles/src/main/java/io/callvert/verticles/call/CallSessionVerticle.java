@@ -96,7 +96,14 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     }
     try {
       CallReply reply = session.handle(req.action(), req.body(), req.baseUrl(), req.payload());
-      msg.reply(reply, LOCAL);
+      Future<Void> recorded = publishOwnerRecord();
+      if (recorded == null) {
+        msg.reply(reply, LOCAL);
+      } else {
+        // in a cluster, an operation is answered once the directory knows it: a survivor can then
+        // always report it if this node dies (rule 8 across node loss)
+        recorded.onComplete(ar -> msg.reply(reply, LOCAL));
+      }
     } catch (ApiException e) {
       msg.fail(e.status(), CallManager.encodeError(e));
     } catch (RuntimeException e) {
@@ -107,18 +114,30 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     afterInput();
   }
 
+  /**
+   * Cluster only: writes the call's owner record (callback, live operations) to the directory when
+   * it changed; returns the write, or null when there was nothing to write.
+   */
+  private Future<Void> publishOwnerRecord() {
+    if (!manager.clustered() || ended) {
+      return null;
+    }
+    io.vertx.core.json.JsonObject owner = session.ownerRecord();
+    String encoded = owner.encode();
+    if (publishedOwner == null) {
+      publishedOwner = encoded; // the manager wrote the first record when it created the call
+      return null;
+    }
+    if (encoded.equals(publishedOwner)) {
+      return null;
+    }
+    publishedOwner = encoded;
+    return manager.publishOwner(callId, owner).otherwiseEmpty();
+  }
+
   /** After every input: a call that ended is retired (kept readable) and its verticle undeployed. */
   private void afterInput() {
-    if (manager.clustered() && !ended) {
-      io.vertx.core.json.JsonObject owner = session.ownerRecord();
-      String encoded = owner.encode();
-      if (publishedOwner == null) {
-        publishedOwner = encoded; // the manager wrote the first record when it created the call
-      } else if (!encoded.equals(publishedOwner)) {
-        publishedOwner = encoded;
-        manager.publishOwner(callId, owner);
-      }
-    }
+    publishOwnerRecord();
     if (ended && !retired) {
       retired = true;
       for (Long id : timers.values()) {

@@ -18,10 +18,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * other status dead-letters. Nothing is dropped silently: every notification ends delivered or
  * dead-lettered, visible in the journal.
  *
- * <p>Not a verticle: it runs on the root verticle's context, so that during undeploy it outlives
- * the call verticles whose final notifications it still has to deliver.
+ * <p>One shard of {@link WebhookDispatchers}: it owns the calls whose id hashes to it. Not a
+ * verticle: it runs on an event-loop context of its own, so that during undeploy it outlives the
+ * call verticles whose final notifications it still has to deliver.
  *
  * <p>Delivery timing uses real time even with the virtual clock: the virtual clock drives call
  * logic, not the network.
@@ -92,11 +91,12 @@ public final class WebhookDispatcher {
 
   /** Delivery state of one call. */
   private static final class CallQueue {
-    final ArrayDeque<Entry> pending = new ArrayDeque<>();
-    final List<Entry> journal = new ArrayList<>();
-    final Set<String> released = new HashSet<>();
+    final ArrayDeque<Entry> pending = new ArrayDeque<>(2);
+    final List<Entry> journal = new ArrayList<>(4);
+    /** Gates opened (responses written); a handful at most, so a list beats a hash set here. */
+    final List<String> released = new ArrayList<>(2);
     /** Gates a notification went through by timeout: their late release must not be remembered. */
-    final Set<String> expired = new HashSet<>();
+    List<String> expired;
     long nextSequence = 1;
     boolean inFlight;
     long gateTimer = -1;
@@ -120,21 +120,30 @@ public final class WebhookDispatcher {
   private volatile boolean tapped;
   private int busy;
 
-  public WebhookDispatcher(io.vertx.core.Vertx vertx, String address, WebhookOptions options, WebClient client, NotificationSigner signer) {
+  private io.vertx.core.eventbus.MessageConsumer<Object> consumer;
+  /** Set when the instance is gone: late timers of this shard then do nothing. */
+  private volatile boolean closed;
+
+  public WebhookDispatcher(io.vertx.core.Vertx vertx, String address, String tapAddress, WebhookOptions options,
+      WebClient client, NotificationSigner signer) {
     this.vertx = vertx;
     this.address = address;
-    this.tapAddress = address + ".tap";
+    this.tapAddress = tapAddress;
     this.options = options;
     this.client = client;
     this.signer = signer;
   }
 
-  /**
-   * Registers the dispatcher's local consumer on the calling context (the root verticle's), so it
-   * lives exactly as long as that Callvert instance and outlives the call verticles it serves.
-   */
+  /** Registers the shard's local consumer on the calling context (its own event loop). */
   public Future<Void> start() {
-    return vertx.eventBus().localConsumer(address, this::onMessage).completion();
+    consumer = vertx.eventBus().localConsumer(address, this::onMessage);
+    return consumer.completion();
+  }
+
+  /** The instance is gone: stop consuming; timers still pending find the shard closed. Call on its context. */
+  public Future<Void> close() {
+    closed = true;
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
   private void onMessage(Message<Object> msg) {
@@ -147,7 +156,7 @@ public final class WebhookDispatcher {
     if (control.containsKey("release")) {
       CallQueue q = calls.computeIfAbsent(control.getString("callId"), k -> new CallQueue());
       String gate = control.getString("release");
-      if (!q.expired.remove(gate)) {
+      if (q.expired == null || !q.expired.remove(gate)) {
         q.released.add(gate);
       }
       pump(control.getString("callId"), q);
@@ -222,6 +231,9 @@ public final class WebhookDispatcher {
         if (q.gateTimer < 0) {
           q.gateTimer = vertx.setTimer(options.causalityGateMs() - waited, t -> {
             q.gateTimer = -1;
+            if (closed) {
+              return;
+            }
             pump(callId, q);
           });
         }
@@ -229,6 +241,9 @@ public final class WebhookDispatcher {
       }
       log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
           callId, gate, options.causalityGateMs(), head.sequence);
+      if (q.expired == null) {
+        q.expired = new ArrayList<>(1);
+      }
       q.expired.add(gate);
     }
     if (q.gateTimer >= 0) {
@@ -314,7 +329,11 @@ public final class WebhookDispatcher {
     }
     e.state = "pending";
     metrics.retried();
-    vertx.setTimer(Math.max(1, delay), t -> attempt(callId, q, e, 0));
+    vertx.setTimer(Math.max(1, delay), t -> {
+      if (!closed) {
+        attempt(callId, q, e, 0);
+      }
+    });
   }
 
   private void settle(String callId, CallQueue q, Entry e, String state, String error) {

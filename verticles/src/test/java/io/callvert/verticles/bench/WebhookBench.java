@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Benchmark 5, webhook delivery: notifications per second that reach the sink.
  *
  * <p><b>How notifications are produced</b>: injected straight into the dispatcher as
- * {@link Outbound} messages on its local event-bus address ({@link CallvertVerticle#dispatcherAddress()}),
+ * {@link Outbound} messages on its local event-bus address ({@link CallvertVerticle#dispatcherAddress(String)}: the shard that owns each call),
  * so the figure is the dispatcher's (per-call FIFO, journal, signing, its WebClient) and not the
  * API's. {@code bench.webhook.slots} simulated calls each keep exactly one notification in flight:
  * when the sink has received a slot's notification, the next one for that slot is injected. All
@@ -62,8 +62,8 @@ final class WebhookBench {
     // signed: the production instance
     BenchMain.log("webhook: Callvert, signed, " + slots + " in flight");
     WindowStats[] stats = {new WindowStats(), new WindowStats(), new WindowStats(), new WindowStats()};
-    double signed = injected(env, env.callvert.dispatcherAddress(), callIds, uris, appId, body, stats[0]);
-    forget(env.vertx, env.callvert.dispatcherAddress(), callIds);
+    double signed = injected(env, env.callvert, callIds, uris, appId, body, stats[0]);
+    forget(env.vertx, env.callvert, callIds);
     String token = env.callvert.signer().token(appId, BenchEnv.TENANT);
     BenchMain.log("webhook: ceiling, bare WebClient, same bytes, signed");
     double signedTop = bareClient(env, uris, body.toBuffer(), "Bearer " + token, stats[1]);
@@ -77,7 +77,7 @@ final class WebhookBench {
     try {
       String id = env.vertx.deployVerticle(unsignedCv).await(30, TimeUnit.SECONDS);
       try {
-        unsigned = injected(env, unsignedCv.dispatcherAddress(), callIds, uris, appId, body, stats[2]);
+        unsigned = injected(env, unsignedCv, callIds, uris, appId, body, stats[2]);
       } finally {
         env.vertx.undeploy(id).await(30, TimeUnit.SECONDS);
       }
@@ -110,12 +110,12 @@ final class WebhookBench {
     return n;
   }
 
-  private static double injected(BenchEnv env, String address, String[] callIds, String[] uris, String appId, JsonObject body,
+  private static double injected(BenchEnv env, CallvertVerticle cv, String[] callIds, String[] uris, String appId, JsonObject body,
       WindowStats stats) {
     BenchConfig cfg = env.cfg;
     long[] stopAt = {Long.MAX_VALUE};
     LongAdder[] counter = new LongAdder[1];
-    java.util.function.IntConsumer inject = i -> env.vertx.eventBus().send(address,
+    java.util.function.IntConsumer inject = i -> env.vertx.eventBus().send(cv.dispatcherAddress(callIds[i]),
         new Outbound(callIds[i], uris[i], appId, BenchEnv.TENANT, null, body), LOCAL);
     counter[0] = countWebhooks(env, i -> {
       if (System.nanoTime() < stopAt[0]) {
@@ -163,9 +163,9 @@ final class WebhookBench {
   }
 
   /** Drops the simulated calls' delivery queues and journals from the dispatcher. */
-  private static void forget(Vertx vertx, String address, String[] callIds) {
+  private static void forget(Vertx vertx, CallvertVerticle cv, String[] callIds) {
     for (String id : callIds) {
-      vertx.eventBus().send(address, new JsonObject().put("forget", id), LOCAL);
+      vertx.eventBus().send(cv.dispatcherAddress(id), new JsonObject().put("forget", id), LOCAL);
     }
   }
 

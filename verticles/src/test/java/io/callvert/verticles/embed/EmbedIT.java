@@ -314,7 +314,8 @@ class EmbedIT {
     bot.awaitOne(endedCall, r -> "terminated".equals(r.resourceData().getString("state")));
 
     Set<String> addresses = callvert.eventBusAddresses();
-    assertThat(addresses).hasSize(5); // dispatcher, in-process notifications, three calls
+    // the dispatcher's shards (one per HTTP server instance), in-process notifications, three calls
+    assertThat(addresses).hasSize(callvert.options().http().effectiveServerInstances() + 4);
     assertThat(host.vertx.deploymentIDs()).hasSizeGreaterThan(host.ownDeployments().size() + 1);
     assertThat(callvert.pendingTimers()).as("keepAlive timers, retention of the ended call").isPositive();
 
