@@ -150,11 +150,7 @@ final class CapacityBench {
     var memory = ManagementFactory.getMemoryMXBean();
     for (int i = 0; i < 3; i++) {
       System.gc();
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Load.pause(200);
     }
     return memory.getHeapMemoryUsage().getUsed();
   }

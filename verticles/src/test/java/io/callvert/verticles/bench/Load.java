@@ -360,13 +360,19 @@ final class Load {
       if (System.nanoTime() > deadline) {
         return false;
       }
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      pause(2);
+      if (Thread.currentThread().isInterrupted()) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Benchmark pacing (polling a counter, letting a GC settle): the measuring thread waits a little
+   * on purpose. Tests never use this: they await events.
+   */
+  static void pause(long ms) {
+    java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000);
   }
 }

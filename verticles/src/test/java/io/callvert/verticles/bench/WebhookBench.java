@@ -150,11 +150,7 @@ final class WebhookBench {
       boolean quiet = now == last[0];
       last[0] = now;
       if (!quiet) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        Load.pause(100);
       }
       return quiet;
     }, 30_000);
