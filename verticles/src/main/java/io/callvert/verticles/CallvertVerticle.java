@@ -129,9 +129,9 @@ public final class CallvertVerticle extends VerticleBase {
   }
 
   /**
-   * Opens the own server: one instance on this context, plus one per further event loop
-   * ({@code http.serverInstances}) sharing the port, so HTTP parsing, routing and JSON work spread
-   * over the cores instead of queueing on one loop.
+   * Opens the own server: one instance per event loop ({@code http.serverInstances}), sharing the
+   * port, so HTTP parsing, routing and JSON work spread over the cores instead of queueing on one
+   * loop. They are deployed together, so Vert.x gives them consecutive (distinct) event loops.
    */
   private Future<Void> listen() {
     // port 0 = a random port; Vert.x shares a random port between server instances only when it is
@@ -142,36 +142,37 @@ public final class CallvertVerticle extends VerticleBase {
         .setPort(port)
         .setCompressionSupported(false)
         .setIdleTimeout(0);
-    return vertx.createHttpServer(serverOptions)
-        .requestHandler(router)
-        .listen()
-        .compose(s -> {
-          server = s;
-          int more = options.http().effectiveServerInstances() - 1;
-          if (more <= 0) {
-            return Future.succeededFuture();
-          }
-          return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router, calls),
-              new io.vertx.core.DeploymentOptions().setInstances(more)).mapEmpty();
+    java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router, calls, servers),
+            new io.vertx.core.DeploymentOptions().setInstances(options.http().effectiveServerInstances()))
+        .map(id -> {
+          server = servers.get(0);
+          return null;
         });
   }
 
-  /** A further server instance on its own event loop (a child: undeployed with Callvert). */
+  /** One server instance on its own event loop (a child: closed when Callvert is undeployed). */
   private static final class HttpServerInstance extends VerticleBase {
     private final HttpServerOptions serverOptions;
     private final Router router;
     private final CallManager calls;
+    private final java.util.List<HttpServer> servers;
 
-    HttpServerInstance(HttpServerOptions serverOptions, Router router, CallManager calls) {
+    HttpServerInstance(HttpServerOptions serverOptions, Router router, CallManager calls, java.util.List<HttpServer> servers) {
       this.serverOptions = serverOptions;
       this.router = router;
       this.calls = calls;
+      this.servers = servers;
     }
 
     @Override
     public Future<?> start() {
       calls.adoptContext(context); // a descendant of the root: calls created here may deploy here
-      return vertx.createHttpServer(serverOptions).requestHandler(router).listen();
+      return vertx.createHttpServer(serverOptions).requestHandler(router).listen().andThen(ar -> {
+        if (ar.succeeded()) {
+          servers.add(ar.result());
+        }
+      });
     }
   }
 

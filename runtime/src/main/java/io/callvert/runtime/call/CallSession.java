@@ -94,8 +94,9 @@ public final class CallSession {
     this.env = env;
     this.fx = fx;
     this.caller = new CallerAudio(env.detector());
-    this.callbackUri = Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri");
-    this.tenantId = Fields.string(body, "tenantId", "tenantId");
+    // a bot's callback, tenant and app id repeat across its calls: one shared copy each
+    this.callbackUri = Ids.shared(Fields.callbackUri(Fields.requiredString(body, "callbackUri", "callbackUri"), "callbackUri"));
+    this.tenantId = Ids.shared(Fields.string(body, "tenantId", "tenantId"));
     this.subject = Fields.string(body, "subject", "subject");
     this.modalitiesJson = Ids.shared(modalities(Fields.array(body, "requestedModalities", "requestedModalities"), "requestedModalities").encode());
     JsonObject src = Fields.object(body, "source", "source");
@@ -119,7 +120,7 @@ public final class CallSession {
       this.sourceJson = src != null ? GraphShapes.participantInfo(src, "source").encode() : null;
       String sourceApp = src == null ? null
           : GraphShapes.identityId(src.getJsonObject("identity"), "application");
-      this.appId = sourceApp != null ? sourceApp : env.defaultAppId();
+      this.appId = sourceApp != null ? Ids.shared(sourceApp) : env.defaultAppId();
       this.mediaConfigJson = Ids.shared(mediaConfig(Fields.object(body, "mediaConfig", "mediaConfig"), true).encode());
       this.state = "establishing";
       this.calleeRule = env.callee().ruleFor(GraphShapes.targetId(normalisedTargets.getJsonObject(0)));
@@ -287,7 +288,7 @@ public final class CallSession {
     modalities(accepted, "acceptedModalities");
     JsonObject mc = mediaConfig(Fields.object(b, "mediaConfig", "mediaConfig"), true);
     if (cb != null) {
-      callbackUri = Fields.callbackUri(cb, "callbackUri");
+      callbackUri = Ids.shared(Fields.callbackUri(cb, "callbackUri"));
     }
     mediaConfigJson = Ids.shared(mc.encode());
     fx.cancelTimer("answerDeadline");
@@ -312,7 +313,7 @@ public final class CallSession {
     };
     String cb = Fields.string(body, "callbackUri", "callbackUri");
     if (cb != null) {
-      callbackUri = Fields.callbackUri(cb, "callbackUri");
+      callbackUri = Ids.shared(Fields.callbackUri(cb, "callbackUri"));
     }
     terminate(code, 0, "The call was rejected by the bot (reason: " + r + ").", false);
     return CallReply.empty(202);
@@ -331,7 +332,7 @@ public final class CallSession {
     Fields.intInRange(body, "timeout", 55, 15, 90);
     String cb = Fields.string(body, "callbackUri", "callbackUri");
     if (cb != null) {
-      callbackUri = Fields.callbackUri(cb, "callbackUri");
+      callbackUri = Ids.shared(Fields.callbackUri(cb, "callbackUri"));
     }
     terminate(302, 0, "The call was redirected by the bot.", false);
     return CallReply.empty(202);
