@@ -723,7 +723,8 @@ public final class CallSession {
     String recordingId = Ids.newId();
     String token = Ids.secretToken();
     fx.storeRecording(recordingId, token, audio);
-    op.recordingLocation = op.recordingBaseUrl + "/callvert/recordings/" + recordingId;
+    // the call id in the path lets any node of a cluster find the node holding the recording
+    op.recordingLocation = op.recordingBaseUrl + "/callvert/calls/" + id + "/recordings/" + recordingId;
     op.recordingAccessToken = token;
   }
 

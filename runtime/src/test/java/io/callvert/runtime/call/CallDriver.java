@@ -248,7 +248,7 @@ final class CallDriver {
   /** The recording whose id ends {@code location}. */
   Stored recordingAt(String location) {
     return fx.all(Stored.class).stream()
-        .filter(s -> location.equals(BASE + "/callvert/recordings/" + s.recordingId()))
+        .filter(s -> location.equals(BASE + "/callvert/calls/" + id + "/recordings/" + s.recordingId()))
         .findFirst().orElseThrow(() -> new AssertionError("no stored recording for " + location));
   }
 

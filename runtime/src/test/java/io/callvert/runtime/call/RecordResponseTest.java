@@ -57,7 +57,7 @@ class RecordResponseTest {
         .isEqualTo(completed(op, 8515, "Action completed, max record duration reached.", "maxRecordDurationReached"));
     assertThat(d.terminal(op).at()).isEqualTo(window + 3_000);
     assertThat(recordingOf(op).durationMs()).isEqualTo(3_000);
-    assertThat(d.terminal(op).data().getString("recordingLocation")).startsWith(CallDriver.BASE + "/callvert/recordings/");
+    assertThat(d.terminal(op).data().getString("recordingLocation")).startsWith(CallDriver.BASE + "/callvert/calls/" + d.id + "/recordings/");
   }
 
   @Test

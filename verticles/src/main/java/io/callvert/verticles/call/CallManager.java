@@ -241,6 +241,7 @@ public final class CallManager {
       }
       case "callvert.journal" -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound())
           : journal(req.callId()).map(j -> CallReply.json(200, j));
+      case "callvert.recording" -> localRecording(req.body().getString("recordingId"), req.body().getString("token"));
       default -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound()) : request(req);
     };
     reply.onComplete(ar -> {
@@ -250,6 +251,34 @@ public final class CallManager {
         ApiException e = decodeFailure(ar.cause());
         msg.fail(e.status(), encodeError(e));
       }
+    });
+  }
+
+  /**
+   * A recording this node does not hold: in a cluster, the node owning the call holds it (the
+   * recording URL names the call). Statuses travel as the download's status.
+   */
+  public Future<RecordingStore.Download> remoteRecording(String callId, String recordingId, String token) {
+    if (directory == null || registry.get(callId) != null) {
+      return Future.succeededFuture(new RecordingStore.Download(404, null, null));
+    }
+    JsonObject body = new JsonObject().put("recordingId", recordingId).put("token", token);
+    return forward(new CallRequest(callId, "callvert.recording", body, null, null))
+        .map(r -> new RecordingStore.Download(r.status(), r.payload(), null))
+        .recover(e -> {
+          ApiException api = decodeFailure(e);
+          int status = api.status() == 401 ? 401 : 404;
+          return Future.succeededFuture(new RecordingStore.Download(status, null, null));
+        });
+  }
+
+  /** A download for another node: the bytes travel in the reply (a recording is at most two minutes). */
+  private Future<CallReply> localRecording(String recordingId, String token) {
+    return recordings.download(recordingId, token).compose(d -> switch (d.status()) {
+      case 401 -> Future.failedFuture(ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
+      case 404 -> Future.failedFuture(ApiException.itemNotFound("Recording not found."));
+      default -> (d.file() != null ? vertx.fileSystem().readFile(d.file()) : Future.succeededFuture(d.body()))
+          .map(bytes -> CallReply.binary(bytes, "application/octet-stream"));
     });
   }
 

@@ -98,8 +98,8 @@ public final class HttpApi {
     }
     router.get("/.well-known/openid-configuration").handler(guarded(this::handleOpenIdConfiguration));
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
-    // a prefix route, not a path-parameter one: every request passes here, and prefixes cost no regex
-    router.get("/callvert/recordings/*").handler(guarded(this::handleRecording));
+    // before authentication: a recording is protected by its own access token
+    router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
     router.route().handler(guarded(this::handleBody));
     router.route().handler(guarded(this::handleAuth));
     // the Graph surface first: its requests never walk the Callvert routes below
@@ -359,25 +359,30 @@ public final class HttpApi {
   private void handleRecording(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    recordings.download(Ids.canonical(recordingId(ctx)), token).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ctx, ar.cause());
-        return;
-      }
-      RecordingStore.Download d = ar.result();
-      switch (d.status()) {
-        case 404 -> fail(ctx, ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
-        case 401 -> fail(ctx, ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
-        default -> {
-          HttpServerResponse resp = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-          if (d.file() != null) {
-            resp.sendFile(d.file()).onFailure(e -> fail(ctx, e));
-          } else {
-            resp.end(d.body());
+    String callId = Ids.canonical(ctx.pathParam("callId"));
+    String recordingId = Ids.canonical(ctx.pathParam("recordingId"));
+    recordings.download(recordingId, token).compose(d -> d.status() == 404
+            ? calls.remoteRecording(callId, recordingId, token) // another node of the cluster may hold it
+            : Future.succeededFuture(d))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(ctx, ar.cause());
+            return;
           }
-        }
-      }
-    });
+          RecordingStore.Download d = ar.result();
+          switch (d.status()) {
+            case 404 -> fail(ctx, ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
+            case 401 -> fail(ctx, ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
+            default -> {
+              HttpServerResponse resp = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+              if (d.file() != null) {
+                resp.sendFile(d.file()).onFailure(e -> fail(ctx, e));
+              } else {
+                resp.end(d.body());
+              }
+            }
+          }
+        });
   }
 
   /** Prometheus scraping when Vert.x runs with Micrometer's Prometheus backend (the fat jar does). */
@@ -546,12 +551,6 @@ public final class HttpApi {
 
   private static ApiException methodNotAllowed(HttpMethod method, String path) {
     return new ApiException(405, "methodNotAllowed", method.name() + " is not allowed on " + path + ".");
-  }
-
-  /** The last path segment of {@code /callvert/recordings/{id}}. */
-  private static String recordingId(RoutingContext ctx) {
-    String path = relativePath(ctx);
-    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /** The path below the mount point, so the router behaves the same under any prefix. */

@@ -126,7 +126,7 @@ class EmbedIT {
         && record.json().getString("id").equals(r.resourceData().getString("id"))).resourceData();
     assertThat(done.getString("status")).isEqualTo("completed");
     String location = done.getString("recordingLocation");
-    assertThat(location).startsWith(api + "/callvert/recordings/");
+    assertThat(location).startsWith(api + "/callvert/calls/" + callId + "/recordings/");
     Resp wav = http.get(location, done.getString("recordingAccessToken"));
     assertThat(wav.status()).isEqualTo(200);
     assertThat(wav.header("Content-Type")).isEqualTo("application/octet-stream");
@@ -276,7 +276,7 @@ class EmbedIT {
     onHost(() -> api.advanceClock(1500));
     JsonObject done = inbox.awaitOne(callId, n -> n.changeType().equals("deleted") && n.subjectId().equals(record.getString("id"))).resourceData();
     assertThat(done.getString("status")).isEqualTo("completed");
-    assertThat(done.getString("recordingLocation")).startsWith(base + "/callvert/recordings/");
+    assertThat(done.getString("recordingLocation")).startsWith(base + "/callvert/calls/" + callId + "/recordings/");
     assertThat(http.get(done.getString("recordingLocation"), done.getString("recordingAccessToken")).status()).isEqualTo(200);
   }
 

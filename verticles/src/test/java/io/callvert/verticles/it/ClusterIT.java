@@ -124,6 +124,32 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  @DisplayName("a recording made on the owner node downloads through any node, with its token only")
+  void recordings_download_through_any_node() throws Exception {
+    String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557050")).json().getString("id");
+    bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+    String opId = post(1, "/v1.0/communications/calls/" + callId + "/recordResponse", new JsonObject()
+        .put("maxRecordDurationInSeconds", 1).put("playBeep", false)).json().getString("id");
+    assertThat(post(2, "/callvert/calls/" + callId + "/speech", new JsonObject().put("durationMs", 2000)).status).isEqualTo(202);
+    JsonObject done = bot.awaitOne(callId, r -> r.resourceUrl().endsWith("/operations/" + opId)).resourceData();
+    assertThat(done.getString("status")).isEqualTo("completed");
+    String location = done.getString("recordingLocation");
+    String path = URI.create(location).getRawPath();
+    assertThat(path).isEqualTo("/callvert/calls/" + callId + "/recordings/" + path.substring(path.lastIndexOf('/') + 1));
+
+    for (int node = 0; node < 3; node++) {
+      HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(urls.get(node) + path))
+          .header("Authorization", "Bearer " + done.getString("recordingAccessToken")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(ok.statusCode()).as("download through node %d", node).isEqualTo(200);
+      assertThat(ok.body().length).isEqualTo(44 + 1000 * 32); // one second of 16 kHz PCM16 + the WAV header
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(urls.get(node) + path))
+          .header("Authorization", "Bearer wrong").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).as("wrong token through node %d", node).isEqualTo(401);
+    }
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("node loss: every call the dead node owned is reported terminated (500/9100) with its running operation failed (500/9101)")
   void node_loss_is_reported() {
     int dead = 2;

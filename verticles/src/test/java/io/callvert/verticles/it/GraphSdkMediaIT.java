@@ -134,7 +134,7 @@ class GraphSdkMediaIT {
     RecordOperation rec = (RecordOperation) got;
     assertThat(rec.getStatus()).isEqualTo(OperationStatus.Completed);
     assertThat(rec.getResultInfo().getSubcode()).isEqualTo(8515);
-    assertThat(rec.getRecordingLocation()).startsWith(rt.baseUrl + "/callvert/recordings/");
+    assertThat(rec.getRecordingLocation()).startsWith(rt.baseUrl + "/callvert/calls/" + callId + "/recordings/");
     assertThat(rec.getRecordingAccessToken()).isNotBlank();
     assertThat(rec.getAdditionalData()).containsEntry("completionReason", "maxRecordDurationReached");
     assertThat(MediaItSupport.download(rt, rec.getRecordingLocation(), rec.getRecordingAccessToken()).durationMs()).isEqualTo(2000);

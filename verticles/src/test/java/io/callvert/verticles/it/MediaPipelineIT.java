@@ -116,7 +116,7 @@ class MediaPipelineIT {
     JsonObject end = awaitEnd(bot, callId, opId).resourceData();
     String location = end.getString("recordingLocation");
     String token = end.getString("recordingAccessToken");
-    assertThat(location).matches(java.util.regex.Pattern.quote(rt.baseUrl + "/callvert/recordings/") + "[0-9a-f-]{36}");
+    assertThat(location).matches(java.util.regex.Pattern.quote(rt.baseUrl + "/callvert/calls/" + callId + "/recordings/") + "[0-9a-f-]{36}");
     assertThat(token).isNotBlank();
     assertThat(end).isEqualTo(recordEnd(callId, opId, "rec-max", "completed",
         resultInfo(200, 8515, "Action completed, max record duration reached."), "maxRecordDurationReached", location, token));
@@ -143,7 +143,7 @@ class MediaPipelineIT {
     JsonObject end = endN.resourceData();
     String location = end.getString("recordingLocation");
     String token = end.getString("recordingAccessToken");
-    assertThat(location).startsWith(rt.baseUrl + "/callvert/recordings/");
+    assertThat(location).startsWith(rt.baseUrl + "/callvert/calls/" + callId + "/recordings/");
     assertThat(token).isNotBlank();
     assertThat(end).isEqualTo(recordEnd(callId, opId, "rec-stop", "completed",
         resultInfo(200, 8514, "Action completed, stop tone detected."), "stopToneDetected", location, token));
@@ -174,7 +174,7 @@ class MediaPipelineIT {
     JsonObject end = awaitEnd(bot, callId, opId).resourceData();
     String location = end.getString("recordingLocation");
     String token = end.getString("recordingAccessToken");
-    assertThat(location).startsWith(rt.baseUrl + "/callvert/recordings/");
+    assertThat(location).startsWith(rt.baseUrl + "/callvert/calls/" + callId + "/recordings/");
     assertThat(end).isEqualTo(recordEnd(callId, opId, "rec-silence", "completed",
         resultInfo(200, 8513, "Action completed, max silence timeout reached."), "maxSilenceTimeout", location, token));
     Clip recording = download(rt, location, token);
@@ -312,7 +312,7 @@ class MediaPipelineIT {
     JsonObject end = awaitEnd(bot, callId, recId).resourceData();
     String location = end.getString("recordingLocation");
     String token = end.getString("recordingAccessToken");
-    assertThat(location).startsWith(rt.baseUrl + "/callvert/recordings/");
+    assertThat(location).startsWith(rt.baseUrl + "/callvert/calls/" + callId + "/recordings/");
     assertThat(token).isNotBlank();
     assertThat(end).isEqualTo(recordEnd(callId, recId, "cut-rec", "failed", resultInfo(410, 8509, CALL_ENDED),
         "unspecifiedError", location, token));
