@@ -125,7 +125,8 @@ public final class CallvertVerticle extends VerticleBase {
     ingressAddress = ingress;
     calls.attachCluster(directory, ingress);
     return vertx.eventBus().<io.callvert.runtime.protocol.CallRequest>consumer(ingress, calls::onIngress).completion()
-        .compose(v -> directory.start(calls::onNodesLost));
+        .compose(v -> directory.start(calls::onNodesLost))
+        .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 
   /**
@@ -200,6 +201,8 @@ public final class CallvertVerticle extends VerticleBase {
     Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())
+        .compose(v -> directory == null || signer == null ? Future.succeededFuture()
+            : directory.withdrawKey(signer.keyId()).otherwiseEmpty())
         .compose(v -> {
           calls.stop(); // requests now answer 503; retention timers cancelled
           return dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {

@@ -291,6 +291,11 @@ public final class CallManager {
     return directory == null ? Future.succeededFuture() : directory.put(callId, ownerRecord(callId, owner));
   }
 
+  /** The public signing keys of every node of the cluster (empty when not clustered). */
+  public Future<List<JsonObject>> clusterKeys() {
+    return directory == null ? Future.succeededFuture(List.of()) : directory.keys();
+  }
+
   /**
    * Cluster members left. One survivor (the lowest node id) tells the bots of every call the lost
    * nodes owned: a terminal notification per live operation, then the call's terminated
@@ -300,6 +305,8 @@ public final class CallManager {
     if (directory == null || !directory.isReporter()) {
       return;
     }
+    directory.keys().onSuccess(keys -> keys.stream().filter(k -> lost.contains(k.getString("node")))
+        .forEach(k -> directory.withdrawKey(k.getString("kid"))));
     directory.ownedBy(lost).onSuccess(owned -> owned.forEach((callId, record) -> {
       for (Outbound o : CallSession.ownerLost(callId, record)) {
         dispatch(o);

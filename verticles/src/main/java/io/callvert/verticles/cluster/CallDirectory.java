@@ -29,6 +29,8 @@ public final class CallDirectory {
   private final ClusterManager cluster;
   private final String mapName;
   private AsyncMap<String, String> map;
+  /** Every node's public signing key (kid → JWK JSON), so any node's JWKS verifies every node's tokens. */
+  private AsyncMap<String, String> keys;
   private final Map<String, String> addressCache = new ConcurrentHashMap<>();
   private Set<String> members = Set.of();
   private long watchTimer = -1;
@@ -58,9 +60,33 @@ public final class CallDirectory {
         onNodesLost.accept(lost);
       }
     });
-    return vertx.sharedData().<String, String>getAsyncMap(mapName).map(m -> {
-      map = m;
-      return null;
+    return vertx.sharedData().<String, String>getAsyncMap(mapName)
+        .compose(m -> {
+          map = m;
+          return vertx.sharedData().<String, String>getAsyncMap(mapName + ".keys");
+        })
+        .map(k -> {
+          keys = k;
+          return null;
+        });
+  }
+
+  /** Publishes this node's public signing key to the cluster. */
+  public Future<Void> publishKey(JsonObject jwk) {
+    return keys.put(jwk.getString("kid"), jwk.put("node", nodeId()).encode());
+  }
+
+  /** Withdraws a signing key (a node leaving, or lost). */
+  public Future<Void> withdrawKey(String kid) {
+    return keys.remove(kid).mapEmpty();
+  }
+
+  /** The public signing keys of the cluster's nodes (each with the {@code node} it belongs to). */
+  public Future<List<JsonObject>> keys() {
+    return keys.entries().map(all -> {
+      List<JsonObject> out = new ArrayList<>();
+      all.values().forEach(s -> out.add(new JsonObject(s)));
+      return out;
     });
   }
 

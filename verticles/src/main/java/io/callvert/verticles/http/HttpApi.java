@@ -352,7 +352,36 @@ public final class HttpApi {
     if (signer == null) {
       throw ApiException.itemNotFound("Notification signing is off (webhook.signingEnabled=false).");
     }
-    writeJson(ctx, 200, signer.jwks());
+    // in a cluster, every node's key: a bot may fetch the JWKS from one node and get notifications from another
+    calls.clusterKeys().onComplete(ar -> {
+      if (ar.succeeded()) {
+        syncClusterKeys(ar.result());
+      }
+      writeJson(ctx, 200, signer.jwks());
+    });
+  }
+
+  /** Makes the signer publish exactly the cluster's current keys besides its own. */
+  private void syncClusterKeys(java.util.List<JsonObject> clusterKeys) {
+    java.util.Set<String> current = new java.util.HashSet<>();
+    for (JsonObject k : clusterKeys) {
+      String kid = k.getString("kid");
+      current.add(kid);
+      if (!kid.equals(signer.keyId())) {
+        JsonObject jwk = k.copy();
+        jwk.remove("node");
+        signer.addPublishedKey(jwk);
+      }
+    }
+    if (clusterKeys.isEmpty()) {
+      return;
+    }
+    for (Object o : signer.jwks().getJsonArray("keys")) {
+      String kid = ((JsonObject) o).getString("kid");
+      if (!kid.equals(signer.keyId()) && !current.contains(kid)) {
+        signer.removePublishedKey(kid);
+      }
+    }
   }
 
   /** Recordings are protected by their own access token (contract rule 13), not the API token. */

@@ -124,6 +124,25 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  @DisplayName("every node's JWKS holds every node's signing key: a notification sent by node A verifies with node B's JWKS")
+  void jwks_covers_the_cluster() throws Exception {
+    for (int node = 0; node < 3; node++) {
+      assertThat(get(node, "/.well-known/jwks.json").json().getJsonArray("keys")).as("keys published by node %d", node).hasSize(3);
+    }
+    String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557060")).json().getString("id");
+    WebhookReceiver.Received established = bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+    String token = established.headers().get("authorization").substring("Bearer ".length());
+    io.vertx.ext.auth.jwt.JWTAuthOptions jwtOptions = new io.vertx.ext.auth.jwt.JWTAuthOptions();
+    for (Object k : get(1, "/.well-known/jwks.json").json().getJsonArray("keys")) {
+      jwtOptions.addJwk((JsonObject) k);
+    }
+    io.vertx.ext.auth.User user = io.vertx.ext.auth.jwt.JWTAuth.create(helper, jwtOptions)
+        .authenticate(new io.vertx.ext.auth.authentication.TokenCredentials(token)).await(10, TimeUnit.SECONDS);
+    assertThat(user.principal().getString("aud")).isEqualTo("6f1e1b2a-1111-4222-8333-944455556666");
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("a recording made on the owner node downloads through any node, with its token only")
   void recordings_download_through_any_node() throws Exception {
     String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557050")).json().getString("id");
@@ -149,7 +168,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @DisplayName("node loss: every call the dead node owned is reported terminated (500/9100) with its running operation failed (500/9101)")
   void node_loss_is_reported() {
     int dead = 2;
