@@ -10,7 +10,6 @@ import io.callvert.verticles.boot.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -34,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the time from abruptly terminating the owner's Hazelcast member to the bot holding the
  * {@code terminated} notification.
  *
- * <p>Run: {@code mvn -B -q -pl verticles -am test-compile exec:java -Dexec.classpathScope=test
+ * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl verticles
+ * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.callvert.verticles.clusterbench.ClusterBench} (see README, Clustered deployment).
  */
 public final class ClusterBench {
@@ -189,9 +189,5 @@ public final class ClusterBench {
           }
           return b.length() == 0 ? new JsonObject() : new JsonObject(b);
         }));
-  }
-
-  static Buffer unused() {
-    return Buffer.buffer();
   }
 }
