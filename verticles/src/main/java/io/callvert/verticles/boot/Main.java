@@ -92,17 +92,23 @@ public final class Main {
         + options.clock().name().toLowerCase() + (options.cluster().enabled() ? ", clustered" : "") + "); " + how);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      boolean clean = true;
       try {
         vertx.undeploy(deploymentId).await(options.shutdown().graceMs() + 10_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
+        clean = false;
         System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
       }
       try {
         // awaited on its own: a future composed onto close() may never complete once the loops are gone
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
+        clean = false;
         System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
       }
+      System.err.println("callvert: stopped" + (clean ? "" : " (not cleanly)"));
+      // a signal would otherwise end the JVM with 128+signal; a graceful stop is a success
+      Runtime.getRuntime().halt(clean ? 0 : 1);
     }, "callvert-shutdown"));
   }
 
