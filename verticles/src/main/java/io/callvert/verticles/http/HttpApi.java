@@ -30,8 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +46,6 @@ public final class HttpApi {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-  /** {@code [/v1.0|/beta]/(communications|app)/calls[/{id}[/{segment}[/{opId}]]]}, case-insensitive. */
-  private static final Pattern GRAPH = Pattern.compile(
-      "^(/v1\\.0|/beta)?/(?:communications|app)/calls(?:/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?)?/?$",
-      Pattern.CASE_INSENSITIVE);
 
   private static final Set<String> ACTIONS = Set.of("answer", "reject", "redirect", "keepalive", "playprompt",
       "recordresponse", "cancelmediaprocessing", "subscribetotone", "senddtmftones");
@@ -215,15 +209,15 @@ public final class HttpApi {
       ctx.next();
       return;
     }
-    Matcher m = GRAPH.matcher(path);
-    if (!m.matches()) {
+    GraphPath gp = GraphPath.parse(path);
+    if (gp == null) {
       ctx.next();
       return;
     }
-    String version = m.group(1) == null ? "" : m.group(1).toLowerCase(Locale.ROOT);
-    String rawId = m.group(2);
-    String segment = m.group(3);
-    String opId = m.group(4);
+    String version = gp.version();
+    String rawId = gp.rawId();
+    String segment = gp.segment();
+    String opId = gp.opId();
     HttpMethod method = ctx.request().method();
     if (rawId == null) {
       if (method != HttpMethod.POST) {
