@@ -56,6 +56,8 @@ public final class HttpApi {
   private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
 
   private static final String REQUEST_ID = "callvert.requestId";
+  /** One clock advance moves at most a year: enough for any timer, far from overflowing the clock. */
+  private static final long MAX_ADVANCE_MS = 365L * 24 * 3600 * 1000;
   private static final String BODY = "callvert.body";
 
   private final Vertx vertx;
@@ -314,8 +316,10 @@ public final class HttpApi {
   private void handleClockAdvance(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx, true);
     Object d = body.getValue("durationMs");
-    if (!(d instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw ApiException.invalidRequest("'durationMs' is required and must be a non-negative integer.");
+    if (!(d instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() > MAX_ADVANCE_MS) {
+      throw ApiException.invalidRequest("'durationMs' is required and must be an integer from 0 to " + MAX_ADVANCE_MS
+          + " (one year).");
     }
     calls.scheduler().advance(n.longValue()).onComplete(ar -> {
       if (ar.failed()) {

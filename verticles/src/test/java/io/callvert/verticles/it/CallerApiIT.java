@@ -143,6 +143,7 @@ class CallerApiIT {
         .isEqualTo(1234);
     assertError(rt.post("/callvert/clock/advance", new JsonObject().put("durationMs", -1)), 400, "invalidRequest", "durationMs");
     assertError(rt.post("/callvert/clock/advance", new JsonObject().put("durationMs", 1.5)), 400, "invalidRequest", "durationMs");
+    assertError(rt.post("/callvert/clock/advance", new JsonObject().put("durationMs", Long.MAX_VALUE)), 400, "invalidRequest", "durationMs");
   }
 
   @Test
