@@ -41,36 +41,43 @@ public final class BenchMain {
   /** Runs the selected benchmarks; a benchmark that throws leaves a note, and the others still run. */
   static Table run(BenchConfig cfg) {
     Table table = new Table();
-    boolean inProcess = cfg.runs("api") || cfg.runs("latency") || cfg.runs("media") || cfg.runs("webhook")
-        || (cfg.runs("capacity") && !cfg.capacityFork());
     boolean sharedCalls = cfg.runs("api") || cfg.runs("latency") || cfg.runs("media");
     if (sharedCalls && cfg.calls() < cfg.connections()) {
       throw new IllegalArgumentException("bench.calls (" + cfg.calls() + ") must be at least bench.connections ("
           + cfg.connections() + ")");
     }
-    if (inProcess) {
-      log("starting Callvert (production configuration), sink, WAV server and driver");
-      try (BenchEnv env = BenchEnv.start(cfg)) {
-        if (sharedCalls) {
-          log("establishing " + cfg.calls() + " calls");
-          long t0 = System.nanoTime();
-          env.establishSharedCalls(cfg.calls());
-          log(String.format(Locale.ROOT, "%d calls established in %.1f s", env.calls.length, (System.nanoTime() - t0) / 1e9));
-        }
-        guarded(cfg, "api", table, () -> ApiBench.run(env, table));
-        guarded(cfg, "latency", table, () -> LatencyBench.run(env, table));
-        guarded(cfg, "media", table, () -> MediaBench.run(env, table));
-        guarded(cfg, "webhook", table, () -> WebhookBench.run(env, table));
-        if (!cfg.capacityFork()) {
-          guarded(cfg, "capacity", table, () -> CapacityBench.run(cfg, env, table));
-        }
-      }
-    }
+    // Each benchmark measures its own scenario from a fresh Callvert: the operations and journals
+    // one benchmark leaves behind (hundreds of thousands) must not weigh on the next one's GC.
+    inFreshEnv(cfg, "api", true, table, env -> ApiBench.run(env, table));
+    inFreshEnv(cfg, "latency", true, table, env -> LatencyBench.run(env, table));
+    inFreshEnv(cfg, "media", true, table, env -> MediaBench.run(env, table));
+    inFreshEnv(cfg, "webhook", false, table, env -> WebhookBench.run(env, table));
     if (cfg.capacityFork()) {
       guarded(cfg, "capacity", table, () -> CapacityBench.run(cfg, null, table));
+    } else {
+      inFreshEnv(cfg, "capacity", false, table, env -> CapacityBench.run(cfg, env, table));
     }
     return table;
   }
+
+  /** Runs benchmark {@code name} (when selected) against a Callvert of its own, started and stopped around it. */
+  private static void inFreshEnv(BenchConfig cfg, String name, boolean withCalls, Table table,
+      java.util.function.Consumer<BenchEnv> bench) {
+    if (!cfg.runs(name)) {
+      return;
+    }
+    log("starting Callvert (production configuration), sink, WAV server and driver for " + name);
+    try (BenchEnv env = BenchEnv.start(cfg)) {
+      if (withCalls) {
+        log("establishing " + cfg.calls() + " calls");
+        long t0 = System.nanoTime();
+        env.establishSharedCalls(cfg.calls());
+        log(String.format(Locale.ROOT, "%d calls established in %.1f s", env.calls.length, (System.nanoTime() - t0) / 1e9));
+      }
+      guarded(cfg, name, table, () -> bench.accept(env));
+    }
+  }
+
 
   private static void guarded(BenchConfig cfg, String name, Table table, Runnable benchmark) {
     if (!cfg.runs(name)) {
