@@ -115,7 +115,25 @@ public final class CallvertVerticle extends VerticleBase {
           return dispatcher.start();
         })
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
-        .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture());
+        .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture())
+        .recover(this::undoFailedStart);
+  }
+
+  /**
+   * A failed start (a taken port, an unreadable key file) must not leave behind what Vert.x does
+   * not clean for us: the dispatcher shards (they belong to no deployment) and the web client.
+   */
+  private Future<Void> undoFailedStart(Throwable cause) {
+    if (directory != null) {
+      directory.stop();
+    }
+    Future<Void> shards = dispatcher != null ? dispatcher.close() : Future.succeededFuture();
+    return shards.transform(ar -> {
+      if (client != null) {
+        client.close();
+      }
+      return Future.failedFuture(cause);
+    });
   }
 
   /** One clustered ingress address per instance and node; call verticles stay local-only. */

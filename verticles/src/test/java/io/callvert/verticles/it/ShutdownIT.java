@@ -39,6 +39,25 @@ class ShutdownIT {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
+  @DisplayName("a start that fails (port taken) leaves no dispatcher consumer behind and deploys nothing")
+  void failed_start_leaves_nothing_behind() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpServer squatter = vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1")
+          .await(10, TimeUnit.SECONDS);
+      CallvertOptions o = TestRuntime.testOptions();
+      CallvertVerticle cv = new CallvertVerticle(o.withHttp(o.http().withPort(squatter.actualPort())));
+      assertThatThrownBy(() -> vertx.deployVerticle(cv).await(30, TimeUnit.SECONDS)).hasMessageContaining("in use");
+      assertThat(vertx.deploymentIDs()).isEmpty();
+      String shard = cv.dispatcherAddress("any-call");
+      assertThatThrownBy(() -> vertx.eventBus().request(shard, new JsonObject().put("journal", "any-call"))
+          .await(10, TimeUnit.SECONDS)).hasMessageContaining("No handlers");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("undeploy terminates every live call (established, establishing, incoming unanswered); each bot has its deleted/terminated notification before undeploy completes (resultInfo 503/0 is Callvert's choice)")
   void undeploy_terminates_live_calls() throws Exception {
     try (TestRuntime rt = TestRuntime.start(); WebhookReceiver bot = new WebhookReceiver(rt.vertx)) {
