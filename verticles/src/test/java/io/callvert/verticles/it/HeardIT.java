@@ -15,8 +15,6 @@ import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,25 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code GET /callvert/calls/{id}/heard} (rule 18): what the caller heard, cut exactly where a
  * cancel stopped a prompt, played items back to back without added silence.
  */
-class HeardIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
-  }
+class HeardIT extends DefaultRuntimeIT {
 
   /** The samples {@link WavServer#tone} publishes, to compare the heard audio with. */
   static Clip tone(int ms, double hz) {

@@ -8,31 +8,11 @@ import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The scenario Callvert exists for: a prompt running, a record queued, then cancelMediaProcessing. */
-class SeedScenarioIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
-  }
+class SeedScenarioIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("cancel with a prompt running and a record queued: 200 + Location + completed, then two terminal notifications in order")

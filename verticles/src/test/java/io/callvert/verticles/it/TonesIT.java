@@ -22,31 +22,11 @@ import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Tones both ways (contract rules 9, 10, 14): subscribeToTone and caller key presses; sendDtmfTones. */
-class TonesIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
-  }
+class TonesIT extends DefaultRuntimeIT {
 
   private static List<WebhookReceiver.Received> awaitTones(String callId, int n) {
     return bot.awaitMatching(r -> r.callId().equals(callId) && r.resourceData().getJsonObject("toneInfo") != null, n);

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,25 +28,7 @@ import org.junit.jupiter.api.Test;
  * Regression tests: these once answered 500 and left a prompt fetching forever (freezing the
  * virtual clock), or left a call's notifications "delivering" forever.
  */
-class UnusableUriIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
-  }
+class UnusableUriIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("a prompt uri with a port above 65535 is a 400 invalidRequest naming the field, and the call's media queue keeps working")
