@@ -19,22 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Callvert's own API (contract rule 18): shapes, validation, auth and the error envelope. */
-class CallerApiIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
-  }
+class CallerApiIT extends DefaultRuntimeIT {
 
   private static void assertError(TestRuntime.Resp r, int status, String code, String messagePart) {
     assertThat(r.status()).as(r.text()).isEqualTo(status);

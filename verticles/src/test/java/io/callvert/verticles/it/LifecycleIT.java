@@ -23,25 +23,10 @@ import org.junit.jupiter.api.Test;
  * redirect, bot and caller hang-up, simulated callee rules, the answer-deadline and keepAlive
  * timers on the virtual clock, and retention. Notification bodies are compared whole.
  */
-class LifecycleIT {
+class LifecycleIT extends DefaultRuntimeIT {
 
   static final String TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
   static final String BOT_APP = "6f1e1b2a-1111-4222-8333-944455556666";
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
-  }
 
   static JsonObject answerBody(String callbackUri) {
     return new JsonObject()

@@ -27,22 +27,7 @@ import org.junit.jupiter.api.Test;
  * format, is what the downloaded recording holds; downloads need the recording's own token; they
  * outlive the call for the retention period and no longer.
  */
-class RecordingIT {
-
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
-  }
+class RecordingIT extends DefaultRuntimeIT {
 
   /** The speech the caller says in these tests, at 16 kHz (the reference). */
   static final Clip SPEECH = Tones.speech(1500, 42);
