@@ -12,6 +12,7 @@ import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.TestRuntime.Resp;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
+import io.callvert.verticles.testkit.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -243,7 +244,7 @@ class EmbedIT {
     assertThat(cancel.getJsonObject("resultInfo").getMap()).containsEntry("code", 200).containsEntry("subcode", 0);
 
     List<Inbox.Note> ends = inbox.await(n -> n.callId().equals(callId) && n.changeType().equals("deleted"), 2);
-    assertCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), play.getString("id"), record.getString("id"));
+    Wire.assertSeedCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), play.getString("id"), record.getString("id"));
     assertThat(ends.get(0).sequence()).isLessThan(ends.get(1).sequence());
     assertThat(ends.get(0).resourceUrl()).isEqualTo("/communications/calls/" + callId + "/operations/" + play.getString("id"));
     // rule 7 in-process: the caller holds each result before any notification about that operation
@@ -541,7 +542,7 @@ class EmbedIT {
     assertThat(cancel.header("Location")).isEqualTo(calls + callId + "/operations/" + op.getString("id"));
 
     List<WebhookReceiver.Received> ends = bot.awaitMatching(r -> r.callId().equals(callId) && r.changeType().equals("deleted"), 2);
-    assertCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), playId, recordId);
+    Wire.assertSeedCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), playId, recordId);
     assertThat(ends.get(0).sequence()).isLessThan(ends.get(1).sequence());
 
     // the Location headers work when followed
@@ -553,23 +554,6 @@ class EmbedIT {
     Resp heard = http.get(api + "/callvert/calls/" + callId + "/heard");
     assertThat(heard.status()).isEqualTo(200);
     assertThat((heard.bytes().length - 44) / 32L).isBetween(980L, 1020L);
-  }
-
-  /** Rule 11: the terminal payloads of a cancelled prompt and a cancelled queued record. */
-  private static void assertCancelled(JsonObject playEnd, JsonObject recordEnd, String playId, String recordId) {
-    assertThat(playEnd.getString("id")).isEqualTo(playId);
-    assertThat(playEnd.getString("status")).isEqualTo("failed");
-    assertThat(playEnd.getString("completionReason")).isEqualTo("mediaOperationCanceled");
-    assertThat(playEnd.getJsonObject("resultInfo").getMap()).containsEntry("code", 400).containsEntry("subcode", 8508)
-        .containsEntry("message", "Action failed, the operation was cancelled.");
-    assertThat(recordEnd.getString("id")).isEqualTo(recordId);
-    assertThat(recordEnd.getString("@odata.type")).isEqualTo("#microsoft.graph.recordOperation");
-    assertThat(recordEnd.getString("status")).isEqualTo("failed");
-    assertThat(recordEnd.getString("clientContext")).isEqualTo("record-1");
-    assertThat(recordEnd.getString("completionReason")).isEqualTo("operationCanceled");
-    assertThat(recordEnd.getString("recordingLocation")).isEmpty();
-    assertThat(recordEnd.getString("recordingAccessToken")).isEmpty();
-    assertThat(recordEnd.getJsonObject("resultInfo").getMap()).containsEntry("code", 400).containsEntry("subcode", 8508);
   }
 
   private String establishedOutgoingCall(String api, WebhookReceiver bot) {

@@ -83,4 +83,24 @@ public final class Wire {
   public static JsonObject assertError(TestRuntime.Resp r, int status, String code) {
     return assertError(r, status, code, null);
   }
+
+  /**
+   * Rule 11: the terminal payloads of the seed scenario's cancelled prompt and cancelled queued
+   * record (clientContext "record-1").
+   */
+  public static void assertSeedCancelled(JsonObject playEnd, JsonObject recordEnd, String playId, String recordId) {
+    assertThat(playEnd.getString("id")).isEqualTo(playId);
+    assertThat(playEnd.getString("status")).isEqualTo("failed");
+    assertThat(playEnd.getString("completionReason")).isEqualTo("mediaOperationCanceled");
+    assertThat(playEnd.getJsonObject("resultInfo").getMap()).containsEntry("code", 400).containsEntry("subcode", 8508)
+        .containsEntry("message", "Action failed, the operation was cancelled.");
+    assertThat(recordEnd.getString("id")).isEqualTo(recordId);
+    assertThat(recordEnd.getString("@odata.type")).isEqualTo("#microsoft.graph.recordOperation");
+    assertThat(recordEnd.getString("status")).isEqualTo("failed");
+    assertThat(recordEnd.getString("clientContext")).isEqualTo("record-1");
+    assertThat(recordEnd.getString("completionReason")).isEqualTo("operationCanceled");
+    assertThat(recordEnd.getString("recordingLocation")).isEmpty();
+    assertThat(recordEnd.getString("recordingAccessToken")).isEmpty();
+    assertThat(recordEnd.getJsonObject("resultInfo").getMap()).containsEntry("code", 400).containsEntry("subcode", 8508);
+  }
 }
