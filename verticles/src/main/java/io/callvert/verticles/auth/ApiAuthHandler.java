@@ -403,11 +403,19 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
     throw ApiException.forbidden("Missing role: one of " + Arrays.toString(anyOf) + " is required.");
   }
 
-  private static byte[] sha256(String value) {
+  /**
+   * One digest per thread: {@code MessageDigest.getInstance} walks the security providers on every
+   * call, and every API request hashes its token (allocation and JIT profiles of the benchmark).
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
+  });
+
+  private static byte[] sha256(String value) {
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -69,7 +69,7 @@ public final class NotificationSigner {
 
   private record CacheKey(String audience, String tenantId) {}
 
-  private record CachedToken(String token, long refreshAtMs) {}
+  private record CachedToken(String token, String authorization, long refreshAtMs) {}
 
   private NotificationSigner(Vertx vertx, String issuer, RSAPrivateCrtKey privateKey, long tokenLifetimeMs,
       LongSupplier clockMs, int maxCachedTokens) {
@@ -161,12 +161,21 @@ public final class NotificationSigner {
    * @param tenantId the {@code tid} claim, or {@code null} to omit it
    */
   public String token(String audience, String tenantId) {
+    return cached(audience, tenantId).token();
+  }
+
+  /** {@code "Bearer " + token(audience, tenantId)}, the header value, cached with the token. */
+  public String authorization(String audience, String tenantId) {
+    return cached(audience, tenantId).authorization();
+  }
+
+  private CachedToken cached(String audience, String tenantId) {
     Objects.requireNonNull(audience, "audience");
     long now = clockMs.getAsLong();
     CacheKey key = new CacheKey(audience, tenantId);
     CachedToken cached = cache.get(key);
     if (cached != null && now < cached.refreshAtMs()) {
-      return cached.token();
+      return cached;
     }
     // Two threads may both sign here; the last put wins and both tokens are valid: harmless.
     CachedToken fresh = issue(audience, tenantId, now);
@@ -176,7 +185,7 @@ public final class NotificationSigner {
       cache.clear();
     }
     cache.put(key, fresh);
-    return fresh.token();
+    return fresh;
   }
 
   private CachedToken issue(String audience, String tenantId, long nowMs) {
@@ -190,7 +199,7 @@ public final class NotificationSigner {
     }
     claims.put("iat", iat).put("nbf", iat).put("exp", exp);
     String token = signer.generateToken(claims, signOptions);
-    return new CachedToken(token, exp * 1000 - lifetimeMs / 2);
+    return new CachedToken(token, "Bearer " + token, exp * 1000 - lifetimeMs / 2);
   }
 
   /** The JWKS document to serve at {@value #JWKS_PATH}: this node's key plus any {@linkplain #addPublishedKey added} ones. */

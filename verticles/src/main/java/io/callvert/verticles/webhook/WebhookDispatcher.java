@@ -75,8 +75,17 @@ public final class WebhookDispatcher {
       this.gate = outbound.gate();
       this.endsGate = gate != null
           && "deleted".equals(outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType"));
-      this.body = outbound.body().toBuffer().getBytes();
+      this.body = encode(outbound.body());
       this.enqueuedAt = enqueuedAt;
+    }
+
+    /** Encoded once, straight to bytes ({@code toBuffer().getBytes()} copied them twice more). */
+    private static byte[] encode(JsonObject json) {
+      try {
+        return io.vertx.core.json.jackson.DatabindCodec.mapper().writeValueAsBytes(json.getMap());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new io.vertx.core.json.EncodeException("Failed to encode a notification: " + e.getMessage(), e);
+      }
     }
 
     JsonObject notification() {
@@ -280,9 +289,10 @@ public final class WebhookDispatcher {
           .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
           .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
       if (signer != null) {
-        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + signer.token(e.audience, e.tenantId));
+        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
       }
-      sent = request.sendBuffer(Buffer.buffer(e.body));
+      // wrapped, not copied: the journal's bytes are never written to
+      sent = request.sendBuffer(io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(e.body)));
     } catch (RuntimeException ex) {
       // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
       // and leaving the entry in flight would block the call's queue forever.
