@@ -21,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class CallSession {
   public static final int CALLER_TONE_MS = 80;
   /** ... and presses are this far apart; the first is detected at once. */
   public static final int CALLER_TONE_SPACING_MS = 100;
-  /** Terminal operations kept for GET beyond this are forgotten, oldest first. */
+  /** Terminal operations kept for GET: beyond this many per call they are forgotten, oldest first. */
   static final int MAX_REMEMBERED_OPERATIONS = 1000;
 
   private final String id;
@@ -77,7 +76,10 @@ public final class CallSession {
   // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
   private final ArrayDeque<Operation> mediaQueue = new ArrayDeque<>(1);
   private final ArrayDeque<Operation> dtmfQueue = new ArrayDeque<>(1);
-  private final LinkedHashMap<String, Operation> operations = new LinkedHashMap<>(4);
+  /** Operations not yet terminal, by id: a handful at most (the media queue's limit bounds them). */
+  private final HashMap<String, Operation> operations = new HashMap<>(4);
+  /** Terminal operations, oldest first, compact (see {@link Operation.Done}); created with the first. */
+  private ArrayDeque<Operation.Done> done;
   private boolean toneSubscribed;
   private long toneSequence;
   private long callerToneCounter;
@@ -256,10 +258,54 @@ public final class CallSession {
   private CallReply getOperation(JsonObject body) {
     String opId = Ids.canonical(body == null ? null : body.getString("operationId"));
     Operation op = operations.get(opId);
-    if (op == null) {
+    if (op != null) {
+      return CallReply.json(200, op.toJson());
+    }
+    Operation.Done d = findDone(opId);
+    if (d == null) {
       throw ApiException.operationNotFound(opId);
     }
-    return CallReply.json(200, op.toJson());
+    return CallReply.json(200, d.toJson());
+  }
+
+  /** The remembered terminal operation {@code opId}, newest first; null if none (or not a GUID). */
+  private Operation.Done findDone(String opId) {
+    if (done == null || opId == null) {
+      return null;
+    }
+    java.util.UUID u;
+    try {
+      u = java.util.UUID.fromString(opId);
+    } catch (IllegalArgumentException notAGuid) {
+      return null;
+    }
+    if (!u.toString().equals(opId)) {
+      return null; // UUID.fromString is lenient (e.g. short groups): ids are matched exactly
+    }
+    long high = u.getMostSignificantBits();
+    long low = u.getLeastSignificantBits();
+    for (Iterator<Operation.Done> it = done.descendingIterator(); it.hasNext(); ) {
+      Operation.Done d = it.next();
+      if (d.is(high, low)) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Moves an operation that just became terminal from the live map to the compact history, where
+   * GET still finds it (rule 6); the oldest is forgotten beyond {@link #MAX_REMEMBERED_OPERATIONS}.
+   */
+  private void retire(Operation op) {
+    operations.remove(op.id);
+    if (done == null) {
+      done = new ArrayDeque<>(2);
+    }
+    done.addLast(Operation.Done.of(op));
+    if (done.size() > MAX_REMEMBERED_OPERATIONS) {
+      done.pollFirst();
+    }
   }
 
   private CallReply heardReply() {
@@ -386,6 +432,7 @@ public final class CallSession {
     op.status = "completed";
     op.result = Result.OK;
     op.terminal = true;
+    retire(op);
     return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
   }
 
@@ -397,6 +444,7 @@ public final class CallSession {
     op.status = "completed";
     op.result = Result.OK;
     op.terminal = true;
+    retire(op);
     return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
   }
 
@@ -551,14 +599,6 @@ public final class CallSession {
   private Operation newOperation(Operation.Kind kind, String clientContext) {
     Operation op = new Operation(Ids.newId(), kind, clientContext, "notStarted");
     operations.put(op.id, op);
-    if (operations.size() > MAX_REMEMBERED_OPERATIONS) {
-      Iterator<Operation> it = operations.values().iterator();
-      while (it.hasNext() && operations.size() > MAX_REMEMBERED_OPERATIONS) {
-        if (it.next().terminal) {
-          it.remove();
-        }
-      }
-    }
     return op;
   }
 
@@ -773,6 +813,7 @@ public final class CallSession {
     }
     String path = Graph.operationPath(id, op.id);
     fx.notify(out(Graph.notification("deleted", path, op.toJson().put("@odata.id", path)), op.id));
+    retire(op);
   }
 
   private void startDtmf(Operation op) {

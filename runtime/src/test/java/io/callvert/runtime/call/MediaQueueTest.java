@@ -270,4 +270,36 @@ class MediaQueueTest {
     assertThat(e.status()).isEqualTo(404);
     assertThat(e.code()).isEqualTo("itemNotFound");
   }
+
+  @Test
+  @DisplayName("a terminal operation's GET shows exactly what its deleted notification showed; a cancel's GET its 200 body")
+  void terminal_operations_are_remembered_exactly() {
+    String first = play(1);
+    String second = play(1);
+    CallReply cancel = d.request("cancelmediaprocessing", Bodies.cancel());
+
+    for (String op : List.of(first, second)) {
+      JsonObject notified = d.terminal(op).data().copy();
+      notified.remove("@odata.id");
+      assertThat(d.operation(op)).as(op).isEqualTo(notified);
+    }
+    assertThat(d.operation(d.opId(cancel))).isEqualTo(cancel.body());
+  }
+
+  @Test
+  @DisplayName("beyond 1,000 terminal operations per call the oldest are forgotten (404); the others still answer")
+  void terminal_operations_are_bounded_per_call() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < CallSession.MAX_REMEMBERED_OPERATIONS + 3; i++) {
+      ids.add(d.opId(d.request("cancelmediaprocessing", Bodies.cancel())));
+    }
+
+    for (String forgotten : ids.subList(0, 3)) {
+      assertThat(d.rejected("operation", new JsonObject().put("operationId", forgotten)).status()).isEqualTo(404);
+    }
+    for (String kept : List.of(ids.get(3), ids.get(ids.size() / 2), ids.get(ids.size() - 1))) {
+      assertThat(d.operation(kept).getString("id")).isEqualTo(kept);
+      assertThat(d.operation(kept).getString("status")).isEqualTo("completed");
+    }
+  }
 }
