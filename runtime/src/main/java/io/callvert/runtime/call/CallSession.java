@@ -76,8 +76,6 @@ public final class CallSession {
   // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
   private final ArrayDeque<Operation> mediaQueue = new ArrayDeque<>(1);
   private final ArrayDeque<Operation> dtmfQueue = new ArrayDeque<>(1);
-  /** Operations not yet terminal, by id: a handful at most (the media queue's limit bounds them). */
-  private final HashMap<String, Operation> operations = new HashMap<>(4);
   /** Terminal operations, oldest first, compact (see {@link Operation.Done}); created with the first. */
   private ArrayDeque<Operation.Done> done;
   private boolean toneSubscribed;
@@ -257,7 +255,7 @@ public final class CallSession {
 
   private CallReply getOperation(JsonObject body) {
     String opId = Ids.canonical(body == null ? null : body.getString("operationId"));
-    Operation op = operations.get(opId);
+    Operation op = live(opId);
     if (op != null) {
       return CallReply.json(200, op.toJson());
     }
@@ -266,6 +264,28 @@ public final class CallSession {
       throw ApiException.operationNotFound(opId);
     }
     return CallReply.json(200, d.toJson());
+  }
+
+  /**
+   * The live operation {@code opId}, or null. Every operation that is not terminal waits or runs in
+   * the media queue or the DTMF queue (cancel and subscribe are terminal at once), and leaves it
+   * when it ends, so the queues are the index: no per-call map (bounded by the queue limits).
+   */
+  private Operation live(String opId) {
+    if (opId == null) {
+      return null;
+    }
+    for (Operation op : mediaQueue) {
+      if (op.id.equals(opId)) {
+        return op;
+      }
+    }
+    for (Operation op : dtmfQueue) {
+      if (op.id.equals(opId)) {
+        return op;
+      }
+    }
+    return null;
   }
 
   /** The remembered terminal operation {@code opId}, newest first; null if none (or not a GUID). */
@@ -298,7 +318,6 @@ public final class CallSession {
    * GET still finds it (rule 6); the oldest is forgotten beyond {@link #MAX_REMEMBERED_OPERATIONS}.
    */
   private void retire(Operation op) {
-    operations.remove(op.id);
     if (done == null) {
       done = new ArrayDeque<>(2);
     }
@@ -565,7 +584,7 @@ public final class CallSession {
 
   /** The media of {@code opId} was fetched and decoded, clips in prompt order. */
   public void onMediaReady(String opId, List<Clip> clips) {
-    Operation op = operations.get(opId);
+    Operation op = live(opId);
     if (op == null || op.terminal || op.phase != Operation.Phase.FETCHING || isTerminated()) {
       return;
     }
@@ -578,7 +597,7 @@ public final class CallSession {
 
   /** The media of {@code opId} could not be fetched or is not a Graph-playable WAV. */
   public void onMediaFailed(String opId, String detail) {
-    Operation op = operations.get(opId);
+    Operation op = live(opId);
     if (op == null || op.terminal || op.phase != Operation.Phase.FETCHING || isTerminated()) {
       return;
     }
@@ -598,7 +617,6 @@ public final class CallSession {
 
   private Operation newOperation(Operation.Kind kind, String clientContext) {
     Operation op = new Operation(Ids.newId(), kind, clientContext, "notStarted");
-    operations.put(op.id, op);
     return op;
   }
 
@@ -692,7 +710,7 @@ public final class CallSession {
     int colon = rest.indexOf(':');
     String opId = colon < 0 ? rest : rest.substring(0, colon);
     String which = colon < 0 ? "" : rest.substring(colon + 1);
-    Operation op = operations.get(opId);
+    Operation op = live(opId);
     if (op == null || op.terminal) {
       return;
     }
