@@ -186,7 +186,9 @@ final class BenchEnv implements AutoCloseable {
     Load.runAll(lanes, n, (lane, i) -> Load.expect(201,
             Load.send(lane.conn, HttpMethod.POST, "/v1.0/communications/calls", BEARER, body))
         .map(r -> {
-          ids[i] = r.json().getString("id");
+          // the id from the Location header (…/communications/calls/{id}), not from parsing the body
+          String location = r.headers().get("Location");
+          ids[i] = location.substring(location.lastIndexOf('/') + 1);
           created.increment();
           return null;
         }),

@@ -97,12 +97,23 @@ public final class BenchMain {
   static String header(BenchConfig cfg) {
     Runtime rt = Runtime.getRuntime();
     return String.format(Locale.ROOT,
-        "Callvert %s benchmark, %s%nJDK %s (%s), %d CPUs, max heap %d MiB, load generator in the same JVM "
+        "Callvert %s benchmark, %s%nJDK %s (%s), %d CPUs, max heap %d MiB, JVM flags %s, load generator in the same JVM "
             + "(separate Vert.x instance), all on loopback%n"
             + "windows %.1f s after %.1f s warm-up; %d connections; %d calls; ceilings measured in this run%n",
         CallvertVerticle.version(), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
         System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.availableProcessors(),
-        rt.maxMemory() >> 20, cfg.seconds(), cfg.warmupSeconds(), cfg.connections(), cfg.calls());
+        rt.maxMemory() >> 20, String.join(" ", gcFlags()), cfg.seconds(), cfg.warmupSeconds(), cfg.connections(), cfg.calls());
+  }
+
+  /**
+   * The collector and generation flags this JVM was started with ({@code bench.jvm}): printed in the
+   * header, and handed on to the capacity fork so that every figure comes from the same settings.
+   */
+  static java.util.List<String> gcFlags() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xmn") || a.startsWith("-XX:") && !a.startsWith("-XX:StartFlightRecording")
+            && !a.startsWith("-XX:+ExitOnOutOfMemoryError"))
+        .toList();
   }
 
   static void log(String message) {

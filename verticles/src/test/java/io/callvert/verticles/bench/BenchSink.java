@@ -167,16 +167,9 @@ final class BenchSink implements AutoCloseable {
 
   /** Whether {@code needle} occurs in {@code body}: a cheap test that spares parsing JSON. */
   static boolean contains(Buffer body, byte[] needle) {
-    int n = body.length() - needle.length;
-    outer:
-    for (int i = 0; i <= n; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (body.getByte(i + j) != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    // Netty's search on the buffer's own bytes: the byte-by-byte Buffer.getByte loop this replaced
+    // was ~3% of the set-up benchmark's CPU, taken from Callvert on a shared 2-core machine
+    return io.netty.buffer.ByteBufUtil.indexOf(io.netty.buffer.Unpooled.wrappedBuffer(needle),
+        ((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf()) >= 0;
   }
 }
