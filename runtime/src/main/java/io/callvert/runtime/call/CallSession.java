@@ -314,8 +314,8 @@ public final class CallSession {
   }
 
   /**
-   * Moves an operation that just became terminal from the live map to the compact history, where
-   * GET still finds it (rule 6); the oldest is forgotten beyond {@link #MAX_REMEMBERED_OPERATIONS}.
+   * Remembers an operation that just became terminal in the compact history, where GET still finds
+   * it (rule 6); the oldest is forgotten beyond {@link #MAX_REMEMBERED_OPERATIONS}.
    */
   private void retire(Operation op) {
     if (done == null) {
@@ -447,19 +447,22 @@ public final class CallSession {
     requireState("established", "cancelMediaProcessing");
     String cc = Fields.clientContext(body);
     cancelMediaQueue();
-    Operation op = newOperation(Operation.Kind.CANCEL_MEDIA, cc);
-    op.status = "completed";
-    op.result = Result.OK;
-    op.terminal = true;
-    retire(op);
-    return CallReply.json(200, op.toJson()).withLocation(Graph.operationPath(id, op.id), null);
+    return completedAtOnce(Operation.Kind.CANCEL_MEDIA, cc);
   }
 
   private CallReply subscribeToTone(JsonObject body) {
     requireState("established", "subscribeToTone");
     String cc = Fields.clientContext(body);
     toneSubscribed = true;
-    Operation op = newOperation(Operation.Kind.SUBSCRIBE_TONE, cc);
+    return completedAtOnce(Operation.Kind.SUBSCRIBE_TONE, cc);
+  }
+
+  /**
+   * An operation that is complete when it is answered (cancel, subscribe): {@code 200} with it and
+   * its {@code Location}, no notification, and straight into the remembered terminal operations.
+   */
+  private CallReply completedAtOnce(Operation.Kind kind, String clientContext) {
+    Operation op = newOperation(kind, clientContext);
     op.status = "completed";
     op.result = Result.OK;
     op.terminal = true;
@@ -616,8 +619,7 @@ public final class CallSession {
   // ------------------------------------------------------------------ media queue
 
   private Operation newOperation(Operation.Kind kind, String clientContext) {
-    Operation op = new Operation(Ids.newId(), kind, clientContext, "notStarted");
-    return op;
+    return new Operation(Ids.newId(), kind, clientContext, "notStarted");
   }
 
   private void checkQueueRoom() {
