@@ -358,8 +358,18 @@ public final class CallManager {
     registry.retire(callId, finalState);
     publishOwner(callId, finalState.ownerRecord());
     control(callId, new JsonObject().put("ended", callId));
-    long retention = options.calls().retentionMs();
-    rootContext.runOnContext(v -> scheduler.schedule(clock.now() + retention, () -> expire(callId)));
+    // Retention counts from the end of the call, read now: the timer is armed on the root context a
+    // moment later, and the clock must not move in between (a test clock advanced in that moment
+    // once pushed the expiry a whole advance later), hence the hold until it is armed.
+    long expireAt = clock.now() + options.calls().retentionMs();
+    Runnable release = scheduler.hold();
+    rootContext.runOnContext(v -> {
+      try {
+        scheduler.schedule(expireAt, () -> expire(callId));
+      } finally {
+        release.run();
+      }
+    });
   }
 
   /** The instance is going away: the call is over and leaves the cluster directory now. */
