@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 
-/** Embedding Callvert in an existing Vert.x application (the README's "Embed it" example). */
+/** Embedding Callvert in an existing Vert.x application (the example in docs/embedding.md). */
 public final class EmbedExample {
 
   public static void main(String[] args) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Runs the README's embedding example as written (on a random port). */
+/** Runs the embedding example of docs/embedding.md as written (on a random port). */
 class EmbedExampleTest {
 
   private static final String TOKEN = "example-token";
@@ -29,8 +29,8 @@ class EmbedExampleTest {
   }
 
   @Test
-  @DisplayName("the README example serves the host's route and Callvert's API side by side, and its in-process bot answers calls")
-  void the_readme_example_works() throws Exception {
+  @DisplayName("the docs/embedding.md example serves the host's route and Callvert's API side by side, and its in-process bot answers calls")
+  void the_embedding_example_works() throws Exception {
     CallvertVerticle callvert = new CallvertVerticle(EmbedExample.options(TOKEN), "telephony");
     vertx.deployVerticle(callvert).await(30, TimeUnit.SECONDS);
     HttpServer server = EmbedExample.start(vertx, callvert, 0).await(30, TimeUnit.SECONDS);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The configuration table in {@code docs/configuration.md} is generated from {@link ConfigKeys};
  * this keeps them equal. (The README links to that page instead of carrying the table.)
  */
-class ReadmeConfigTableTest {
+class ConfigurationDocTableTest {
 
   @Test
   @DisplayName("docs/configuration.md lists every configuration key with its env name, default and description, exactly as ConfigKeys has them")
