@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl verticles
  * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.callvert.verticles.clusterbench.ClusterBench} (see README, Clustered deployment).
+ * -Dexec.mainClass=io.callvert.verticles.clusterbench.ClusterBench} (see docs/cluster.md).
  */
 public final class ClusterBench {
 
