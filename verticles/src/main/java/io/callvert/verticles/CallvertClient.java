@@ -1,8 +1,16 @@
 package io.callvert.verticles;
 
+import io.callvert.runtime.api.ApiException;
+import io.callvert.runtime.call.CallProtocol;
+import io.callvert.runtime.call.CallProtocol.Command;
+import io.callvert.runtime.call.CallProtocol.NewCall;
+import io.callvert.runtime.graph.GraphAction;
+import io.callvert.runtime.graph.GraphDialect;
+import io.callvert.runtime.graph.GraphRequests;
+import io.callvert.runtime.graph.GraphResponse;
+import java.util.function.Supplier;
+
 import io.callvert.runtime.api.Ids;
-import io.callvert.runtime.protocol.CallReply;
-import io.callvert.runtime.protocol.CallRequest;
 import io.callvert.verticles.call.CallManager;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,10 +45,12 @@ public final class CallvertClient {
   private final Runnable listenerAdded;
   private final NotificationListeners listeners;
   private final String baseUrl;
+  private final GraphDialect graph;
 
   CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded,
-      NotificationListeners listeners, String baseUrl) {
+      NotificationListeners listeners, String baseUrl, GraphDialect graph) {
     this.vertx = vertx;
+    this.graph = graph;
     this.calls = calls;
     this.notificationsAddress = notificationsAddress;
     this.listenerAdded = listenerAdded;
@@ -52,20 +62,20 @@ public final class CallvertClient {
 
   /** The bot places a call ({@code POST /communications/calls}); returns the call as created. */
   public Future<JsonObject> createCall(JsonObject call) {
-    return released(calls.create(false, call), null);
+    return create(() -> graph.requests().outgoingCall(call));
   }
 
   /** A simulated caller calls the bot ({@code POST /callvert/calls}); returns the incoming call. */
   public Future<JsonObject> simulateIncomingCall(JsonObject call) {
-    return released(calls.create(true, call), null);
+    return create(() -> graph.requests().incomingCall(call));
   }
 
   public Future<JsonObject> getCall(String callId) {
-    return send(callId, "get", null);
+    return send(callId, () -> CallProtocol.GET_CALL);
   }
 
   public Future<Void> answer(String callId, JsonObject body) {
-    return send(callId, "answer", body).mapEmpty();
+    return send(callId, GraphAction.ANSWER, body).mapEmpty();
   }
 
   /** Answers an incoming call for audio with service-hosted media, the common case. */
@@ -75,22 +85,22 @@ public final class CallvertClient {
   }
 
   public Future<Void> reject(String callId, String reason) {
-    return send(callId, "reject", new JsonObject().put("reason", reason)).mapEmpty();
+    return send(callId, GraphAction.REJECT, new JsonObject().put("reason", reason)).mapEmpty();
   }
 
   /** The bot hangs up ({@code DELETE /communications/calls/{id}}). */
   public Future<Void> hangUp(String callId) {
-    return send(callId, "delete", null).mapEmpty();
+    return send(callId, () -> CallProtocol.HANG_UP).mapEmpty();
   }
 
   public Future<Void> keepAlive(String callId) {
-    return send(callId, "keepalive", null).mapEmpty();
+    return send(callId, () -> CallProtocol.KEEP_ALIVE).mapEmpty();
   }
 
   // ------------------------------------------------------------------ operations (results are commsOperation JSON)
 
   public Future<JsonObject> playPrompt(String callId, JsonObject body) {
-    return send(callId, "playprompt", body);
+    return send(callId, GraphAction.PLAY_PROMPT, body);
   }
 
   /** Plays the WAVs at {@code uris} in order. */
@@ -104,40 +114,40 @@ public final class CallvertClient {
   }
 
   public Future<JsonObject> recordResponse(String callId, JsonObject body) {
-    return send(callId, "recordresponse", body);
+    return send(callId, GraphAction.RECORD_RESPONSE, body);
   }
 
   public Future<JsonObject> cancelMediaProcessing(String callId, String clientContext) {
-    return send(callId, "cancelmediaprocessing", new JsonObject().put("clientContext", clientContext));
+    return send(callId, GraphAction.CANCEL_MEDIA_PROCESSING, new JsonObject().put("clientContext", clientContext));
   }
 
   public Future<JsonObject> subscribeToTone(String callId, String clientContext) {
-    return send(callId, "subscribetotone", new JsonObject().put("clientContext", clientContext));
+    return send(callId, GraphAction.SUBSCRIBE_TO_TONE, new JsonObject().put("clientContext", clientContext));
   }
 
   public Future<JsonObject> sendDtmfTones(String callId, List<String> tones, int delayBetweenTonesMs, String clientContext) {
-    return send(callId, "senddtmftones", new JsonObject().put("tones", new JsonArray(List.copyOf(tones)))
+    return send(callId, GraphAction.SEND_DTMF_TONES, new JsonObject().put("tones", new JsonArray(List.copyOf(tones)))
         .put("delayBetweenTonesMs", delayBetweenTonesMs).put("clientContext", clientContext));
   }
 
   public Future<JsonObject> getOperation(String callId, String operationId) {
-    return send(callId, "operation", new JsonObject().put("operationId", operationId));
+    return send(callId, () -> new CallProtocol.GetOperation(operationId));
   }
 
   // ------------------------------------------------------------------ the simulated caller
 
   /** The caller presses keys ({@code 0-9 * # A-D}), 100 ms apart. */
   public Future<Void> pressKeys(String callId, String keys) {
-    return send(callId, "caller.tones", new JsonObject().put("tones", keys)).mapEmpty();
+    return send(callId, () -> GraphRequests.pressKeys(new JsonObject().put("tones", keys))).mapEmpty();
   }
 
   /** The caller speaks (synthetic speech-level audio) for {@code durationMs}. */
   public Future<Void> speak(String callId, int durationMs) {
-    return send(callId, "caller.speech", new JsonObject().put("durationMs", durationMs)).mapEmpty();
+    return send(callId, () -> GraphRequests.speak(new JsonObject().put("durationMs", durationMs))).mapEmpty();
   }
 
   public Future<Void> callerHangUp(String callId) {
-    return send(callId, "caller.hangup", null).mapEmpty();
+    return send(callId, () -> CallProtocol.CALLER_HANG_UP).mapEmpty();
   }
 
   // ------------------------------------------------------------------ the test clock
@@ -181,23 +191,46 @@ public final class CallvertClient {
 
   // ------------------------------------------------------------------ plumbing
 
-  private Future<JsonObject> send(String callId, String action, JsonObject body) {
+  private Future<JsonObject> send(String callId, GraphAction action, JsonObject body) {
+    String recordings = action == GraphAction.RECORD_RESPONSE
+        ? baseUrl + "/callvert/calls/" + Ids.canonical(callId) + "/recordings" : null;
+    return send(callId, () -> graph.requests().command(action, body, recordings));
+  }
+
+  /** Parses (failing the future with the Graph error when the input is bad), asks the call, answers as Graph would. */
+  private Future<JsonObject> send(String callId, Supplier<Command> parse) {
     String id = Ids.canonical(callId);
-    return released(calls.request(new CallRequest(id, action, body, baseUrl, null)), id);
+    Command command;
+    try {
+      command = parse.get();
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    return released(calls.ask(id, command).map(reply -> graph.replies().response(id, command, reply)), id);
+  }
+
+  private Future<JsonObject> create(Supplier<NewCall> parse) {
+    NewCall call;
+    try {
+      call = parse.get();
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    return released(calls.create(call, graph::render).map(graph.replies()::created), null);
   }
 
   /**
    * Completes the caller's future first, then opens the causality gate (rule 7): the operation's
    * notifications can only follow the result the caller already holds.
    */
-  private Future<JsonObject> released(Future<CallReply> reply, String callId) {
+  private Future<JsonObject> released(Future<GraphResponse> reply, String callId) {
     Promise<JsonObject> result = Promise.promise();
     reply.onComplete(ar -> {
       if (ar.failed()) {
-        result.fail(CallManager.decodeFailure(ar.cause()));
+        result.fail(CallManager.failure(ar.cause()));
         return;
       }
-      CallReply r = ar.result();
+      GraphResponse r = ar.result();
       result.complete(r.body() == null ? new JsonObject() : r.body());
       if (r.release() != null) {
         calls.release(callId != null ? callId : r.body().getString("id"), r.release());

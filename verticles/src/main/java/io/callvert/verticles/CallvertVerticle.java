@@ -1,5 +1,8 @@
 package io.callvert.verticles;
 
+import io.callvert.runtime.call.IdSource;
+import io.callvert.runtime.graph.GraphDialect;
+
 import io.callvert.config.AuthOptions;
 import io.callvert.config.CallvertOptions;
 import io.callvert.config.ClockMode;
@@ -57,6 +60,7 @@ public final class CallvertVerticle extends VerticleBase {
   private WebClient client;
   private NotificationSigner signer;
   private Router router;
+  private GraphDialect graph;
   private HttpServer server;
   private String ingressAddress;
   private final NotificationListeners listeners = new NotificationListeners();
@@ -83,6 +87,7 @@ public final class CallvertVerticle extends VerticleBase {
           + "(or bind http.host to 127.0.0.1)."));
     }
     Codecs.registerOnce(vertx);
+    graph = GraphDialect.create(options.webhook().appId(), options.calls().keepAliveTimeoutMs());
     String instanceId = Ids.newId().substring(0, 8);
     clock = options.clock() == ClockMode.VIRTUAL ? new VirtualClock(System.currentTimeMillis()) : Clock.SYSTEM;
     client = WebClient.create(vertx, new WebClientOptions()
@@ -105,13 +110,13 @@ public final class CallvertVerticle extends VerticleBase {
         })
         .compose(auth -> {
           dispatcher = new WebhookDispatchers(vertx, dispatcherAddress, shards, options.webhook(), client, signer);
-          calls = new CallManager(vertx, context, options, instanceId, clock,
+          calls = new CallManager(vertx, context, options, instanceId, clock, IdSource.RANDOM,
               CallManager.schedulerFor(vertx, clock), media, recordings, dispatcher);
           io.callvert.verticles.metrics.CallvertMetrics metrics =
               io.callvert.verticles.metrics.CallvertMetrics.create(instanceName, calls.registry()::liveCount);
           dispatcher.metrics(metrics);
           calls.metrics(metrics);
-          router = new HttpApi(vertx, options, calls, recordings, signer, auth).router();
+          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
           return dispatcher.start();
         })
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
@@ -141,8 +146,7 @@ public final class CallvertVerticle extends VerticleBase {
     directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
     String ingress = "callvert." + instanceName + ".ingress." + instanceId;
     ingressAddress = ingress;
-    calls.attachCluster(directory, ingress);
-    return vertx.eventBus().<io.callvert.runtime.protocol.CallRequest>consumer(ingress, calls::onIngress).completion()
+    return calls.attachCluster(directory, ingress, graph::render)
         .compose(v -> directory.start(calls::onNodesLost))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
@@ -285,7 +289,7 @@ public final class CallvertVerticle extends VerticleBase {
 
   /**
    * The local event-bus address of the webhook dispatcher shard that owns {@code callId}.
-   * It accepts {@link io.callvert.runtime.call.Outbound} messages and delivers them like the ones
+   * It accepts {@link io.callvert.runtime.protocol.Outbound} messages and delivers them like the ones
    * calls produce. Not part of the API: a hook for benchmarks that measure notification delivery
    * on its own, without the calls that normally produce the notifications.
    */
@@ -322,7 +326,7 @@ public final class CallvertVerticle extends VerticleBase {
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base);
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph);
   }
 
   /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */

@@ -2,6 +2,7 @@ package io.callvert.runtime.call;
 
 import io.callvert.runtime.audio.Clip;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the call state machine asks the outside world to do. The state machine never performs I/O
@@ -12,14 +13,14 @@ import java.util.List;
  */
 public interface Effects {
 
-  /** Queue a notification for delivery to the call's callback URI, after everything queued before it. */
-  void notify(Outbound notification);
+  /** Queue an event for delivery to the call's bot, after everything queued before it. */
+  void notify(Notification notification);
 
   /** Arm (or re-arm) the timer {@code key} to fire at {@code dueAt} (clock millis). */
-  void schedule(String key, long dueAt);
+  void schedule(TimerKey key, long dueAt);
 
   /** Disarm the timer {@code key}; a no-op if it is not armed. */
-  void cancelTimer(String key);
+  void cancelTimer(TimerKey key);
 
   /** Fetch and decode the media of operation {@code opId}; answer with onMediaReady / onMediaFailed. */
   void fetchMedia(String opId, List<MediaRef> media);
@@ -32,8 +33,8 @@ public interface Effects {
    * {@code audio} renders the recording from an immutable snapshot of the caller's audio; it is
    * pure and may run on any thread, so the host can mix and encode it off the event loop.
    */
-  void storeRecording(String recordingId, String accessToken, java.util.function.Supplier<Clip> audio);
+  void storeRecording(String recordingId, String accessToken, Supplier<Clip> audio);
 
-  /** The call has terminated: its host retires it (the session stays readable for retention). */
+  /** The call has terminated: its host retires it (its final state stays readable for retention). */
   void ended();
 }

@@ -1,6 +1,6 @@
 package io.callvert.runtime.call;
 
-/** A prompt's {@code mediaInfo}: where to fetch it and, optionally, the key to cache it under. */
+/** A prompt's media: where to fetch it and, optionally, the key to cache it under. */
 public record MediaRef(String uri, String resourceId) {
 
   /** Graph caches by {@code resourceId} when given, else by uri. */

@@ -1,60 +1,110 @@
 package io.callvert.runtime.protocol;
 
-import io.callvert.runtime.call.Outbound;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.callvert.runtime.audio.AudioFormatException;
+import io.callvert.runtime.audio.Clip;
+import io.callvert.runtime.audio.Wav;
+import io.callvert.runtime.call.CallProtocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Event-bus codecs for Callvert's messages: pass-through locally (the records are treated as
- * immutable), JSON on the cluster wire. Registered as default codecs per message class, once per
- * {@link Vertx}; no global codec selector is installed, so a host application's own codecs and
- * selector are untouched.
+ * Event-bus codecs for Callvert's messages: pass-through locally (the records are immutable), JSON
+ * on the cluster wire (Jackson, with the record's simple class name as the discriminator; audio as
+ * base64 WAV). Registered as the default codec of each message class, once per {@link Vertx}; no
+ * global codec selector is installed, so a host application's own codecs and selector are untouched.
  */
 public final class Codecs {
 
   private Codecs() {}
 
-  /** Registers the codecs unless this Vert.x instance already has them (several Callverts may share one). */
-  public static synchronized void registerOnce(Vertx vertx) {
-    EventBus bus = vertx.eventBus();
-    register(bus, CallRequest.class, "callvert.CallRequest", Codecs::requestToJson, Codecs::requestFromJson);
-    register(bus, CallReply.class, "callvert.CallReply", Codecs::replyToJson, Codecs::replyFromJson);
-    register(bus, Outbound.class, "callvert.Outbound", Codecs::outboundToJson, Codecs::outboundFromJson);
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .registerModule(new SimpleModule("callvert-audio")
+          .addSerializer(Clip.class, new ClipSerializer())
+          .addDeserializer(Clip.class, new ClipDeserializer())
+          .addSerializer(Wav.Slice.class, new SliceSerializer())
+          .addDeserializer(Wav.Slice.class, new SliceDeserializer()))
+      .addMixIn(CallProtocol.Command.class, Typed.class)
+      .addMixIn(CallProtocol.Reply.class, Typed.class);
+
+  static {
+    for (Class<?> type : protocolTypes()) {
+      MAPPER.registerSubtypes(new NamedType(type, type.getSimpleName()));
+    }
   }
 
-  private static <T> void register(EventBus bus, Class<T> type, String name, Function<T, JsonObject> to, Function<JsonObject, T> from) {
+  /** Commands and replies carry their type on the wire, so a field of the interface type decodes. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
+  private interface Typed {}
+
+  /** The call protocol's records: every command and every reply. */
+  public static List<Class<?>> protocolTypes() {
+    List<Class<?>> types = new ArrayList<>(List.of(CallProtocol.Command.class.getPermittedSubclasses()));
+    types.addAll(List.of(CallProtocol.Reply.class.getPermittedSubclasses()));
+    return types;
+  }
+
+  /** Registers the protocol's codecs unless this Vert.x instance already has them. */
+  public static synchronized void registerOnce(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    for (Class<?> type : protocolTypes()) {
+      register(bus, type);
+    }
+    registerJson(bus, Outbound.class, "callvert.Outbound", Codecs::outboundToJson, Codecs::outboundFromJson);
+  }
+
+  /** Registers the codec of one immutable record type (pass-through locally, Jackson JSON on the wire). */
+  public static <T> void register(EventBus bus, Class<T> type) {
     try {
-      bus.registerDefaultCodec(type, new JsonRecordCodec<>(name, to, from));
+      bus.registerDefaultCodec(type, new RecordCodec<>(type));
     } catch (IllegalStateException alreadyRegistered) {
       // another Callvert instance in this Vert.x registered it first: same codec, nothing to do
     }
   }
 
-  static JsonObject requestToJson(CallRequest r) {
-    return new JsonObject().put("callId", r.callId()).put("action", r.action()).put("body", r.body())
-        .put("baseUrl", r.baseUrl()).put("payload", r.payload() == null ? null : r.payload().getBytes());
+  private static <T> void registerJson(EventBus bus, Class<T> type, String name,
+      java.util.function.Function<T, JsonObject> to, java.util.function.Function<JsonObject, T> from) {
+    try {
+      bus.registerDefaultCodec(type, new JsonCodec<>(name, to, from));
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by another Callvert instance of this Vert.x
+    }
   }
 
-  static CallRequest requestFromJson(JsonObject j) {
-    byte[] p = j.getBinary("payload");
-    return new CallRequest(j.getString("callId"), j.getString("action"), j.getJsonObject("body"), j.getString("baseUrl"),
-        p == null ? null : Buffer.buffer(p));
+  /** A record as cluster-wire JSON bytes. */
+  public static byte[] toBytes(Object record) {
+    try {
+      return MAPPER.writeValueAsBytes(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  static JsonObject replyToJson(CallReply r) {
-    return new JsonObject().put("status", r.status()).put("body", r.body()).put("location", r.location())
-        .put("release", r.release()).put("payload", r.payload() == null ? null : r.payload().getBytes())
-        .put("contentType", r.contentType());
-  }
-
-  static CallReply replyFromJson(JsonObject j) {
-    byte[] p = j.getBinary("payload");
-    return new CallReply(j.getInteger("status"), j.getJsonObject("body"), j.getString("location"), j.getString("release"),
-        p == null ? null : Buffer.buffer(p), j.getString("contentType"));
+  /** A record back from {@link #toBytes}. */
+  public static <T> T fromBytes(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static JsonObject outboundToJson(Outbound o) {
@@ -67,13 +117,49 @@ public final class Codecs {
         j.getString("gate"), j.getJsonObject("body"));
   }
 
-  /** Pass-through locally, length-prefixed JSON on the wire. */
-  static final class JsonRecordCodec<T> implements MessageCodec<T, T> {
-    private final String name;
-    private final Function<T, JsonObject> to;
-    private final Function<JsonObject, T> from;
+  /** Pass-through locally, length-prefixed Jackson JSON of the record on the wire. */
+  static final class RecordCodec<T> implements MessageCodec<T, T> {
+    private final Class<T> type;
 
-    JsonRecordCodec(String name, Function<T, JsonObject> to, Function<JsonObject, T> from) {
+    RecordCodec(Class<T> type) {
+      this.type = type;
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T t) {
+      byte[] json = toBytes(t);
+      buffer.appendInt(json.length).appendBytes(json);
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      int len = buffer.getInt(pos);
+      return fromBytes(buffer.getBytes(pos + 4, pos + 4 + len), type);
+    }
+
+    @Override
+    public T transform(T t) {
+      return t;
+    }
+
+    @Override
+    public String name() {
+      return "callvert." + type.getName();
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+
+  /** Pass-through locally, length-prefixed JSON on the wire. */
+  static final class JsonCodec<T> implements MessageCodec<T, T> {
+    private final String name;
+    private final java.util.function.Function<T, JsonObject> to;
+    private final java.util.function.Function<JsonObject, T> from;
+
+    JsonCodec(String name, java.util.function.Function<T, JsonObject> to, java.util.function.Function<JsonObject, T> from) {
       this.name = name;
       this.to = to;
       this.from = from;
@@ -106,4 +192,59 @@ public final class Codecs {
       return -1;
     }
   }
+
+  // ------------------------------------------------------------------ audio on the wire: WAV bytes
+
+  private static final class ClipSerializer extends StdSerializer<Clip> {
+    ClipSerializer() {
+      super(Clip.class);
+    }
+
+    @Override
+    public void serialize(Clip clip, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeBinary(Wav.encode(clip));
+    }
+  }
+
+  private static final class ClipDeserializer extends StdDeserializer<Clip> {
+    ClipDeserializer() {
+      super(Clip.class);
+    }
+
+    @Override
+    public Clip deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      return parse(p.getBinaryValue());
+    }
+  }
+
+  private static final class SliceSerializer extends StdSerializer<Wav.Slice> {
+    SliceSerializer() {
+      super(Wav.Slice.class);
+    }
+
+    @Override
+    public void serialize(Wav.Slice slice, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeBinary(Wav.render(List.of(slice)));
+    }
+  }
+
+  private static final class SliceDeserializer extends StdDeserializer<Wav.Slice> {
+    SliceDeserializer() {
+      super(Wav.Slice.class);
+    }
+
+    @Override
+    public Wav.Slice deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      return Wav.Slice.of(parse(p.getBinaryValue()));
+    }
+  }
+
+  private static Clip parse(byte[] wav) throws IOException {
+    try {
+      return Wav.parseStrict(wav);
+    } catch (AudioFormatException e) {
+      throw new IOException(e);
+    }
+  }
+
 }

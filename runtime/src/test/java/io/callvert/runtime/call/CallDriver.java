@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.callvert.config.CalleeOptions;
 import io.callvert.config.CallsOptions;
 import io.callvert.runtime.api.ApiException;
-import io.callvert.runtime.api.Graph;
+import io.callvert.runtime.graph.Graph;
+import io.callvert.runtime.graph.GraphAction;
+import io.callvert.runtime.graph.GraphDialect;
+import io.callvert.runtime.graph.GraphJson;
+import io.callvert.runtime.graph.GraphReplies;
+import io.callvert.runtime.graph.GraphRequests;
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.EnergyDetector;
 import io.callvert.runtime.audio.Wav;
@@ -14,7 +19,7 @@ import io.callvert.runtime.call.FakeEffects.Fetch;
 import io.callvert.runtime.call.FakeEffects.Notified;
 import io.callvert.runtime.call.FakeEffects.Replied;
 import io.callvert.runtime.call.FakeEffects.Stored;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -25,7 +30,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drives one {@link CallSession} like its call verticle would, on a {@link ManualClock}: requests
+ * Drives one {@link CallSession} through the Graph dialect, like its HTTP edge and call verticle
+ * would: Graph JSON bodies are parsed into commands, replies rendered as Graph answers, events as
+ * Graph notifications, on a {@link ManualClock}: requests
  * (replies are logged into the effect log), a virtual scheduler that fires due timers in (time,
  * arming) order as time advances, and answers to media fetches.
  */
@@ -35,6 +42,7 @@ final class CallDriver {
   static final String BASE = "https://callvert.test";
   static final String APP_ID = "11111111-2222-3333-4444-555555555555";
   static final EnergyDetector DETECTOR = new EnergyDetector();
+  static final GraphDialect GRAPH = GraphDialect.create(APP_ID, io.callvert.config.CallsOptions.DEFAULT_KEEP_ALIVE_TIMEOUT_MS);
 
   final ManualClock clock;
   final FakeEffects fx;
@@ -50,7 +58,7 @@ final class CallDriver {
   }
 
   static CallSession.Env env(ManualClock clock, CallsOptions calls, CalleeOptions callee) {
-    return new CallSession.Env(clock, calls, callee, APP_ID, DETECTOR);
+    return new CallSession.Env(clock, calls, callee, APP_ID, DETECTOR, IdSource.seeded(clock.now()));
   }
 
   /** Places an outgoing call as the HTTP layer does: create, start, then the 201 is written. */
@@ -60,8 +68,9 @@ final class CallDriver {
 
   static CallDriver outgoing(JsonObject body, CallsOptions calls, CalleeOptions callee, long at) {
     ManualClock clock = new ManualClock(at);
-    FakeEffects fx = new FakeEffects(clock);
-    CallSession s = CallSession.outgoing(io.callvert.runtime.api.Ids.newId(), body, env(clock, calls, callee), fx);
+    FakeEffects fx = new FakeEffects(clock, GraphDialect.create(APP_ID, calls.keepAliveTimeoutMs()));
+    CallSession s = CallSession.create(io.callvert.runtime.api.Ids.newId(), GRAPH.requests().outgoingCall(body),
+        env(clock, calls, callee), fx);
     return started(clock, fx, s);
   }
 
@@ -75,8 +84,8 @@ final class CallDriver {
 
   static CallDriver incoming(CallsOptions calls, long at) {
     ManualClock clock = new ManualClock(at);
-    FakeEffects fx = new FakeEffects(clock);
-    CallSession s = CallSession.incoming(io.callvert.runtime.api.Ids.newId(), Bodies.incomingCall(),
+    FakeEffects fx = new FakeEffects(clock, GraphDialect.create(APP_ID, calls.keepAliveTimeoutMs()));
+    CallSession s = CallSession.create(io.callvert.runtime.api.Ids.newId(), GRAPH.requests().incomingCall(Bodies.incomingCall()),
         env(clock, calls, CalleeOptions.defaults()), fx);
     return started(clock, fx, s);
   }
@@ -86,7 +95,7 @@ final class CallDriver {
   }
 
   private static CallDriver started(ManualClock clock, FakeEffects fx, CallSession s) {
-    CallReply created = s.createdReply();
+    GraphResponse created = fx.graph.replies().created(s.snapshot());
     s.start();
     fx.replied("create", created);
     return new CallDriver(clock, fx, s);
@@ -100,27 +109,71 @@ final class CallDriver {
   static CallDriver established(CallsOptions calls) {
     CallDriver d = outgoing(Bodies.outgoingCall("+15550199"), calls, CalleeOptions.defaults());
     d.advance(CalleeOptions.DEFAULT_ANSWER_DELAY_MS);
-    assertThat(d.session.state()).isEqualTo("established");
+    assertThat(d.state()).isEqualTo("established");
     return d;
+  }
+
+  /** The call's state as Graph names it. */
+  String state() {
+    return GraphJson.state(session.state());
+  }
+
+  /** The call as Graph shows it. */
+  JsonObject callJson() {
+    return fx.graph.json().call(session.snapshot());
+  }
+
+  /** The command a Graph request (or a caller action: caller.tones, caller.speech, caller.hangup) parses to. */
+  CallProtocol.Command command(String action, JsonObject body) {
+    switch (action) {
+      case "get": return CallProtocol.GET_CALL;
+      case "operation": return new CallProtocol.GetOperation(body == null ? null : body.getString("operationId"));
+      case "heard": return CallProtocol.GET_HEARD;
+      case "delete": return CallProtocol.HANG_UP;
+      case "shutdown": return CallProtocol.SHUTDOWN;
+      case "caller.hangup": return CallProtocol.CALLER_HANG_UP;
+      case "caller.tones": return GraphRequests.pressKeys(body);
+      case "caller.speech": return GraphRequests.speak(body);
+      default:
+        GraphAction a = GraphAction.fromSegment(action);
+        if (a == null) {
+          throw new IllegalArgumentException("unknown action " + action);
+        }
+        return fx.graph.requests().command(a, body, BASE + "/callvert/calls/" + id + "/recordings");
+    }
+  }
+
+  /** Parses, handles and answers like the HTTP edge; throws the Graph error on refusal. */
+  GraphResponse handle(CallProtocol.Command command) {
+    CallProtocol.Reply reply;
+    try {
+      reply = session.handle(command);
+    } catch (CallRejected e) {
+      throw GraphReplies.error(command, e);
+    }
+    if (reply instanceof CallProtocol.Heard h) {
+      return GraphResponse.binary(Buffer.buffer(Wav.render(h.slices())), "audio/wav");
+    }
+    return fx.graph.replies().response(id, command, reply);
   }
 
   // ------------------------------------------------------------------ requests
 
-  CallReply request(String action, JsonObject body) {
-    CallReply reply = session.handle(action, body, BASE, null);
+  GraphResponse request(String action, JsonObject body) {
+    GraphResponse reply = handle(command(action, body));
     fx.replied(action, reply);
     return reply;
   }
 
   /** Caller speech sent as a WAV body. */
-  CallReply speechWav(Buffer wav) {
-    CallReply reply = session.handle("caller.speech", null, BASE, wav);
+  GraphResponse speechWav(Buffer wav) {
+    GraphResponse reply = handle(GraphRequests.speakWav(wav.getBytes()));
     fx.replied("caller.speech", reply);
     return reply;
   }
 
   /** Id of the operation a reply created (also checks the Location header path). */
-  String opId(CallReply reply) {
+  String opId(GraphResponse reply) {
     String opId = reply.body().getString("id");
     assertThat(reply.location()).isEqualTo(Graph.operationPath(id, opId));
     return opId;
@@ -129,23 +182,23 @@ final class CallDriver {
   /** Sends a request that must fail, and checks that it changed nothing: no effect, same call, same timers. */
   ApiException rejected(String action, JsonObject body) {
     int before = fx.log().size();
-    JsonObject call = session.toJson();
-    Map<String, Long> timers = fx.armedTimers();
-    ApiException e = catchThrowableOfType(ApiException.class, () -> session.handle(action, body, BASE, null));
+    JsonObject call = callJson();
+    Map<TimerKey, Long> timers = fx.armedTimers();
+    ApiException e = catchThrowableOfType(ApiException.class, () -> handle(command(action, body)));
     assertThat(e).as("%s should be rejected", action).isNotNull();
     assertThat(fx.log().subList(before, fx.log().size())).as("effects of a rejected %s", action).isEmpty();
-    assertThat(session.toJson()).isEqualTo(call);
+    assertThat(callJson()).isEqualTo(call);
     assertThat(fx.armedTimers()).isEqualTo(timers);
     return e;
   }
 
   JsonObject operation(String opId) {
-    return session.handle("operation", new JsonObject().put("operationId", opId), BASE, null).body();
+    return handle(new CallProtocol.GetOperation(opId)).body();
   }
 
   /** Everything the caller heard so far, decoded. */
   Clip heard() {
-    CallReply r = session.handle("heard", null, BASE, null);
+    GraphResponse r = handle(CallProtocol.GET_HEARD);
     assertThat(r.contentType()).isEqualTo("audio/wav");
     try {
       return Wav.parseStrict(r.payload().getBytes());

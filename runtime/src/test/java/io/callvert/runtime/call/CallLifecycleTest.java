@@ -12,7 +12,7 @@ import io.callvert.config.CallsOptions;
 import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.call.FakeEffects.Ended;
 import io.callvert.runtime.call.FakeEffects.Notified;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -27,7 +27,7 @@ class CallLifecycleTest {
     JsonObject data = callState(d.id, "terminated")
         .put("resultInfo", resultInfo(code, subcode, message))
         .put("direction", direction)
-        .put("callChainId", d.session.toJson().getString("callChainId"));
+        .put("callChainId", d.callJson().getString("callChainId"));
     return notification("deleted", d.callPath(), data);
   }
 
@@ -52,7 +52,7 @@ class CallLifecycleTest {
   void outgoing_call_announces_establishing_gated_on_its_id() {
     CallDriver d = CallDriver.outgoing();
 
-    CallReply created = d.fx.all(FakeEffects.Replied.class).get(0).reply();
+    GraphResponse created = d.fx.all(FakeEffects.Replied.class).get(0).reply();
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.body().getString("state")).isEqualTo("establishing");
     assertThat(created.body().getString("direction")).isEqualTo("outgoing");
@@ -80,7 +80,7 @@ class CallLifecycleTest {
     assertThat(established.outbound().body()).isEqualTo(notification("updated", d.callPath(), callState(d.id, "established")));
     assertThat(established.at()).isEqualTo(CallDriver.T0 + CalleeOptions.DEFAULT_ANSWER_DELAY_MS);
     assertThat(established.gate()).isNull();
-    assertThat(d.session.toJson().getJsonObject("mediaState").getString("audio")).isEqualTo("active");
+    assertThat(d.callJson().getJsonObject("mediaState").getString("audio")).isEqualTo("active");
   }
 
   @Test
@@ -103,7 +103,7 @@ class CallLifecycleTest {
     CallDriver d = outgoingTo(new CalleeRule(CalleeBehaviour.NO_ANSWER, 100));
 
     d.advance(CalleeOptions.DEFAULT_RING_TIMEOUT_MS - 1);
-    assertThat(d.session.state()).isEqualTo("establishing");
+    assertThat(d.state()).isEqualTo("establishing");
     d.advance(1);
 
     assertThat(d.lastCallNotification().outbound().body())
@@ -130,7 +130,7 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.established();
     int before = d.notifications().size();
 
-    CallReply r = d.request("delete", null);
+    GraphResponse r = d.request("delete", null);
 
     assertThat(r.status()).isEqualTo(204);
     List<Notified> after = d.notifications().subList(before, d.notifications().size());
@@ -146,7 +146,7 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.established();
     int before = d.notifications().size();
 
-    CallReply r = d.request("caller.hangup", null);
+    GraphResponse r = d.request("caller.hangup", null);
 
     assertThat(r.status()).isEqualTo(202);
     assertThat(d.notifications().subList(before, d.notifications().size())).extracting(n -> n.outbound().body())
@@ -160,7 +160,7 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.established();
 
     d.advanceTo(CallDriver.T0 + 45 * MINUTE - 1);
-    assertThat(d.session.state()).isEqualTo("established");
+    assertThat(d.state()).isEqualTo("established");
     d.advance(1);
 
     assertThat(d.lastCallNotification().outbound().body()).isEqualTo(terminated(d, "outgoing", 408, 8537,
@@ -175,13 +175,13 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.established();
     d.advanceTo(CallDriver.T0 + 44 * MINUTE);
 
-    CallReply r = d.request("keepalive", null);
+    GraphResponse r = d.request("keepalive", null);
 
     assertThat(r.status()).isEqualTo(200);
     d.advanceTo(CallDriver.T0 + 89 * MINUTE - 1);
-    assertThat(d.session.state()).isEqualTo("established");
+    assertThat(d.state()).isEqualTo("established");
     d.advance(1);
-    assertThat(d.session.state()).isEqualTo("terminated");
+    assertThat(d.state()).isEqualTo("terminated");
     assertThat(d.lastCallNotification().data().getJsonObject("resultInfo").getInteger("subcode")).isEqualTo(8537);
   }
 
@@ -272,16 +272,16 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.incoming();
     d.advance(3_000);
 
-    CallReply r = d.request("answer", Bodies.answer());
+    GraphResponse r = d.request("answer", Bodies.answer());
 
     assertThat(r.status()).isEqualTo(202);
     assertThat(d.notifications().subList(1, d.notifications().size())).extracting(n -> n.outbound().body())
         .containsExactly(
             notification("updated", d.callPath(), callState(d.id, "establishing")),
             notification("updated", d.callPath(), callState(d.id, "established")));
-    assertThat(d.fx.armedTimers()).containsOnlyKeys("keepAlive");
+    assertThat(d.fx.armedTimers()).containsOnlyKeys(TimerKey.Call.KEEP_ALIVE);
     d.advance(60_000);
-    assertThat(d.session.state()).isEqualTo("established");
+    assertThat(d.state()).isEqualTo("established");
   }
 
   @Test
@@ -290,7 +290,7 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.incoming();
 
     d.advance(CallsOptions.DEFAULT_ANSWER_DEADLINE_MS - 1);
-    assertThat(d.session.state()).isEqualTo("incoming");
+    assertThat(d.state()).isEqualTo("incoming");
     d.advance(1);
 
     assertThat(d.lastCallNotification().outbound().body())
@@ -327,7 +327,7 @@ class CallLifecycleTest {
   void reject_busy_terminates_486() {
     CallDriver d = CallDriver.incoming();
 
-    CallReply r = d.request("reject", new JsonObject().put("reason", "Busy"));
+    GraphResponse r = d.request("reject", new JsonObject().put("reason", "Busy"));
 
     assertThat(r.status()).isEqualTo(202);
     assertThat(d.lastCallNotification().outbound().body())
@@ -343,7 +343,7 @@ class CallLifecycleTest {
     ApiException e = d.rejected("reject", new JsonObject().put("reason", "sleepy"));
 
     assertThat(e.getMessage()).contains("'reason'");
-    assertThat(d.session.state()).isEqualTo("incoming");
+    assertThat(d.state()).isEqualTo("incoming");
   }
 
   @Test
@@ -352,7 +352,7 @@ class CallLifecycleTest {
     CallDriver d = CallDriver.incoming();
     JsonObject body = new JsonObject().put("targets", Bodies.outgoingCall("+15550177").getJsonArray("targets"));
 
-    CallReply r = d.request("redirect", body);
+    GraphResponse r = d.request("redirect", body);
 
     assertThat(r.status()).isEqualTo(202);
     assertThat(d.lastCallNotification().outbound().body())
@@ -368,7 +368,7 @@ class CallLifecycleTest {
     ApiException e = d.rejected("answer", Bodies.answer().put("acceptedModalities", null));
 
     assertThat(e.getMessage()).contains("'acceptedModalities'");
-    assertThat(d.fx.armedTimers()).containsKey("answerDeadline");
+    assertThat(d.fx.armedTimers()).containsKey(TimerKey.Call.ANSWER_DEADLINE);
   }
 
   @Test

@@ -8,7 +8,7 @@ import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Tones;
 import io.callvert.runtime.call.FakeEffects.Fetch;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ class CallSessionInvariantsTest {
         d.advance(rnd.nextInt(3_000));
         request("answer", Bodies.answer());
       }
-      assertThat(d.session.state()).isEqualTo("established");
+      assertThat(d.state()).isEqualTo("established");
     }
 
     private void finishCall() {
@@ -258,7 +258,7 @@ class CallSessionInvariantsTest {
     private void request(String action, JsonObject body) {
       int before = d.fx.log().size();
       try {
-        CallReply r = d.request(action, body);
+        GraphResponse r = d.request(action, body);
         JsonObject b = r.body();
         if (b != null && b.getString("@odata.type", "").endsWith("Operation")) {
           String opId = d.opId(r);

@@ -1,8 +1,11 @@
 package io.callvert.runtime.call;
 
+import io.callvert.runtime.graph.GraphDialect;
+import io.callvert.runtime.graph.GraphResponse;
+import io.callvert.runtime.protocol.Outbound;
+
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.clock.Clock;
-import io.callvert.runtime.protocol.CallReply;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +24,7 @@ final class FakeEffects implements Effects {
   sealed interface Effect permits Notified, Armed, Disarmed, Fetch, Prefetch, Stored, Ended, Replied {}
 
   /** A notification, with the clock time it was produced at. */
-  record Notified(Outbound outbound, long at) implements Effect {
+  record Notified(Outbound outbound, long at, Notification event) implements Effect {
     JsonObject notification() {
       return outbound.body().getJsonArray("value").getJsonObject(0);
     }
@@ -50,9 +53,9 @@ final class FakeEffects implements Effects {
     }
   }
 
-  record Armed(String key, long dueAt) implements Effect {}
+  record Armed(TimerKey key, long dueAt) implements Effect {}
 
-  record Disarmed(String key) implements Effect {}
+  record Disarmed(TimerKey key) implements Effect {}
 
   record Fetch(String opId, List<MediaRef> media, long at) implements Effect {}
 
@@ -63,32 +66,35 @@ final class FakeEffects implements Effects {
   record Ended() implements Effect {}
 
   /** Logged by the driver when a request returned: the HTTP response would be written now. */
-  record Replied(String action, CallReply reply) implements Effect {}
+  record Replied(String action, GraphResponse reply) implements Effect {}
 
-  private record Timer(String key, long dueAt, long seq) {}
+  private record Timer(TimerKey key, long dueAt, long seq) {}
 
   private final Clock clock;
+  /** Renders events and replies as the Graph edge would. */
+  final GraphDialect graph;
   private final List<Effect> log = new ArrayList<>();
-  private final Map<String, Timer> armed = new HashMap<>();
+  private final Map<TimerKey, Timer> armed = new HashMap<>();
   private long seq;
 
-  FakeEffects(Clock clock) {
+  FakeEffects(Clock clock, GraphDialect graph) {
     this.clock = clock;
+    this.graph = graph;
   }
 
   @Override
-  public void notify(Outbound notification) {
-    log.add(new Notified(notification, clock.now()));
+  public void notify(Notification notification) {
+    log.add(new Notified(graph.render(notification), clock.now(), notification));
   }
 
   @Override
-  public void schedule(String key, long dueAt) {
+  public void schedule(TimerKey key, long dueAt) {
     armed.put(key, new Timer(key, dueAt, seq++));
     log.add(new Armed(key, dueAt));
   }
 
   @Override
-  public void cancelTimer(String key) {
+  public void cancelTimer(TimerKey key) {
     armed.remove(key);
     log.add(new Disarmed(key));
   }
@@ -113,12 +119,12 @@ final class FakeEffects implements Effects {
     log.add(new Ended());
   }
 
-  void replied(String action, CallReply reply) {
+  void replied(String action, GraphResponse reply) {
     log.add(new Replied(action, reply));
   }
 
   /** The earliest armed timer due at or before {@code target}, in (due time, arming order) order, disarmed. */
-  Optional<Map.Entry<String, Long>> popDue(long target) {
+  Optional<Map.Entry<TimerKey, Long>> popDue(long target) {
     Optional<Timer> next = armed.values().stream()
         .filter(t -> t.dueAt() <= target)
         .min(Comparator.comparingLong(Timer::dueAt).thenComparingLong(Timer::seq));
@@ -127,8 +133,8 @@ final class FakeEffects implements Effects {
   }
 
   /** Armed timers: key to due time. */
-  Map<String, Long> armedTimers() {
-    Map<String, Long> out = new HashMap<>();
+  Map<TimerKey, Long> armedTimers() {
+    Map<TimerKey, Long> out = new HashMap<>();
     armed.forEach((k, t) -> out.put(k, t.dueAt()));
     return out;
   }

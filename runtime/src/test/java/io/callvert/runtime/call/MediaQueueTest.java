@@ -16,7 +16,7 @@ import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.Tones;
 import io.callvert.runtime.call.FakeEffects.Fetch;
 import io.callvert.runtime.call.FakeEffects.Notified;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -28,7 +28,7 @@ class MediaQueueTest {
   private final CallDriver d = CallDriver.established();
 
   private String play(int prompts) {
-    CallReply r = d.request("playprompt", Bodies.playPrompt(prompts));
+    GraphResponse r = d.request("playprompt", Bodies.playPrompt(prompts));
     return d.opId(r);
   }
 
@@ -40,7 +40,7 @@ class MediaQueueTest {
   @Test
   @DisplayName("playPrompt answers 200 running with Location and clientContext, and fetches its media")
   void play_prompt_answers_running_and_fetches() {
-    CallReply r = d.request("playprompt", Bodies.playPrompt(1));
+    GraphResponse r = d.request("playprompt", Bodies.playPrompt(1));
     String op = d.opId(r);
 
     assertThat(r.status()).isEqualTo(200);
@@ -89,7 +89,7 @@ class MediaQueueTest {
   @DisplayName("media operations run one at a time: the second is notStarted until the first completes")
   void queue_is_fifo() {
     String first = play(1);
-    CallReply r2 = d.request("playprompt", Bodies.playPrompt(1).put("clientContext", "second"));
+    GraphResponse r2 = d.request("playprompt", Bodies.playPrompt(1).put("clientContext", "second"));
     String second = d.opId(r2);
 
     assertThat(r2.body()).isEqualTo(playOp(second, "second", "notStarted", null, null));
@@ -117,7 +117,7 @@ class MediaQueueTest {
     d.advance(1000);
     int before = d.notifications().size();
 
-    CallReply r = d.request("cancelmediaprocessing", Bodies.cancel());
+    GraphResponse r = d.request("cancelmediaprocessing", Bodies.cancel());
 
     List<Notified> ns = since(before);
     assertThat(ns).extracting(n -> n.outbound().body()).containsExactly(
@@ -126,7 +126,7 @@ class MediaQueueTest {
         opDeleted(d.opPath(record), recordOp(record, "record-ctx", "failed", resultInfo(400, 8508, CANCELLED),
             "operationCanceled", "", "")));
     assertThat(ns).extracting(Notified::gate).containsExactly(play, record);
-    assertThat(d.fx.armedTimers()).containsOnlyKeys("keepAlive");
+    assertThat(d.fx.armedTimers()).containsOnlyKeys(TimerKey.Call.KEEP_ALIVE);
   }
 
   @Test
@@ -135,7 +135,7 @@ class MediaQueueTest {
     String play = play(1);
     d.mediaReady(play, Tones.beep(3000));
 
-    CallReply r = d.request("cancelmediaprocessing", Bodies.cancel());
+    GraphResponse r = d.request("cancelmediaprocessing", Bodies.cancel());
     String cancel = d.opId(r);
     d.advance(10_000);
 
@@ -157,7 +157,7 @@ class MediaQueueTest {
   void cancel_with_nothing_to_cancel_succeeds() {
     int before = d.fx.log().size();
 
-    CallReply r = d.request("cancelmediaprocessing", null);
+    GraphResponse r = d.request("cancelmediaprocessing", null);
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().getString("status")).isEqualTo("completed");
@@ -188,7 +188,7 @@ class MediaQueueTest {
     String second = play(1);
     d.advance(500);
 
-    CallReply r = d.request("recordresponse", Bodies.record(5, 5, 10).put("bargeInAllowed", true));
+    GraphResponse r = d.request("recordresponse", Bodies.record(5, 5, 10).put("bargeInAllowed", true));
     String record = d.opId(r);
 
     assertThat(r.body().getString("status")).isEqualTo("running");
@@ -197,7 +197,7 @@ class MediaQueueTest {
     assertThat(d.about(second)).extracting(n -> n.data().getString("completionReason"))
         .containsExactly("mediaOperationCanceled");
     assertThat(d.fx.log().indexOf(d.terminal(first))).isLessThan(d.fx.log().indexOf(d.terminal(second)));
-    assertThat(d.fx.armedTimers()).containsEntry("op:" + record + ":max", d.now() + 10_000);
+    assertThat(d.fx.armedTimers()).containsEntry(new TimerKey.RecordMax(record), d.now() + 10_000);
     assertThat(d.pendingFetches()).isEmpty();
   }
 
@@ -207,7 +207,7 @@ class MediaQueueTest {
     CallDriver full = CallDriver.established(CallsOptions.defaults().withMediaQueueLimit(1));
     full.request("playprompt", Bodies.playPrompt());
 
-    CallReply r = full.request("recordresponse", Bodies.record(5, 5, 5).put("bargeInAllowed", true));
+    GraphResponse r = full.request("recordresponse", Bodies.record(5, 5, 5).put("bargeInAllowed", true));
 
     assertThat(r.body().getString("status")).isEqualTo("running");
   }
@@ -276,7 +276,7 @@ class MediaQueueTest {
   void terminal_operations_are_remembered_exactly() {
     String first = play(1);
     String second = play(1);
-    CallReply cancel = d.request("cancelmediaprocessing", Bodies.cancel());
+    GraphResponse cancel = d.request("cancelmediaprocessing", Bodies.cancel());
 
     for (String op : List.of(first, second)) {
       JsonObject notified = d.terminal(op).data().copy();

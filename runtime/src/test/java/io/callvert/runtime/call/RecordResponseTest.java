@@ -12,7 +12,7 @@ import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Tones;
 import io.callvert.runtime.call.FakeEffects.Notified;
 import io.callvert.runtime.call.FakeEffects.Stored;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -24,7 +24,7 @@ class RecordResponseTest {
   private final CallDriver d = CallDriver.established();
 
   private String record(JsonObject body) {
-    CallReply r = d.request("recordresponse", body);
+    GraphResponse r = d.request("recordresponse", body);
     assertThat(r.body().getString("status")).isEqualTo("running");
     return d.opId(r);
   }
@@ -248,9 +248,9 @@ class RecordResponseTest {
     body.remove("playBeep");
     String op = record(body);
 
-    assertThat(d.fx.armedTimers()).containsEntry("op:" + op, d.now() + 250);
+    assertThat(d.fx.armedTimers()).containsEntry(new TimerKey.Step(op), d.now() + 250);
     d.advance(250);
-    assertThat(d.fx.armedTimers()).containsEntry("op:" + op + ":max", d.now() + 7_000);
+    assertThat(d.fx.armedTimers()).containsEntry(new TimerKey.RecordMax(op), d.now() + 7_000);
     assertThat(d.heard()).isEqualTo(Tones.beep(250));
   }
 
@@ -260,7 +260,7 @@ class RecordResponseTest {
     String op = record(Bodies.record(5, 1, 30));
     byte[] wav = io.callvert.runtime.audio.Wav.encode(Tones.speech(800, 42));
 
-    CallReply r = d.speechWav(io.vertx.core.buffer.Buffer.buffer(wav));
+    GraphResponse r = d.speechWav(io.vertx.core.buffer.Buffer.buffer(wav));
     d.advance(5_000);
 
     assertThat(r.status()).isEqualTo(202);
@@ -295,7 +295,7 @@ class RecordResponseTest {
 
     assertThat(d.terminal(op).data().getString("completionReason")).isEqualTo("stopToneDetected");
     assertThat(d.heard().durationMs()).isEqualTo(600);
-    assertThat(d.fx.armedTimers()).containsOnlyKeys("keepAlive");
+    assertThat(d.fx.armedTimers()).containsOnlyKeys(TimerKey.Call.KEEP_ALIVE);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callvert.config.CallsOptions;
 import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.Tones;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -59,7 +59,7 @@ class RequestValidationTest {
     assertThat(invalid("cancelmediaprocessing", new JsonObject().put("clientContext", "x".repeat(257))))
         .contains("'clientContext'");
 
-    CallReply ok = d.request("playprompt", Bodies.playPrompt().put("clientContext", "y".repeat(256)));
+    GraphResponse ok = d.request("playprompt", Bodies.playPrompt().put("clientContext", "y".repeat(256)));
     assertThat(ok.body().getString("clientContext")).isEqualTo("y".repeat(256));
   }
 
@@ -203,7 +203,7 @@ class RequestValidationTest {
     String first = d.opId(d.request("playprompt", Bodies.playPrompt()));
     invalid("playprompt", Bodies.playPrompt(21));
 
-    CallReply second = d.request("playprompt", Bodies.playPrompt());
+    GraphResponse second = d.request("playprompt", Bodies.playPrompt());
     d.mediaReady(first, Tones.beep(200));
     d.advance(200);
 

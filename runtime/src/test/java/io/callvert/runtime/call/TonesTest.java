@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callvert.runtime.audio.DtmfDetector;
 import io.callvert.runtime.audio.Tones;
 import io.callvert.runtime.call.FakeEffects.Notified;
-import io.callvert.runtime.protocol.CallReply;
+import io.callvert.runtime.graph.GraphResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +37,7 @@ class TonesTest {
   @Test
   @DisplayName("subscribeToTone is answered completed 200/0 and never notified")
   void subscribe_is_answered_completed() {
-    CallReply r = d.request("subscribetotone", new JsonObject().put("clientContext", "tones"));
+    GraphResponse r = d.request("subscribetotone", new JsonObject().put("clientContext", "tones"));
     String op = d.opId(r);
 
     assertThat(r.body()).isEqualTo(new JsonObject()
@@ -56,7 +56,7 @@ class TonesTest {
     d.request("subscribetotone", null);
     long t = d.now();
 
-    CallReply r = d.request("caller.tones", Bodies.callerTones("12#"));
+    GraphResponse r = d.request("caller.tones", Bodies.callerTones("12#"));
     d.advance(1_000);
 
     assertThat(r.status()).isEqualTo(202);
@@ -65,7 +65,7 @@ class TonesTest {
         toneNotification(d.id, 1, "tone1"), toneNotification(d.id, 2, "tone2"), toneNotification(d.id, 3, "pound"));
     assertThat(tones).extracting(Notified::at).containsExactly(t, t + 100, t + 200);
     assertThat(tones).extracting(Notified::gate).containsOnlyNulls();
-    assertThat(d.session.toJson().getJsonObject("toneInfo").getLong("sequenceId")).isEqualTo(3L);
+    assertThat(d.callJson().getJsonObject("toneInfo").getLong("sequenceId")).isEqualTo(3L);
   }
 
   @Test
@@ -112,8 +112,8 @@ class TonesTest {
   @DisplayName("sendDtmfTones runs on its own FIFO: the second is notStarted, each completes after its tones and gaps")
   void send_dtmf_runs_on_its_own_fifo() {
     long t = d.now();
-    CallReply r1 = d.request("senddtmftones", Bodies.dtmf("tone1", "tone2", "pound"));
-    CallReply r2 = d.request("senddtmftones", Bodies.dtmf("a").put("clientContext", "second"));
+    GraphResponse r1 = d.request("senddtmftones", Bodies.dtmf("tone1", "tone2", "pound"));
+    GraphResponse r2 = d.request("senddtmftones", Bodies.dtmf("a").put("clientContext", "second"));
     String first = d.opId(r1);
     String second = d.opId(r2);
 

@@ -2,17 +2,30 @@ package io.callvert.verticles.call;
 
 import io.callvert.config.CallvertOptions;
 import io.callvert.runtime.api.ApiException;
-import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.audio.EnergyDetector;
+import io.callvert.runtime.call.CallProtocol;
+import io.callvert.runtime.call.CallProtocol.Command;
+import io.callvert.runtime.call.CallProtocol.NewCall;
+import io.callvert.runtime.call.CallProtocol.Reply;
+import io.callvert.runtime.call.CallRejected;
 import io.callvert.runtime.call.CallSession;
-import io.callvert.runtime.call.Outbound;
+import io.callvert.runtime.call.CallSnapshot;
+import io.callvert.runtime.call.IdSource;
+import io.callvert.runtime.call.Notification;
+import io.callvert.runtime.call.OwnerRecord;
 import io.callvert.runtime.clock.Clock;
-import io.callvert.runtime.protocol.CallReply;
-import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.runtime.protocol.Outbound;
+import io.callvert.verticles.cluster.CallDirectory;
+import io.callvert.verticles.cluster.OwnerRecords;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
+import io.callvert.verticles.metrics.CallvertMetrics;
+import io.callvert.verticles.webhook.DispatcherMessage;
+import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -21,14 +34,27 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The calls of one Callvert instance on one node: creates call verticles, routes requests to them
- * over the event bus, keeps ended calls readable for the retention period, and drives graceful
- * shutdown. Used from HTTP event loops and call verticles alike, so it is thread-safe and holds no
- * per-call mutable state of its own (that lives in the call verticles).
+ * The calls of one Callvert instance on one node: creates call verticles, routes commands to them
+ * over the event bus (or to the owning node's ingress in a cluster), keeps ended calls readable
+ * for the retention period, and drives graceful shutdown. Used from HTTP event loops and call
+ * verticles alike, so it is thread-safe and holds no per-call mutable state of its own (that
+ * lives in the call verticles).
+ *
+ * <p>Commands and replies are the typed {@link CallProtocol}; a refusal comes back as a
+ * {@link CallProtocol.Rejected} reply, for the dialect to word. Failures of the future are the
+ * node's own (shutting down, timeouts) as {@link ApiException}s.
  */
 public final class CallManager {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
+  private static final DeploymentOptions CALL_DEPLOYMENT = new DeploymentOptions();
+  private static final ApiException UNDEPLOYED =
+      new ApiException(503, "serviceNotAvailable", "Callvert is shutting down: this instance has been undeployed.");
 
   private final Vertx vertx;
   private final Context rootContext;
@@ -38,21 +64,20 @@ public final class CallManager {
   private final Scheduler scheduler;
   private final MediaService media;
   private final RecordingStore recordings;
-  private final io.callvert.verticles.webhook.WebhookDispatchers dispatchers;
+  private final WebhookDispatchers dispatchers;
   private final CallRegistry registry = new CallRegistry();
   private final CallSession.Env env;
   private final DeliveryOptions requestOptions;
+  /** Marks the contexts of Callvert's own deployments (context data is shared with their duplicates). */
+  private final Object ownContextMark = new Object();
   private volatile boolean accepting = true;
-  private io.callvert.verticles.metrics.CallvertMetrics metrics = io.callvert.verticles.metrics.CallvertMetrics.NOOP;
   private volatile boolean stopped;
+  private CallvertMetrics metrics = CallvertMetrics.NOOP;
   /** Set when the Vert.x instance is clustered. */
-  private io.callvert.verticles.cluster.CallDirectory directory;
-  private String ingressAddress;
-  private DeliveryOptions forwardOptions;
+  private ClusterLink cluster;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
-      Scheduler scheduler, MediaService media, RecordingStore recordings,
-      io.callvert.verticles.webhook.WebhookDispatchers dispatchers) {
+      IdSource ids, Scheduler scheduler, MediaService media, RecordingStore recordings, WebhookDispatchers dispatchers) {
     this.vertx = vertx;
     this.rootContext = rootContext;
     this.options = options;
@@ -63,32 +88,35 @@ public final class CallManager {
     this.recordings = recordings;
     this.dispatchers = dispatchers;
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
-        new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS));
-    this.ownContexts.add(((io.vertx.core.internal.ContextInternal) rootContext).unwrap());
+        new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS), ids);
     this.requestOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs());
+    adoptContext(rootContext);
   }
 
   /**
-   * Joins the cluster: calls this node creates are entered in the directory, and requests for
-   * calls this node does not own are forwarded to the owner's ingress address.
+   * Joins the cluster: calls are entered in the directory, commands for other nodes' calls
+   * forwarded, and this node answers for its own on {@code ingressAddress}.
+   *
+   * @param lostCalls renders the events of calls whose node was lost
    */
-  public void attachCluster(io.callvert.verticles.cluster.CallDirectory directory, String ingressAddress) {
-    this.directory = directory;
-    this.ingressAddress = ingressAddress;
-    this.forwardOptions = new DeliveryOptions().setSendTimeout(options.http().requestTimeoutMs());
+  public Future<Void> attachCluster(CallDirectory directory, String ingressAddress, Function<Notification, Outbound> lostCalls) {
+    ClusterLink link = new ClusterLink(this, directory, ingressAddress, options.http().requestTimeoutMs(), lostCalls);
+    this.cluster = link;
+    return vertx.eventBus().<io.callvert.verticles.cluster.IngressMessage>consumer(ingressAddress, link::onIngress)
+        .completion();
   }
 
-  public void metrics(io.callvert.verticles.metrics.CallvertMetrics metrics) {
+  public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
   }
 
   boolean clustered() {
-    return directory != null;
+    return cluster != null;
   }
 
   /** Declares a context of one of Callvert's own deployments (a descendant of the root). */
-  public void adoptContext(io.vertx.core.Context context) {
-    ownContexts.add(((io.vertx.core.internal.ContextInternal) context).unwrap());
+  public void adoptContext(Context context) {
+    context.put(ownContextMark, Boolean.TRUE);
   }
 
   /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
@@ -112,7 +140,7 @@ public final class CallManager {
     return media;
   }
 
-  RecordingStore recordings() {
+  public RecordingStore recordings() {
     return recordings;
   }
 
@@ -120,31 +148,30 @@ public final class CallManager {
     return registry;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   void dispatch(Outbound notification) {
     vertx.eventBus().send(dispatchers.addressFor(notification.callId()), notification, LOCAL);
   }
 
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  /** Contexts of Callvert's own deployments (root, HTTP server instances): calls deploy there directly. */
-  private final java.util.Set<io.vertx.core.Context> ownContexts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
-  private static final io.vertx.core.DeploymentOptions CALL_DEPLOYMENT = new io.vertx.core.DeploymentOptions();
-
-  /** A control message for the dispatcher shard that owns {@code callId}. */
-  private void control(String callId, JsonObject message) {
+  /** A message for the dispatcher shard that owns {@code callId}. */
+  private void control(String callId, DispatcherMessage message) {
     vertx.eventBus().send(dispatchers.addressFor(callId), message, LOCAL);
   }
 
+  // ------------------------------------------------------------------ calls
+
   /**
-   * Creates a call: validates the body (400 before anything exists), deploys its verticle, and
-   * answers 201 with the call as it was created.
+   * Creates a call and deploys its verticle; completes with the call as it was created.
    *
-   * @param incoming true for a simulated caller calling the bot, false for the bot calling out
+   * @param call    the new call, as a dialect parsed it
+   * @param dialect renders the call's events in the dialect that created it
    */
-  public Future<CallReply> create(boolean incoming, JsonObject body) {
+  public Future<CallSnapshot> create(NewCall call, Function<Notification, Outbound> dialect) {
     if (stopped) {
-      return Future.failedFuture(undeployed());
+      return Future.failedFuture(UNDEPLOYED);
     }
     if (!accepting) {
       return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "Callvert is shutting down and accepts no new calls."));
@@ -153,35 +180,27 @@ public final class CallManager {
       return Future.failedFuture(new ApiException(429, "activityLimitReached",
           "This node already holds " + options.calls().maxCalls() + " live calls (calls.maxCalls).", 1L));
     }
-    String id = Ids.newId();
-    CallSessionVerticle verticle = new CallSessionVerticle(this, id);
-    CallSession session;
-    try {
-      session = incoming ? CallSession.incoming(id, body, env, verticle) : CallSession.outgoing(id, body, env, verticle);
-    } catch (ApiException e) {
-      registry.unreserve();
-      return Future.failedFuture(e);
-    }
+    String id = env.ids().newId();
+    CallSessionVerticle verticle = new CallSessionVerticle(this, id, dialect);
+    CallSession session = CallSession.create(id, call, env, verticle);
     verticle.attach(session);
-    CallReply created = session.createdReply();
-    JsonObject initialOwner = directory == null ? null : session.ownerRecord();
+    CallSnapshot created = session.snapshot();
+    OwnerRecord initialOwner = cluster == null ? null : session.ownerRecord();
     registry.add(new CallRegistry.Handle(id, callAddress(id)));
     // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
     // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
     // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
-    io.vertx.core.Promise<String> deployed = io.vertx.core.Promise.promise();
-    io.vertx.core.Context current = Vertx.currentContext();
-    // request handlers run on duplicated contexts: compare the context they duplicate
-    if (current != null && ownContexts.contains(((io.vertx.core.internal.ContextInternal) current).unwrap())) {
+    Promise<String> deployed = Promise.promise();
+    Context current = Vertx.currentContext();
+    if (current != null && current.get(ownContextMark) != null) {
       vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed);
     } else {
       rootContext.runOnContext(v -> vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed));
     }
     return deployed.future()
-        .compose(deploymentId -> directory == null ? Future.succeededFuture()
-            : directory.put(id, ownerRecord(id, initialOwner)))
+        .compose(deploymentId -> cluster == null ? Future.succeededFuture() : cluster.put(id, initialOwner))
         .map(v -> {
-          metrics.callCreated(incoming);
+          metrics.callCreated(call.direction() == io.callvert.runtime.call.Direction.INCOMING);
           return created;
         })
         .recover(e -> {
@@ -190,174 +209,90 @@ public final class CallManager {
         });
   }
 
-  /** Routes a request to its call; ended calls within retention answer from their final state. */
-  public Future<CallReply> request(CallRequest req) {
+  /** Sends {@code command} to call {@code callId}, wherever it lives; ended calls answer from their final state. */
+  public Future<Reply> ask(String callId, Command command) {
     if (stopped) {
-      return Future.failedFuture(undeployed());
+      return Future.failedFuture(UNDEPLOYED);
     }
-    CallRegistry.Handle h = registry.get(req.callId());
+    CallRegistry.Handle h = registry.get(callId);
     if (h == null) {
-      return directory == null ? Future.failedFuture(ApiException.callNotFound()) : forward(req);
+      return cluster == null ? Future.succeededFuture(CallRejected.callNotFound().toReply()) : cluster.forward(callId, command);
     }
     if (!h.isLive()) {
-      return answerRetained(h, req);
+      return Future.succeededFuture(answerRetained(h, command));
     }
-    return vertx.eventBus().<CallReply>request(h.address, req, requestOptions)
+    return vertx.eventBus().<Reply>request(h.address, command, requestOptions)
         .map(Message::body)
         .recover(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
             // the call ended between lookup and send: its final state answers
-            CallRegistry.Handle again = registry.get(req.callId());
-            return again != null && !again.isLive() ? answerRetained(again, req) : Future.failedFuture(ApiException.callNotFound());
+            CallRegistry.Handle again = registry.get(callId);
+            return Future.succeededFuture(again != null && !again.isLive() ? answerRetained(again, command)
+                : CallRejected.callNotFound().toReply());
           }
-          return Future.failedFuture(decodeFailure(e));
+          return Future.failedFuture(failure(e));
         });
   }
 
-  /** A call another node owns: its ingress answers for it, with exactly what that node would answer. */
-  private Future<CallReply> forward(CallRequest req) {
-    return directory.ownerAddress(req.callId()).compose(address -> {
-      if (address == null || address.equals(ingressAddress)) {
-        return Future.failedFuture(ApiException.callNotFound());
-      }
-      return vertx.eventBus().<CallReply>request(address, req, forwardOptions).map(Message::body)
-          .recover(e -> {
-            if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-              directory.forget(req.callId());
-              return Future.failedFuture(ApiException.callNotFound());
-            }
-            return Future.failedFuture(decodeFailure(e));
-          });
-    });
+  /** A call that has ended answers reads from its final state, which no longer changes. */
+  private static Reply answerRetained(CallRegistry.Handle h, Command command) {
+    try {
+      return h.retained.handle(command);
+    } catch (CallRejected e) {
+      return e.toReply();
+    }
   }
 
-  /** Requests forwarded by other nodes for calls this node owns. */
-  public void onIngress(Message<CallRequest> msg) {
-    CallRequest req = msg.body();
-    Future<CallReply> reply = switch (req.action()) {
-      case "callvert.release" -> {
-        release(req.callId(), req.body().getString("gate"));
-        yield Future.succeededFuture(CallReply.empty(202));
-      }
-      case "callvert.journal" -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound())
-          : journal(req.callId()).map(j -> CallReply.json(200, j));
-      case "callvert.recording" -> localRecording(req.body().getString("recordingId"), req.body().getString("token"));
-      default -> registry.get(req.callId()) == null ? Future.failedFuture(ApiException.callNotFound()) : request(req);
-    };
-    reply.onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        ApiException e = decodeFailure(ar.cause());
-        msg.fail(e.status(), encodeError(e));
-      }
-    });
+  /** The HTTP response that created {@code gate} has been written: its events may go (rule 7). */
+  public void release(String callId, String gate) {
+    if (cluster != null && registry.get(callId) == null) {
+      cluster.release(callId, gate);
+      return;
+    }
+    control(callId, new DispatcherMessage.Release(callId, gate));
   }
 
-  /**
-   * A recording this node does not hold: in a cluster, the node owning the call holds it (the
-   * recording URL names the call). Statuses travel as the download's status.
-   */
+  /** The notification journal of a call (Callvert's inspection API); null result: no such call. */
+  public Future<JsonObject> journal(String callId) {
+    if (stopped) {
+      return Future.failedFuture(UNDEPLOYED);
+    }
+    if (registry.get(callId) == null) {
+      return cluster == null ? Future.succeededFuture(null) : cluster.journal(callId);
+    }
+    return vertx.eventBus().<JsonObject>request(dispatchers.addressFor(callId), new DispatcherMessage.JournalQuery(callId), LOCAL)
+        .map(Message::body);
+  }
+
+  /** A recording this node does not hold: in a cluster, the node owning the call may (the URL names the call). */
   public Future<RecordingStore.Download> remoteRecording(String callId, String recordingId, String token) {
-    if (directory == null || registry.get(callId) != null) {
+    if (cluster == null || registry.get(callId) != null) {
       return Future.succeededFuture(new RecordingStore.Download(404, null, null));
     }
-    JsonObject body = new JsonObject().put("recordingId", recordingId).put("token", token);
-    return forward(new CallRequest(callId, "callvert.recording", body, null, null))
-        .map(r -> new RecordingStore.Download(r.status(), r.payload(), null))
-        .recover(e -> {
-          ApiException api = decodeFailure(e);
-          int status = api.status() == 401 ? 401 : 404;
-          return Future.succeededFuture(new RecordingStore.Download(status, null, null));
-        });
-  }
-
-  /** A download for another node: the bytes travel in the reply (a recording is at most two minutes). */
-  private Future<CallReply> localRecording(String recordingId, String token) {
-    return recordings.download(recordingId, token).compose(d -> switch (d.status()) {
-      case 401 -> Future.failedFuture(ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
-      case 404 -> Future.failedFuture(ApiException.itemNotFound("Recording not found."));
-      default -> (d.file() != null ? vertx.fileSystem().readFile(d.file()) : Future.succeededFuture(d.body()))
-          .map(bytes -> CallReply.binary(bytes, "application/octet-stream"));
-    });
-  }
-
-  private JsonObject ownerRecord(String callId, JsonObject owner) {
-    return owner.put("node", directory.nodeId()).put("address", ingressAddress).put("callId", callId);
-  }
-
-  /** Keeps the directory's copy of a live call's owner record current (cluster only). */
-  Future<Void> publishOwner(String callId, JsonObject owner) {
-    return directory == null ? Future.succeededFuture() : directory.put(callId, ownerRecord(callId, owner));
+    return cluster.recording(callId, recordingId, token);
   }
 
   /** The public signing keys of every node of the cluster (empty when not clustered). */
   public Future<List<JsonObject>> clusterKeys() {
-    return directory == null ? Future.succeededFuture(List.of()) : directory.keys();
+    return cluster == null ? Future.succeededFuture(List.of()) : cluster.directory().keys();
   }
 
-  /**
-   * Cluster members left. One survivor (the lowest node id) tells the bots of every call the lost
-   * nodes owned: a terminal notification per live operation, then the call's terminated
-   * notification (see README, "Node loss"). Those calls then answer 404.
-   */
-  public void onNodesLost(java.util.Set<String> lost) {
-    if (directory == null || !directory.isReporter()) {
-      return;
-    }
-    directory.keys().onSuccess(keys -> keys.stream().filter(k -> lost.contains(k.getString("node")))
-        .forEach(k -> directory.withdrawKey(k.getString("kid"))));
-    directory.ownedBy(lost).onSuccess(owned -> owned.forEach((callId, record) -> {
-      for (Outbound o : CallSession.ownerLost(callId, record)) {
-        dispatch(o);
-      }
-      directory.remove(callId);
-    }));
-  }
-
-  /** The caller's heard audio as a WAV reply, rendered on a worker thread. */
-  Future<CallReply> renderHeard(List<io.callvert.runtime.audio.Wav.Slice> slices) {
-    return vertx.executeBlocking(() -> CallReply.binary(
-        io.vertx.core.buffer.Buffer.buffer(io.callvert.runtime.audio.Wav.render(slices)), "audio/wav"), false);
-  }
-
-  private Future<CallReply> answerRetained(CallRegistry.Handle h, CallRequest req) {
-    if (req.action().equals("heard")) {
-      return renderHeard(h.retained.heardSlices());
-    }
-    try {
-      return Future.succeededFuture(h.retained.handle(req.action(), req.body(), req.baseUrl(), req.payload()));
-    } catch (ApiException e) {
-      return Future.failedFuture(e);
+  /** Cluster members left: the reporter tells the bots of their calls (rule 22, node loss). */
+  public void onNodesLost(Set<String> lost) {
+    if (cluster != null) {
+      cluster.onNodesLost(lost);
     }
   }
 
-  /** The HTTP response that created {@code gate} has been written: its notifications may go (rule 7). */
-  public void release(String callId, String gate) {
-    if (directory != null && registry.get(callId) == null) {
-      forward(new CallRequest(callId, "callvert.release", new JsonObject().put("gate", gate), null, null));
-      return;
-    }
-    control(callId, new JsonObject().put("release", gate).put("callId", callId));
-  }
-
-  /** The notification journal of a call (Callvert's inspection API). */
-  public Future<JsonObject> journal(String callId) {
-    if (stopped) {
-      return Future.failedFuture(undeployed());
-    }
-    if (registry.get(callId) == null) {
-      return directory == null ? Future.failedFuture(ApiException.callNotFound())
-          : forward(new CallRequest(callId, "callvert.journal", null, null, null)).map(CallReply::body);
-    }
-    return vertx.eventBus().<JsonObject>request(dispatchers.addressFor(callId), new JsonObject().put("journal", callId),
-        new DeliveryOptions().setLocalOnly(true)).map(Message::body);
+  /** Keeps the directory's copy of a live call's owner record current (cluster only). */
+  Future<Void> publishOwner(String callId, OwnerRecord owner) {
+    return cluster == null ? Future.succeededFuture() : cluster.put(callId, owner);
   }
 
   void retire(String callId, CallSession finalState) {
     registry.retire(callId, finalState);
     publishOwner(callId, finalState.ownerRecord());
-    control(callId, new JsonObject().put("ended", callId));
+    control(callId, new DispatcherMessage.CallEnded(callId));
     // Retention counts from the end of the call, read now: the timer is armed on the root context a
     // moment later, and the clock must not move in between (a test clock advanced in that moment
     // once pushed the expiry a whole advance later), hence the hold until it is armed.
@@ -375,32 +310,34 @@ public final class CallManager {
   /** The instance is going away: the call is over and leaves the cluster directory now. */
   void retireOnShutdown(String callId, CallSession finalState) {
     registry.retire(callId, finalState);
-    control(callId, new JsonObject().put("ended", callId));
-    if (directory != null) {
-      directory.remove(callId);
+    control(callId, new DispatcherMessage.CallEnded(callId));
+    if (cluster != null) {
+      cluster.directory().remove(callId);
     }
   }
 
   /** Directory entries of ended calls still in retention; removed when the instance stops. */
   public Future<Void> leaveDirectory() {
-    if (directory == null) {
+    if (cluster == null) {
       return Future.succeededFuture();
     }
     List<Future<Void>> removals = new ArrayList<>();
     for (CallRegistry.Handle h : registry.handles()) {
-      removals.add(directory.remove(h.id()));
+      removals.add(cluster.directory().remove(h.id()));
     }
     return Future.join(removals).mapEmpty();
   }
 
   private void expire(String callId) {
     registry.remove(callId);
-    if (directory != null) {
-      directory.remove(callId);
+    if (cluster != null) {
+      cluster.directory().remove(callId);
     }
     recordings.deleteCall(callId);
-    control(callId, new JsonObject().put("forget", callId));
+    control(callId, new DispatcherMessage.Forget(callId));
   }
+
+  // ------------------------------------------------------------------ shutdown
 
   /** From now on {@link #create} answers 503: this Callvert instance is shutting down. Idempotent. */
   public void stopAccepting() {
@@ -423,9 +360,6 @@ public final class CallManager {
     return stopped;
   }
 
-  private static final ApiException UNDEPLOYED =
-      new ApiException(503, "serviceNotAvailable", "Callvert is shutting down: this instance has been undeployed.");
-
   /** What requests get once the instance has been undeployed (one instance: an expected answer, not logged). */
   public static ApiException undeployed() {
     return UNDEPLOYED;
@@ -440,30 +374,20 @@ public final class CallManager {
     return addresses;
   }
 
-  // ------------------------------------------------------------------ errors across the bus
-
-  static String encodeError(ApiException e) {
-    return new JsonObject().put("status", e.status()).put("code", e.code()).put("message", e.getMessage())
-        .put("retryAfter", e.retryAfterSeconds()).encode();
-  }
-
-  /** Maps an event-bus failure back to the client-visible error. */
-  public static ApiException decodeFailure(Throwable e) {
+  /** Maps an event-bus failure to the client-visible error. */
+  public static ApiException failure(Throwable e) {
     if (e instanceof ApiException api) {
       return api;
     }
     if (e instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.getMessage() != null && re.getMessage().startsWith("{")) {
-        JsonObject j = new JsonObject(re.getMessage());
-        Object ra = j.getValue("retryAfter");
-        return new ApiException(j.getInteger("status", re.failureCode()), j.getString("code"), j.getString("message"),
-            ra instanceof Number n ? n.longValue() : null);
-      }
       if (re.failureType() == ReplyFailure.TIMEOUT) {
         return new ApiException(504, "timeout", "The call did not answer in time; retry the request.");
       }
-      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-        return ApiException.callNotFound();
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 503) {
+        return new ApiException(503, "serviceNotAvailable", re.getMessage());
+      }
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return new ApiException(500, "generalException", re.getMessage());
       }
     }
     return new ApiException(500, "generalException", "Unexpected failure: " + e.getMessage());

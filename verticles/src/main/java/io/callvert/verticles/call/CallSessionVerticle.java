@@ -1,13 +1,17 @@
 package io.callvert.verticles.call;
 
-import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.Clip;
+import io.callvert.runtime.call.CallProtocol.Command;
+import io.callvert.runtime.call.CallProtocol.Reply;
+import io.callvert.runtime.call.CallRejected;
 import io.callvert.runtime.call.CallSession;
 import io.callvert.runtime.call.Effects;
 import io.callvert.runtime.call.MediaRef;
-import io.callvert.runtime.call.Outbound;
-import io.callvert.runtime.protocol.CallReply;
-import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.runtime.call.Notification;
+import io.callvert.runtime.call.OwnerRecord;
+import io.callvert.runtime.call.TimerKey;
+import io.callvert.runtime.protocol.Outbound;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,17 +20,19 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One call, one verticle: it owns the call's {@link CallSession} (media queue, operations, timers)
- * and is the only thing that touches it. Requests arrive on a local-only event-bus address; timer
+ * and is the only thing that touches it. Commands arrive on a local-only event-bus address; timer
  * ticks and media results are re-entered on this verticle's context, so every input is handled
- * one at a time, in order, and the notifications it produces leave in that order.
+ * one at a time, in order, and the events it produces leave in that order.
  *
- * <p>It is a thin adapter: the decisions are the session's; this class carries out its
- * {@link Effects}.
+ * <p>A thin adapter: the decisions are the session's; this class carries out its {@link Effects},
+ * rendering events in the dialect that created the call.
  */
 final class CallSessionVerticle extends VerticleBase implements Effects {
 
@@ -35,26 +41,29 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   private final CallManager manager;
   private final String callId;
+  private final Function<Notification, Outbound> dialect;
   private CallSession session;
-  private MessageConsumer<CallRequest> consumer;
-  private final Map<String, Long> timers = new HashMap<>(4);
+  private MessageConsumer<Command> consumer;
+  private final Map<TimerKey, Long> timers = new HashMap<>(4);
   private boolean ended;
   private boolean retired;
   /** The owner record last written to the cluster directory (cluster only). */
-  private String publishedOwner;
+  private OwnerRecord publishedOwner;
 
-  CallSessionVerticle(CallManager manager, String callId) {
+  CallSessionVerticle(CallManager manager, String callId, Function<Notification, Outbound> dialect) {
     this.manager = manager;
     this.callId = callId;
+    this.dialect = dialect;
   }
 
   void attach(CallSession session) {
     this.session = session;
+    this.publishedOwner = session.ownerRecord(); // the manager writes the first record when it creates the call
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(manager.callAddress(callId), this::onRequest);
+    consumer = vertx.eventBus().localConsumer(manager.callAddress(callId), this::onCommand);
     session.start();
     afterInput();
     return consumer.completion();
@@ -70,46 +79,36 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   public Future<?> stop() {
     if (!ended) {
       manager.stopAccepting();
-      session.handle("shutdown", null, null, null);
+      session.handle(io.callvert.runtime.call.CallProtocol.SHUTDOWN);
       retired = true;
       manager.retireOnShutdown(callId, session);
     }
-    for (Long id : timers.values()) {
-      manager.scheduler().cancel(id);
-    }
-    timers.clear();
+    cancelTimers();
     return Future.succeededFuture();
   }
 
-  private void onRequest(Message<CallRequest> msg) {
-    CallRequest req = msg.body();
-    if (req.action().equals("heard")) {
-      // rendering a long call's audio is megabytes of copying: off the event loop
-      manager.renderHeard(session.heardSlices()).onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result(), LOCAL);
-        } else {
-          msg.fail(500, CallManager.encodeError(new ApiException(500, "generalException", ar.cause().getMessage())));
-        }
-      });
+  private void onCommand(Message<Command> msg) {
+    Command command = msg.body();
+    Reply reply;
+    try {
+      reply = session.handle(command);
+    } catch (CallRejected e) {
+      reply = e.toReply();
+    } catch (RuntimeException e) {
+      log.error("call {}: unexpected failure handling {}", callId, command.getClass().getSimpleName(), e);
+      msg.fail(500, "Unexpected failure while handling " + command.getClass().getSimpleName()
+          + "; see the Callvert log for call " + callId + ".");
+      afterInput();
       return;
     }
-    try {
-      CallReply reply = session.handle(req.action(), req.body(), req.baseUrl(), req.payload());
-      Future<Void> recorded = publishOwnerRecord();
-      if (recorded == null) {
-        msg.reply(reply, LOCAL);
-      } else {
-        // in a cluster, an operation is answered once the directory knows it: a survivor can then
-        // always report it if this node dies (rule 8 across node loss)
-        recorded.onComplete(ar -> msg.reply(reply, LOCAL));
-      }
-    } catch (ApiException e) {
-      msg.fail(e.status(), CallManager.encodeError(e));
-    } catch (RuntimeException e) {
-      log.error("call {}: unexpected failure handling {}", callId, req.action(), e);
-      msg.fail(500, CallManager.encodeError(new ApiException(500, "generalException",
-          "Unexpected failure while handling " + req.action() + "; see the Callvert log for call " + callId + ".")));
+    Future<Void> recorded = publishOwnerRecord();
+    Reply answer = reply;
+    if (recorded == null) {
+      msg.reply(answer, LOCAL);
+    } else {
+      // in a cluster, an operation is answered once the directory knows it: a survivor can then
+      // always report it if this node dies (rule 22, node loss)
+      recorded.onComplete(ar -> msg.reply(answer, LOCAL));
     }
     afterInput();
   }
@@ -122,16 +121,11 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     if (!manager.clustered() || ended) {
       return null;
     }
-    io.vertx.core.json.JsonObject owner = session.ownerRecord();
-    String encoded = owner.encode();
-    if (publishedOwner == null) {
-      publishedOwner = encoded; // the manager wrote the first record when it created the call
+    OwnerRecord owner = session.ownerRecord();
+    if (owner.equals(publishedOwner)) {
       return null;
     }
-    if (encoded.equals(publishedOwner)) {
-      return null;
-    }
-    publishedOwner = encoded;
+    publishedOwner = owner;
     return manager.publishOwner(callId, owner).otherwiseEmpty();
   }
 
@@ -140,24 +134,28 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     publishOwnerRecord();
     if (ended && !retired) {
       retired = true;
-      for (Long id : timers.values()) {
-        manager.scheduler().cancel(id);
-      }
-      timers.clear();
+      cancelTimers();
       manager.retire(callId, session);
       vertx.undeploy(deploymentID());
     }
   }
 
+  private void cancelTimers() {
+    for (Long id : timers.values()) {
+      manager.scheduler().cancel(id);
+    }
+    timers.clear();
+  }
+
   // ------------------------------------------------------------------ effects
 
   @Override
-  public void notify(Outbound notification) {
-    manager.dispatch(notification);
+  public void notify(Notification notification) {
+    manager.dispatch(dialect.apply(notification));
   }
 
   @Override
-  public void schedule(String key, long dueAt) {
+  public void schedule(TimerKey key, long dueAt) {
     Long old = timers.remove(key);
     if (old != null) {
       manager.scheduler().cancel(old);
@@ -176,7 +174,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   }
 
   @Override
-  public void cancelTimer(String key) {
+  public void cancelTimer(TimerKey key) {
     Long id = timers.remove(key);
     if (id != null) {
       manager.scheduler().cancel(id);
@@ -185,7 +183,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void fetchMedia(String opId, List<MediaRef> media) {
-    io.vertx.core.Context ctx = context;
+    Context ctx = context;
     Runnable release = manager.scheduler().hold();
     manager.media().fetchAll(media).onComplete(ar -> ctx.runOnContext(v -> {
       try {
@@ -207,7 +205,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   }
 
   @Override
-  public void storeRecording(String recordingId, String accessToken, java.util.function.Supplier<Clip> audio) {
+  public void storeRecording(String recordingId, String accessToken, Supplier<Clip> audio) {
     manager.recordings().put(callId, recordingId, accessToken, audio);
   }
 

@@ -3,8 +3,7 @@ package io.callvert.verticles.http;
 import io.callvert.config.CallvertOptions;
 import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.api.Ids;
-import io.callvert.runtime.protocol.CallReply;
-import io.callvert.runtime.protocol.CallRequest;
+import io.callvert.runtime.graph.GraphDialect;
 import io.callvert.verticles.auth.ApiAuthHandler;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
@@ -47,14 +46,6 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
 
-  private static final Set<String> ACTIONS = Set.of("answer", "reject", "redirect", "keepalive", "playprompt",
-      "recordresponse", "cancelmediaprocessing", "subscribetotone", "senddtmftones");
-  private static final Map<String, String> ALIASES = Map.of("record", "recordresponse");
-  private static final Set<String> NOT_SUPPORTED = Set.of("transfer", "mute", "unmute", "updaterecordingstatus",
-      "changescreensharingrole", "participants", "audioroutinggroups", "contentsharingsessions",
-      "addlargegalleryview", "logteleconferencedevicequality");
-  private static final Set<String> WAV_TYPES = Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave");
-
   private static final String REQUEST_ID = "callvert.requestId";
   /** One clock advance moves at most a year: enough for any timer, far from overflowing the clock. */
   private static final long MAX_ADVANCE_MS = 365L * 24 * 3600 * 1000;
@@ -66,15 +57,17 @@ public final class HttpApi {
   private final RecordingStore recordings;
   private final NotificationSigner signer;
   private final ApiAuthHandler auth;
+  private final GraphRoutes graph;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
-      NotificationSigner signer, ApiAuthHandler auth) {
+      NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
     this.vertx = vertx;
     this.options = options;
     this.calls = calls;
     this.recordings = recordings;
     this.signer = signer;
     this.auth = auth;
+    this.graph = new GraphRoutes(this, vertx, calls, dialect);
   }
 
   /**
@@ -99,15 +92,15 @@ public final class HttpApi {
     router.route().handler(guarded(this::handleBody));
     router.route().handler(guarded(this::handleAuth));
     // the Graph surface first: its requests never walk the Callvert routes below
-    router.route().handler(guarded(this::handleGraph));
+    router.route().handler(guarded(graph::handleGraph));
 
-    router.post("/callvert/calls").handler(guarded(this::handleCreateIncoming));
-    router.post("/callvert/calls/:callId/tones").handler(guarded(ctx -> callvertAction(ctx, "caller.tones")));
-    router.post("/callvert/calls/:callId/speech").handler(guarded(this::handleSpeech));
-    router.post("/callvert/calls/:callId/hangup").handler(guarded(ctx -> callvertAction(ctx, "caller.hangup")));
-    router.get("/callvert/calls/:callId/heard").handler(guarded(ctx -> callvertAction(ctx, "heard")));
-    router.get("/callvert/calls/:callId/notifications").handler(guarded(this::handleJournal));
-    router.get("/callvert/calls/:callId").handler(guarded(ctx -> callvertAction(ctx, "get")));
+    router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
+    router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
+    router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));
+    router.post("/callvert/calls/:callId/hangup").handler(guarded(graph::handleHangUp));
+    router.get("/callvert/calls/:callId/heard").handler(guarded(graph::handleHeard));
+    router.get("/callvert/calls/:callId/notifications").handler(guarded(graph::handleJournal));
+    router.get("/callvert/calls/:callId").handler(guarded(graph::handleGetCall));
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
@@ -201,116 +194,6 @@ public final class HttpApi {
 
   private ApiException tooLarge() {
     return ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
-  }
-
-  // ------------------------------------------------------------------ Graph routes
-
-  private void handleGraph(RoutingContext ctx) {
-    String path = relativePath(ctx);
-    if (path.startsWith("/callvert/")) {
-      ctx.next();
-      return;
-    }
-    GraphPath gp = GraphPath.parse(path);
-    if (gp == null) {
-      ctx.next();
-      return;
-    }
-    String version = gp.version();
-    String rawId = gp.rawId();
-    String segment = gp.segment();
-    String opId = gp.opId();
-    HttpMethod method = ctx.request().method();
-    if (rawId == null) {
-      if (method != HttpMethod.POST) {
-        throw methodNotAllowed(method, "/communications/calls");
-      }
-      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE);
-      JsonObject body = jsonBody(ctx, true);
-      respond(ctx, version, null, calls.create(false, body));
-      return;
-    }
-    String callId = Ids.canonical(rawId);
-    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE, ApiAuthHandler.ROLE_ACCESS_MEDIA);
-    if (segment == null) {
-      String action = switch (method.name()) {
-        case "GET" -> "get";
-        case "DELETE" -> "delete";
-        default -> throw methodNotAllowed(method, "/communications/calls/{id}");
-      };
-      send(ctx, version, callId, action, null);
-      return;
-    }
-    String name = segment.toLowerCase(Locale.ROOT);
-    if (name.startsWith("microsoft.graph.")) {
-      name = name.substring("microsoft.graph.".length());
-    }
-    name = ALIASES.getOrDefault(name, name);
-    if (name.equals("operations")) {
-      if (opId == null) {
-        throw ApiException.invalidRequest("Listing operations is not supported; GET /communications/calls/{id}/operations/{opId}.");
-      }
-      if (method != HttpMethod.GET) {
-        throw methodNotAllowed(method, "/communications/calls/{id}/operations/{opId}");
-      }
-      send(ctx, version, callId, "operation", new JsonObject().put("operationId", opId));
-      return;
-    }
-    if (opId != null || !(ACTIONS.contains(name) || NOT_SUPPORTED.contains(name))) {
-      throw ApiException.itemNotFound("Resource not found for the segment '" + segment + "'.");
-    }
-    if (NOT_SUPPORTED.contains(name)) {
-      throw new ApiException(400, "notSupported", "'" + segment + "' is a Graph calls API feature Callvert does not support yet.");
-    }
-    if (method != HttpMethod.POST) {
-      throw methodNotAllowed(method, "/communications/calls/{id}/" + segment);
-    }
-    if (name.equals("recordresponse") || name.equals("subscribetotone")) {
-      ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_ACCESS_MEDIA);
-    }
-    send(ctx, version, callId, name, jsonBody(ctx, false));
-  }
-
-  private void send(RoutingContext ctx, String version, String callId, String action, JsonObject body) {
-    // only a record needs the base URL (for its recordingLocation); Location headers are built in respond
-    String base = action.equals("recordresponse") ? baseUrl(ctx) : null;
-    respond(ctx, version, callId, calls.request(new CallRequest(callId, action, body, base, null)));
-  }
-
-  // ------------------------------------------------------------------ Callvert's own API
-
-  private void handleCreateIncoming(RoutingContext ctx) {
-    respond(ctx, "", null, calls.create(true, jsonBody(ctx, true)));
-  }
-
-  private void callvertAction(RoutingContext ctx, String action) {
-    JsonObject body = ctx.request().method() == HttpMethod.POST ? jsonBody(ctx, action.equals("caller.tones")) : null;
-    send(ctx, "", Ids.canonical(ctx.pathParam("callId")), action, body);
-  }
-
-  private void handleSpeech(RoutingContext ctx) {
-    String callId = Ids.canonical(ctx.pathParam("callId"));
-    String type = mediaType(ctx);
-    if (WAV_TYPES.contains(type)) {
-      Buffer wav = ctx.get(BODY);
-      if (wav == null || wav.length() == 0) {
-        throw ApiException.invalidRequest("The WAV body is empty.");
-      }
-      respond(ctx, "", callId, calls.request(new CallRequest(callId, "caller.speech", null, baseUrl(ctx), wav)));
-      return;
-    }
-    send(ctx, "", callId, "caller.speech", jsonBody(ctx, true));
-  }
-
-  private void handleJournal(RoutingContext ctx) {
-    String callId = Ids.canonical(ctx.pathParam("callId"));
-    calls.journal(callId).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ctx, ar.cause());
-      } else {
-        writeJson(ctx, 200, ar.result());
-      }
-    });
   }
 
   private void handleClockAdvance(RoutingContext ctx) {
@@ -427,34 +310,7 @@ public final class HttpApi {
 
   // ------------------------------------------------------------------ plumbing
 
-  private void respond(RoutingContext ctx, String version, String callId, Future<CallReply> reply) {
-    reply.onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ctx, ar.cause());
-        return;
-      }
-      CallReply r = ar.result();
-      HttpServerResponse resp = ctx.response().setStatusCode(r.status());
-      if (r.location() != null) {
-        resp.putHeader(HttpHeaders.LOCATION, baseUrl(ctx) + version + r.location());
-      }
-      Future<Void> written;
-      if (r.payload() != null) {
-        written = resp.putHeader(HttpHeaders.CONTENT_TYPE, r.contentType()).end(r.payload());
-      } else if (r.body() != null) {
-        written = resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.body().toBuffer());
-      } else {
-        written = resp.end();
-      }
-      if (r.release() != null) {
-        String id = callId != null ? callId : r.body().getString("id");
-        // released whether or not the client stayed connected: the response is as written as it will be
-        written.onComplete(w -> calls.release(id, r.release()));
-      }
-    });
-  }
-
-  private void writeJson(RoutingContext ctx, int status, JsonObject body) {
+  void writeJson(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
   }
 
@@ -480,7 +336,7 @@ public final class HttpApi {
   }
 
   /** Answers {@code failure} with the error envelope, right here (see {@link #router()}). */
-  private void fail(RoutingContext ctx, Throwable failure) {
+  void fail(RoutingContext ctx, Throwable failure) {
     writeError(ctx, failure, 500);
   }
 
@@ -490,7 +346,7 @@ public final class HttpApi {
     if (f instanceof ApiException api) {
       e = api;
     } else if (f != null && !(f instanceof io.vertx.ext.web.handler.HttpException)) {
-      e = CallManager.decodeFailure(f);
+      e = CallManager.failure(f);
     } else {
       int status = f instanceof io.vertx.ext.web.handler.HttpException he ? he.getStatusCode() : statusCode;
       e = switch (status) {
@@ -535,8 +391,8 @@ public final class HttpApi {
    * The request body as a JSON object; null when empty and not required. A body must be JSON
    * (415 otherwise); malformed JSON or a non-object is a 400 (rule 5).
    */
-  private static JsonObject jsonBody(RoutingContext ctx, boolean required) {
-    Buffer buf = ctx.get(BODY);
+  JsonObject jsonBody(RoutingContext ctx, boolean required) {
+    Buffer buf = body(ctx);
     if (buf == null || buf.length() == 0) {
       if (required) {
         throw ApiException.invalidRequest("A JSON request body is required.");
@@ -559,7 +415,12 @@ public final class HttpApi {
     return o;
   }
 
-  private static String mediaType(RoutingContext ctx) {
+  /** The request body read by {@link #handleBody}, or null. */
+  Buffer body(RoutingContext ctx) {
+    return ctx.get(BODY);
+  }
+
+  static String mediaType(RoutingContext ctx) {
     String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct == null) {
       return "";
@@ -576,12 +437,8 @@ public final class HttpApi {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private static ApiException methodNotAllowed(HttpMethod method, String path) {
-    return new ApiException(405, "methodNotAllowed", method.name() + " is not allowed on " + path + ".");
-  }
-
   /** The path below the mount point, so the router behaves the same under any prefix. */
-  private static String relativePath(RoutingContext ctx) {
+  static String relativePath(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     String mount = ctx.mountPoint();
     if (mount != null && !mount.isEmpty() && !mount.equals("/")) {
@@ -594,7 +451,7 @@ public final class HttpApi {
   }
 
   /** Scheme, host and mount prefix of this request (or http.publicBaseUrl), without a trailing slash. */
-  private String baseUrl(RoutingContext ctx) {
+  String baseUrl(RoutingContext ctx) {
     String configured = options.http().publicBaseUrl();
     String origin;
     if (configured != null && !configured.isBlank()) {

@@ -1,7 +1,7 @@
 package io.callvert.verticles.webhook;
 
 import io.callvert.config.WebhookOptions;
-import io.callvert.runtime.call.Outbound;
+import io.callvert.runtime.protocol.Outbound;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -155,44 +155,48 @@ public final class WebhookDispatcher {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
+  /** The receive table of a shard: a notification to deliver, or one of the {@link DispatcherMessage}s. */
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
     if (body instanceof Outbound o) {
       enqueue(o);
-      return;
-    }
-    JsonObject control = (JsonObject) body;
-    if (control.containsKey("release")) {
-      CallQueue q = calls.computeIfAbsent(control.getString("callId"), k -> new CallQueue());
-      String gate = control.getString("release");
-      if (q.expired == null || !q.expired.remove(gate)) {
-        q.released.add(gate);
-      }
-      pump(control.getString("callId"), q);
-    } else if (control.containsKey("journal")) {
-      CallQueue q = calls.get(control.getString("journal"));
-      JsonArray value = new JsonArray();
-      if (q != null) {
-        for (Entry e : q.journal) {
-          value.add(e.toJson());
-        }
-      }
-      msg.reply(new JsonObject().put("value", value));
-    } else if (control.containsKey("ended")) {
-      CallQueue q = calls.get(control.getString("ended"));
+    } else if (body instanceof DispatcherMessage.Release r) {
+      onRelease(r);
+    } else if (body instanceof DispatcherMessage.JournalQuery j) {
+      msg.reply(journal(j.callId()));
+    } else if (body instanceof DispatcherMessage.CallEnded e) {
+      CallQueue q = calls.get(e.callId());
       if (q != null) {
         q.ended = true;
       }
-    } else if (control.containsKey("forget")) {
-      String callId = control.getString("forget");
-      CallQueue q = calls.get(callId);
+    } else if (body instanceof DispatcherMessage.Forget f) {
+      CallQueue q = calls.get(f.callId());
       if (q != null) {
         q.forgotten = true;
-        maybeForget(callId, q);
+        maybeForget(f.callId(), q);
       }
-    } else if (control.containsKey("drain")) {
-      drain(control.getLong("drain")).onComplete(ar -> msg.reply(new JsonObject().put("drained", ar.succeeded())));
+    } else if (body instanceof DispatcherMessage.Drain d) {
+      drain(d.graceMs()).onComplete(ar -> msg.reply(ar.succeeded()));
     }
+  }
+
+  private void onRelease(DispatcherMessage.Release r) {
+    CallQueue q = calls.computeIfAbsent(r.callId(), k -> new CallQueue());
+    if (q.expired == null || !q.expired.remove(r.gate())) {
+      q.released.add(r.gate());
+    }
+    pump(r.callId(), q);
+  }
+
+  private JsonObject journal(String callId) {
+    CallQueue q = calls.get(callId);
+    JsonArray value = new JsonArray();
+    if (q != null) {
+      for (Entry e : q.journal) {
+        value.add(e.toJson());
+      }
+    }
+    return new JsonObject().put("value", value);
   }
 
   private void enqueue(Outbound o) {

@@ -44,6 +44,9 @@ public final class WebhookDispatchers {
   }
 
   public Future<Void> start() {
+    for (Class<?> type : DispatcherMessage.class.getPermittedSubclasses()) {
+      io.callvert.runtime.protocol.Codecs.register(vertx.eventBus(), type);
+    }
     List<Future<Void>> started = new ArrayList<>();
     for (int i = 0; i < shards.size(); i++) {
       WebhookDispatcher shard = shards.get(i);
@@ -80,14 +83,14 @@ public final class WebhookDispatchers {
 
   /** Completes when every shard has delivered or dead-lettered what it holds, or after {@code graceMs}. */
   public Future<Void> drain(long graceMs) {
-    List<Future<JsonObject>> drained = new ArrayList<>();
+    List<Future<Boolean>> drained = new ArrayList<>();
     for (WebhookDispatcher shard : shards) {
-      drained.add(vertx.eventBus().<JsonObject>request(shard.address(), new JsonObject().put("drain", graceMs),
+      drained.add(vertx.eventBus().<Boolean>request(shard.address(), new DispatcherMessage.Drain(graceMs),
           new DeliveryOptions(LOCAL).setSendTimeout(graceMs + 5_000)).map(m -> m.body()));
     }
     return Future.join(drained).compose(cf -> {
-      for (Future<JsonObject> f : drained) {
-        if (f.failed() || !f.result().getBoolean("drained", false)) {
+      for (Future<Boolean> f : drained) {
+        if (f.failed() || !Boolean.TRUE.equals(f.result())) {
           return Future.failedFuture("notifications still pending after " + graceMs + " ms");
         }
       }

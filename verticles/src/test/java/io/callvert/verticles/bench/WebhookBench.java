@@ -2,8 +2,8 @@ package io.callvert.verticles.bench;
 
 import io.callvert.config.HttpOptions;
 import io.callvert.config.WebhookOptions;
-import io.callvert.runtime.api.Graph;
-import io.callvert.runtime.call.Outbound;
+import io.callvert.runtime.graph.Graph;
+import io.callvert.runtime.protocol.Outbound;
 import io.callvert.verticles.CallvertVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

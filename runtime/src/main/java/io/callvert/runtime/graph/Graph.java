@@ -1,4 +1,4 @@
-package io.callvert.runtime.api;
+package io.callvert.runtime.graph;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
-package io.callvert.runtime.call;
+package io.callvert.runtime.graph;
 
 import io.callvert.runtime.api.ApiException;
-import io.callvert.runtime.api.Graph;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * identitySet, identity) so that everything Callvert echoes carries its {@code @odata.type}
  * (contract rule 3), and validates their shape (rule 4).
  */
-final class GraphShapes {
+public final class GraphShapes {
 
   private GraphShapes() {}
 

@@ -1,4 +1,6 @@
-package io.callvert.runtime.api;
+package io.callvert.runtime.graph;
+
+import io.callvert.runtime.api.ApiException;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.callvert.runtime.call;
+package io.callvert.runtime.protocol;
 
 import io.vertx.core.json.JsonObject;
 

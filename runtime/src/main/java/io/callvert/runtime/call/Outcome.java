@@ -1,0 +1,37 @@
+package io.callvert.runtime.call;
+
+/**
+ * Why an operation ended, in the call's own words; each dialect renders it (Graph: a
+ * {@code resultInfo} and a {@code completionReason}, see {@code GraphJson}).
+ */
+public enum Outcome {
+  /** Played to the end, sent, or done at once. */
+  COMPLETED(OperationStatus.COMPLETED),
+  /** A recording ended because the caller pressed a stop tone. */
+  STOP_TONE(OperationStatus.COMPLETED),
+  /** A recording ended after the caller's silence. */
+  MAX_SILENCE(OperationStatus.COMPLETED),
+  /** A recording reached its maximum duration. */
+  MAX_DURATION(OperationStatus.COMPLETED),
+  /** The caller never spoke within the initial silence timeout. */
+  INITIAL_SILENCE(OperationStatus.FAILED),
+  /** A prompt could not be fetched or is not playable. */
+  PROMPT_FAILED(OperationStatus.FAILED),
+  /** Cancelled by cancelMediaProcessing or a barge-in (rules 10–12). */
+  CANCELLED(OperationStatus.FAILED),
+  /** The call ended while the operation was live (rule 15). */
+  CALL_ENDED(OperationStatus.FAILED),
+  /** The node that owned the call left the cluster (rule 22, node loss). */
+  OWNER_LOST(OperationStatus.FAILED);
+
+  private final OperationStatus status;
+
+  Outcome(OperationStatus status) {
+    this.status = status;
+  }
+
+  /** The terminal status this outcome gives. */
+  public OperationStatus status() {
+    return status;
+  }
+}

@@ -1,0 +1,41 @@
+package io.callvert.runtime.call;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a surviving cluster node needs to report a call whose node was lost (rule 22, node loss): where its
+ * events go and which operations were live.
+ *
+ * @param to    the call's delivery
+ * @param state the call's state when the record was written
+ * @param live  its live operations, in queue order
+ */
+public record OwnerRecord(Notification.Delivery to, CallState state, List<LiveOperation> live) {
+
+  public OwnerRecord {
+    live = List.copyOf(live);
+  }
+
+  /** A live operation: enough to give it its terminal event. */
+  public record LiveOperation(String id, OperationKind kind, String clientContext) {}
+
+  /**
+   * The events a survivor sends for a call whose owner was lost (rule 8 holds even then): one
+   * terminal event per live operation, then the call's end. None for a call already over.
+   */
+  public List<Notification> lostEvents() {
+    List<Notification> out = new ArrayList<>();
+    if (state == CallState.TERMINATED) {
+      return out;
+    }
+    for (LiveOperation op : live) {
+      boolean record = op.kind() == OperationKind.RECORD;
+      OperationSnapshot s = new OperationSnapshot(op.kind(), op.id(), op.clientContext(), OperationStatus.FAILED,
+          Outcome.OWNER_LOST, null, record ? "" : null, record ? "" : null);
+      out.add(new Notification(to, null, new CallEvent.OperationEnded(to.callId(), s)));
+    }
+    out.add(new Notification(to, null, new CallEvent.CallLost(to.callId())));
+    return out;
+  }
+}

@@ -1,0 +1,25 @@
+package io.callvert.runtime.call;
+
+/**
+ * The timers a call arms through {@link Effects#schedule}. Re-arming a key replaces its timer, so
+ * each key names exactly one pending deadline.
+ */
+public sealed interface TimerKey {
+
+  /** No keepAlive in time ends the call (rule 15). */
+  enum Call implements TimerKey {
+    KEEP_ALIVE, ANSWER_DEADLINE, CALLEE_DECISION
+  }
+
+  /** The next step of a running operation: a prompt or beep ended, DTMF sent. */
+  record Step(String operationId) implements TimerKey {}
+
+  /** A listening record reaches its maximum duration. */
+  record RecordMax(String operationId) implements TimerKey {}
+
+  /** A listening record's initial or trailing silence runs out. */
+  record RecordSilence(String operationId) implements TimerKey {}
+
+  /** The simulated caller presses a queued key. */
+  record CallerKey(long sequence) implements TimerKey {}
+}

@@ -1,0 +1,25 @@
+package io.callvert.verticles.cluster;
+
+import io.callvert.runtime.call.CallProtocol;
+
+/**
+ * What one node asks another about a call the other owns, on its clustered ingress address: the
+ * only messages of Callvert that cross nodes (serialised as JSON by the protocol codecs).
+ */
+public sealed interface IngressMessage {
+
+  /** The call the message is about. */
+  String callId();
+
+  /** A command for the call; answered with its {@link CallProtocol.Reply}. */
+  record Forward(String callId, CallProtocol.Command command) implements IngressMessage {}
+
+  /** The answer that created {@code gate} was written by the asking node (rule 7). */
+  record Release(String callId, String gate) implements IngressMessage {}
+
+  /** The call's notification journal; answered with its JSON, or failed 404. */
+  record Journal(String callId) implements IngressMessage {}
+
+  /** A recording of the call; answered with its bytes, or failed with 401 or 404. */
+  record Recording(String callId, String recordingId, String token) implements IngressMessage {}
+}
