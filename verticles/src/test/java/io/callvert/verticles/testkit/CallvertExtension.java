@@ -65,10 +65,13 @@ public final class CallvertExtension implements BeforeAllCallback, AfterAllCallb
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    Fixture f = fixture(context);
-    if (f != null && f.scope() == CallvertTest.Scope.TEST) {
-      context.getStore(NS).put(WebhookReceiver.class, new WebhookReceiver(f.runtime().vertx));
-    }
+    // a per-test receiver is made when first asked for (constructor, @BeforeEach or test method)
+  }
+
+  /** Test-class constructors are resolved in the test's own context, so a per-test receiver can be injected there too. */
+  @Override
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+    return ExtensionContextScope.TEST_METHOD;
   }
 
   @Override
@@ -101,11 +104,11 @@ public final class CallvertExtension implements BeforeAllCallback, AfterAllCallb
     if (f.classBot() != null) {
       return f.classBot();
     }
-    WebhookReceiver perTest = context.getStore(NS).get(WebhookReceiver.class, WebhookReceiver.class);
-    if (perTest == null) {
-      throw new ParameterResolutionException("a per-test WebhookReceiver exists only for test methods and @BeforeEach/@AfterEach");
+    if (context.getTestMethod().isEmpty()) {
+      throw new ParameterResolutionException("a per-test WebhookReceiver exists only for a test: constructor, @BeforeEach/@AfterEach or test method");
     }
-    return perTest;
+    return context.getStore(NS).getOrComputeIfAbsent(WebhookReceiver.class, k -> new WebhookReceiver(f.runtime().vertx),
+        WebhookReceiver.class);
   }
 
   /** The nearest fixture: the store looks in the enclosing (class, outer class) contexts too. */
