@@ -5,11 +5,15 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.callvert.config.ClusterOptions;
 import io.callvert.config.CallvertOptions;
+import io.callvert.verticles.cluster.CallDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.cluster.NodeListener;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Creates the Vert.x instance the fat jar runs on: plain, or clustered with Vert.x's Hazelcast
@@ -20,6 +24,10 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * loopback, multicast and phone-home off, and join/failure-detection timings of seconds rather than
  * Hazelcast's tens of seconds. {@code cluster.hazelcastConfigFile} replaces all of that with a
  * Hazelcast XML/YAML file of the operator's choice.
+ *
+ * <p>The cluster manager is built here and kept: {@link #vertx} registers it with the Vert.x it
+ * builds ({@link CallDirectory#register}), so the call directory watches membership through it
+ * with a node listener instead of reaching into Vert.x internals.
  */
 public final class Cluster {
 
@@ -29,15 +37,58 @@ public final class Cluster {
     if (!options.cluster().enabled()) {
       return Future.succeededFuture(Vertx.vertx(vertxOptions));
     }
-    ClusterOptions c = options.cluster();
-    Config hz;
+    HazelcastClusterManager manager;
     try {
-      hz = hazelcastConfig(c);
+      manager = clusterManager(options.cluster());
     } catch (Exception e) {
       return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfigFile: " + e.getMessage(), e));
     }
-    vertxOptions.getEventBusOptions().setHost(c.host()).setPort(0);
-    return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    return vertx(options, vertxOptions, manager);
+  }
+
+  /**
+   * A clustered Vert.x on {@code manager} (e.g. from {@link #clusterManager}), registered with the
+   * call directory; the caller keeps {@code manager} to ask it for the cluster's nodes.
+   */
+  public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions, HazelcastClusterManager manager) {
+    vertxOptions.getEventBusOptions().setHost(options.cluster().host()).setPort(0);
+    return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered()
+        .onSuccess(v -> CallDirectory.register(v, manager));
+  }
+
+  /** The Hazelcast cluster manager for {@code c}, keeping every node listener given to it. */
+  public static HazelcastClusterManager clusterManager(ClusterOptions c) throws java.io.IOException {
+    return new ListeningHazelcastClusterManager(hazelcastConfig(c));
+  }
+
+  /**
+   * Vert.x's Hazelcast cluster manager with a node listener that <em>adds</em>: Vert.x registers its
+   * own listener when the clustered Vert.x starts and the call directory registers another, and both
+   * hear every join and leave (the stock manager keeps only the last one).
+   */
+  static final class ListeningHazelcastClusterManager extends HazelcastClusterManager {
+
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+
+    ListeningHazelcastClusterManager(Config hz) {
+      super(hz);
+      super.nodeListener(new NodeListener() {
+        @Override
+        public void nodeAdded(String nodeId) {
+          listeners.forEach(l -> l.nodeAdded(nodeId));
+        }
+
+        @Override
+        public void nodeLeft(String nodeId) {
+          listeners.forEach(l -> l.nodeLeft(nodeId));
+        }
+      });
+    }
+
+    @Override
+    public void nodeListener(NodeListener listener) {
+      listeners.add(listener);
+    }
   }
 
   /** The Hazelcast configuration for {@code c}: the operator's file, or loopback-friendly defaults. */

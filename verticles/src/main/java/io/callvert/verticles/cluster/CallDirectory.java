@@ -1,11 +1,13 @@
 package io.callvert.verticles.cluster;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeListener;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster-wide call directory: callId → the owner's record (node id, ingress address, and what
@@ -20,10 +24,27 @@ import java.util.function.Consumer;
  * operations). It lives in the cluster manager's distributed map; Callvert keeps no cluster
  * protocol of its own. Records are JSON strings, so any cluster manager can hold them.
  *
- * <p>Membership is watched by comparing {@link ClusterManager#getNodes()} once a second rather than
- * by registering a node listener, which the cluster manager keeps one of and Vert.x itself uses.
+ * <p><b>Membership</b> is watched with the cluster manager's {@link ClusterManager#nodeListener node
+ * listener}: a node that leaves (shut down, or lost) is reported at once, on the directory's
+ * context, and each join and leave is logged at INFO. The directory needs the {@link ClusterManager}
+ * the clustered Vert.x was built with, which public Vert.x API does not hand out:
+ * <ul>
+ *   <li>the fat jar builds it with {@code boot.Cluster.clusterManager(options)} and {@link #register
+ *       registers} it with the Vert.x it built;
+ *   <li>an embedder that builds its own clustered Vert.x calls {@link #register(Vertx, ClusterManager)}
+ *       with the manager it passed to {@code Vertx.builder().withClusterManager(..)}, before deploying
+ *       Callvert (deploying on a clustered Vert.x without it fails with a message saying so).
+ * </ul>
+ * A cluster manager keeps one node listener and Vert.x registers its own (its HA manager) when the
+ * clustered Vert.x starts, so the manager must <em>add</em> listeners rather than replace them:
+ * {@code boot.Cluster.clusterManager} returns a Hazelcast manager that does (see
+ * {@code Cluster.ListeningHazelcastClusterManager}); another cluster manager needs the same few lines,
+ * or Vert.x's own listener is displaced.
  */
 public final class CallDirectory {
+
+  private static final Logger log = LoggerFactory.getLogger(CallDirectory.class);
+  private static final String REGISTRY = "callvert.cluster";
 
   private final Vertx vertx;
   private final ClusterManager cluster;
@@ -32,32 +53,72 @@ public final class CallDirectory {
   /** Every node's public signing key (kid → JWK JSON), so any node's JWKS verifies every node's tokens. */
   private AsyncMap<String, String> keys;
   private final Map<String, String> addressCache = new ConcurrentHashMap<>();
-  private Set<String> members = Set.of();
-  private long watchTimer = -1;
+  /** The members as the listener saw them (for the log lines); touched on the directory's context only. */
+  private final Set<String> members = new HashSet<>();
+  private volatile boolean stopped;
 
+  /** The cluster manager a clustered Vert.x was built with, held in that Vert.x's local shared data. */
+  private record Registered(ClusterManager manager) implements Shareable {}
+
+  /**
+   * Records the cluster manager {@code vertx} was built with, so that Callvert deployed on it finds
+   * its cluster's membership. Call it once per clustered Vert.x, before deploying Callvert.
+   */
+  public static void register(Vertx vertx, ClusterManager manager) {
+    vertx.sharedData().<String, Registered>getLocalMap(REGISTRY).put("manager", new Registered(manager));
+  }
+
+  /** The directory of {@code vertx}'s cluster, whose manager was {@link #register registered}. */
   public CallDirectory(Vertx vertx, String instanceName) {
+    this(vertx, registered(vertx), instanceName);
+  }
+
+  /** The directory of the cluster {@code cluster} (the manager {@code vertx} was built with) belongs to. */
+  public CallDirectory(Vertx vertx, ClusterManager cluster, String instanceName) {
     this.vertx = vertx;
-    this.cluster = ((VertxInternal) vertx).clusterManager();
+    this.cluster = java.util.Objects.requireNonNull(cluster, "cluster");
     this.mapName = "callvert." + instanceName + ".calls";
   }
 
+  private static ClusterManager registered(Vertx vertx) {
+    Registered r = vertx.sharedData().<String, Registered>getLocalMap(REGISTRY).get("manager");
+    if (r == null) {
+      throw new IllegalStateException("Callvert is deployed on a clustered Vert.x whose cluster manager it does not know: "
+          + "call CallDirectory.register(vertx, clusterManager) with the manager given to Vertx.builder().withClusterManager(..) "
+          + "before deploying (or build the Vert.x with io.callvert.verticles.boot.Cluster.vertx)");
+    }
+    return r.manager();
+  }
+
+  /**
+   * Starts watching membership: {@code onNodesLost} runs on the calling context with each node that
+   * leaves the cluster. Then opens the directory's maps.
+   */
   public Future<Void> start(Consumer<Set<String>> onNodesLost) {
-    members = new HashSet<>(cluster.getNodes());
-    watchTimer = vertx.setPeriodic(1000, t -> {
-      if (!cluster.isActive()) {
-        return; // this member itself left (shutdown, or terminated): nothing to watch
+    Context context = vertx.getOrCreateContext();
+    members.addAll(cluster.getNodes());
+    log.info("cluster directory {}: node {} sees {} node(s) {}", mapName, nodeId(), members.size(), members);
+    cluster.nodeListener(new NodeListener() {
+      // called on the cluster manager's threads: hop onto the directory's context
+      @Override
+      public void nodeAdded(String nodeId) {
+        context.runOnContext(v -> {
+          if (!stopped && members.add(nodeId)) {
+            log.info("cluster node {} joined ({} node(s))", nodeId, members.size());
+          }
+        });
       }
-      Set<String> now;
-      try {
-        now = new HashSet<>(cluster.getNodes());
-      } catch (RuntimeException leaving) {
-        return;
-      }
-      Set<String> lost = new HashSet<>(members);
-      lost.removeAll(now);
-      members = now;
-      if (!lost.isEmpty()) {
-        onNodesLost.accept(lost);
+
+      @Override
+      public void nodeLeft(String nodeId) {
+        context.runOnContext(v -> {
+          if (stopped) {
+            return;
+          }
+          members.remove(nodeId);
+          log.info("cluster node {} left ({} node(s) remain); reporting the calls it owned", nodeId, members.size());
+          onNodesLost.accept(Set.of(nodeId));
+        });
       }
     });
     return vertx.sharedData().<String, String>getAsyncMap(mapName)
@@ -90,10 +151,9 @@ public final class CallDirectory {
     });
   }
 
+  /** Stops reacting to membership changes (the listener stays with the manager, inert). */
   public void stop() {
-    if (watchTimer >= 0) {
-      vertx.cancelTimer(watchTimer);
-    }
+    stopped = true;
   }
 
   public String nodeId() {

@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -118,10 +117,22 @@ final class BenchEnv implements AutoCloseable {
 
   /**
    * A new event-loop context of {@code v}, on the next event loop round-robin. (From a non-Vert.x
-   * thread the public {@code getOrCreateContext()} is sticky and would keep returning one context.)
+   * thread {@code getOrCreateContext()} is sticky and would keep returning one context; each deployment
+   * gets an event loop of its own, round-robin, so an empty verticle's context is a new one.)
    */
   static Context newContext(Vertx v) {
-    return ((VertxInternal) v).createEventLoopContext();
+    final class Anchor extends io.vertx.core.AbstractVerticle {
+      Context context() {
+        return context;
+      }
+    }
+    Anchor anchor = new Anchor();
+    try {
+      v.deployVerticle(anchor).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("no event-loop context: " + e.getMessage(), e);
+    }
+    return anchor.context();
   }
 
   /** {@code n} connections to Callvert (or the ceiling at {@code toPort}), over the driver's event loops. */

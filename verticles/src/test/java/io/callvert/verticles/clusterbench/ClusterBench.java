@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -44,14 +43,11 @@ public final class ClusterBench {
   public static void main(String[] args) throws Exception {
     int requests = Integer.getInteger("bench.requests", 20_000);
     Vertx client = Vertx.vertx();
-    // the bot: counts terminated notifications and remembers when they arrived
-    List<Long> terminatedAt = new ArrayList<>();
+    // the bot: completes when the first call-lost (9100) notification arrives, with its arrival time
+    io.vertx.core.Promise<Long> terminatedAt = io.vertx.core.Promise.promise();
     var sink = client.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
       if (b.toString().contains("\"subcode\":9100")) {
-        synchronized (terminatedAt) {
-          terminatedAt.add(System.currentTimeMillis());
-          terminatedAt.notifyAll();
-        }
+        terminatedAt.tryComplete(System.currentTimeMillis());
       }
       req.response().setStatusCode(202).end();
     })).listen(0, "127.0.0.1").await();
@@ -59,6 +55,7 @@ public final class ClusterBench {
 
     List<String> members = List.of("127.0.0.1:5911", "127.0.0.1:5912", "127.0.0.1:5913");
     List<Vertx> nodes = new ArrayList<>();
+    List<HazelcastClusterManager> managers = new ArrayList<>(); // kept: public API has no getter for them
     List<Integer> ports = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < 3; i++) {
@@ -67,7 +64,9 @@ public final class ClusterBench {
           .withAuth(AuthOptions.defaults().withTokens(List.of(TOKEN)))
           .withCallee(CalleeOptions.defaults().withAnswerDelayMs(0))
           .withCluster(ClusterOptions.defaults().withEnabled(true).withPort(5911 + i).withMembers(members));
-      Vertx v = Cluster.vertx(o, new VertxOptions()).await(60, TimeUnit.SECONDS);
+      HazelcastClusterManager cm = Cluster.clusterManager(o.cluster());
+      Vertx v = Cluster.vertx(o, new VertxOptions(), cm).await(60, TimeUnit.SECONDS);
+      managers.add(cm);
       CallvertVerticle cv = new CallvertVerticle(o);
       v.deployVerticle(cv).await(30, TimeUnit.SECONDS);
       nodes.add(v);
@@ -92,14 +91,8 @@ public final class ClusterBench {
     String lost = send(http, ports.get(2), HttpMethod.POST, "/v1.0/communications/calls", callBody(callback)).await().getString("id");
     awaitEstablished(http, ports.get(2), lost);
     long killedAt = System.currentTimeMillis();
-    ((HazelcastClusterManager) ((VertxInternal) nodes.get(2)).clusterManager()).getHazelcastInstance().getLifecycleService().terminate();
-    long told;
-    synchronized (terminatedAt) {
-      while (terminatedAt.isEmpty()) {
-        terminatedAt.wait(30_000);
-      }
-      told = terminatedAt.get(0) - killedAt;
-    }
+    managers.get(2).getHazelcastInstance().getLifecycleService().terminate();
+    long told = terminatedAt.future().await(30, TimeUnit.SECONDS) - killedAt;
 
     System.out.println();
     System.out.println("Callvert cluster benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, JDK "

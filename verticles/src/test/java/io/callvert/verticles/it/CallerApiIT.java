@@ -5,6 +5,7 @@ import static io.callvert.verticles.it.MediaItSupport.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callvert.config.ClockMode;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Callvert's own API (contract rule 18): shapes, validation, auth and the error envelope. */
-class CallerApiIT extends DefaultRuntimeIT {
+@CallvertTest
+class CallerApiIT {
 
   private static void assertError(TestRuntime.Resp r, int status, String code, String messagePart) {
     assertThat(r.status()).as(r.text()).isEqualTo(status);
@@ -31,7 +33,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("POST /callvert/calls -> 201 with the call as Graph shows it (incoming/incoming), then the bot gets the created notification")
-  void create_incoming_call() {
+  void create_incoming_call(TestRuntime rt, WebhookReceiver bot) {
     TestRuntime.Resp r = rt.post("/callvert/calls", new JsonObject().put("callbackUri", bot.url()).put("tenantId", "t-1")
         .put("requestedModalities", new io.vertx.core.json.JsonArray().add("audio")));
     assertThat(r.status()).isEqualTo(201);
@@ -52,7 +54,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("tones: 0-9 * # A-D (any case) -> 202; anything else -> 400 naming the character and position; before the call is established -> 400 naming the state")
-  void tones_validation() {
+  void tones_validation(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     assertThat(rt.post("/callvert/calls/" + callId + "/tones", new JsonObject().put("tones", "0123456789*#ABCDabcd")).status()).isEqualTo(202);
     assertError(rt.post("/callvert/calls/" + callId + "/tones", new JsonObject().put("tones", "12x")), 400, "invalidRequest", "position 2");
@@ -68,7 +70,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("speech: durationMs 1..120000 -> 202; out of range, missing, or not JSON/WAV -> 400 / 415")
-  void speech_validation() {
+  void speech_validation(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     String path = "/callvert/calls/" + callId + "/speech";
     assertThat(rt.post(path, new JsonObject().put("durationMs", 1)).status()).isEqualTo(202);
@@ -85,7 +87,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("hangup -> 202 and the call ends 200/4097; a second hangup or any caller input afterwards -> 404 8522; heard stays readable")
-  void hangup() {
+  void hangup(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     assertThat(rt.post("/callvert/calls/" + callId + "/hangup", null).status()).isEqualTo(202);
     WebhookReceiver.Received terminated = MediaItSupport.awaitTerminated(bot, callId);
@@ -100,7 +102,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("notifications journal: value[] in sequence order, each {sequence, state, attempts, lastError, notification} with the notification exactly as POSTed")
-  void journal_shape() {
+  void journal_shape(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     rt.post("/callvert/calls/" + callId + "/hangup", null);
     List<WebhookReceiver.Received> received = bot.await(callId, 4);
@@ -120,7 +122,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("clock: advance -> 200 {now: ISO-8601} moved by exactly durationMs; negative or fractional -> 400")
-  void clock_advance() {
+  void clock_advance(TestRuntime rt) {
     TestRuntime.Resp a = rt.post("/callvert/clock/advance", new JsonObject().put("durationMs", 0));
     TestRuntime.Resp b = rt.post("/callvert/clock/advance", new JsonObject().put("durationMs", 1234));
     assertThat(a.status()).isEqualTo(200);
@@ -133,7 +135,7 @@ class CallerApiIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("Callvert's own API needs the same bearer token: missing or wrong -> 401 InvalidAuthenticationToken in the Graph error envelope")
-  void auth() {
+  void auth(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     for (String auth : new String[] {null, "Bearer nope"}) {
       HttpRequest.Builder req = HttpRequest.newBuilder(rt.uri("/callvert/calls/" + callId + "/tones"))

@@ -13,7 +13,6 @@ import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -42,6 +41,8 @@ class ClusterIT {
 
   static final int BASE_PORT = 5811;
   static final List<Vertx> nodes = new ArrayList<>();
+  /** Each node's cluster manager, kept from when its Vert.x was built (public API has no getter). */
+  static final List<HazelcastClusterManager> managers = new ArrayList<>();
   static final List<String> urls = new ArrayList<>();
   static Vertx helper;
   static WebhookReceiver bot;
@@ -60,14 +61,16 @@ class ClusterIT {
           .withClock(ClockMode.SYSTEM)
           .withCallee(CalleeOptions.defaults().withAnswerDelayMs(20))
           .withCluster(ClusterOptions.defaults().withEnabled(true).withPort(BASE_PORT + i).withMembers(members));
-      Vertx v = Cluster.vertx(o, new VertxOptions()).await(60, TimeUnit.SECONDS);
+      HazelcastClusterManager cm = Cluster.clusterManager(o.cluster());
+      Vertx v = Cluster.vertx(o, new VertxOptions(), cm).await(60, TimeUnit.SECONDS);
+      managers.add(cm);
       CallvertVerticle cv = new CallvertVerticle(o);
       v.deployVerticle(cv).await(30, TimeUnit.SECONDS);
       nodes.add(v);
       urls.add("http://127.0.0.1:" + cv.actualPort());
     }
     System.out.printf("cluster of 3 formed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-    assertThat(((VertxInternal) nodes.get(0)).clusterManager().getNodes()).hasSize(3);
+    assertThat(managers.get(0).getNodes()).hasSize(3);
   }
 
   @AfterAll
@@ -185,8 +188,7 @@ class ClusterIT {
     }
 
     long killedAt = System.currentTimeMillis();
-    HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) nodes.get(dead)).clusterManager();
-    cm.getHazelcastInstance().getLifecycleService().terminate();
+    managers.get(dead).getHazelcastInstance().getLifecycleService().terminate();
 
     for (int i = 0; i < owned.size(); i++) {
       String callId = owned.get(i);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callvert.config.ShutdownOptions;
 import io.callvert.config.WebhookOptions;
+import io.callvert.config.CallvertOptions;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.TestRuntime.Resp;
 import io.callvert.verticles.testkit.WavServer;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -41,33 +44,28 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each test gets its own receiver, because scripted replies apply to whatever POST comes next.
  */
+@CallvertTest(options = DeliveryIT.Options.class, receiver = CallvertTest.Scope.TEST)
 class DeliveryIT {
+
+  /** A 2 s shutdown grace, so that the runtime's last deliveries still land when the class ends. */
+  static final class Options implements UnaryOperator<CallvertOptions> {
+    @Override
+    public CallvertOptions apply(CallvertOptions o) {
+      return o.withShutdown(new ShutdownOptions(2_000));
+    }
+  }
 
   static final String TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
   static final String BOT_APP = "6f1e1b2a-1111-4222-8333-944455556666";
   static final String ISSUER = "https://api.botframework.com";
 
-  static TestRuntime rt;
-  WebhookReceiver bot;
+  private final TestRuntime rt;
+  /** This test's own receiver: scripted replies apply to whatever POST comes next. */
+  private final WebhookReceiver bot;
 
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start(o -> o.withShutdown(new ShutdownOptions(2_000)));
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-  }
-
-  @BeforeEach
-  void receiver() {
-    bot = new WebhookReceiver(rt.vertx);
-  }
-
-  @AfterEach
-  void closeReceiver() {
-    bot.close();
+  DeliveryIT(TestRuntime rt, WebhookReceiver bot) {
+    this.rt = rt;
+    this.bot = bot;
   }
 
   /** Outgoing call to {@code callbackUri}, established, then ended by the bot: four notifications. */
@@ -82,22 +80,9 @@ class DeliveryIT {
     return received.stream().map(r -> r.resourceData().getString("state")).toList();
   }
 
-  /**
-   * Waits until the journal satisfies {@code p}. The journal is the only thing to watch while the
-   * bot is unreachable (no POST arrives), so this one wait polls, every 20 ms, for at most 10 s.
-   */
+  /** Waits until the journal satisfies {@code p} (see {@link TestRuntime#whenJournal}: the journal has no change event). */
   static JsonArray awaitJournal(TestRuntime runtime, String callId, Predicate<JsonArray> p) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      JsonArray j = runtime.journal(callId);
-      if (p.test(j)) {
-        return j;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("journal never matched: " + j.encodePrettily());
-      }
-      runtime.vertx.timer(20, TimeUnit.MILLISECONDS).await();
-    }
+    return runtime.awaitJournal(callId, p);
   }
 
   static JsonObject decode(String jwt, int part) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Tones;
 import io.callvert.runtime.audio.Wav;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code GET /callvert/calls/{id}/heard} (rule 18): what the caller heard, cut exactly where a
  * cancel stopped a prompt, played items back to back without added silence.
  */
-class HeardIT extends DefaultRuntimeIT {
+@CallvertTest
+class HeardIT {
 
   /** The samples {@link WavServer#tone} publishes, to compare the heard audio with. */
   static Clip tone(int ms, double hz) {
@@ -47,7 +49,7 @@ class HeardIT extends DefaultRuntimeIT {
   @ParameterizedTest(name = "cancel after {0} ms")
   @ValueSource(ints = {1, 137, 500, 1234, 2999})
   @DisplayName("heard audio stops where cancelMediaProcessing cut the prompt (+/- 20 ms) and is the prompt's own samples")
-  void heard_stops_at_cancel(int cutMs) {
+  void heard_stops_at_cancel(int cutMs, TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     String uri = media.tone("heard-3s.wav", 3000, 440);
     String opId = action(rt, callId, "playPrompt", playBody("cut", uri)).json().getString("id");
@@ -65,7 +67,7 @@ class HeardIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("two prompts completed back to back (queued, with idle time after each) give the sum of their durations, in order, without silence")
-  void completed_prompts_back_to_back() {
+  void completed_prompts_back_to_back(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     String a = media.tone("heard-a-700.wav", 700, 440);
     String b = media.tone("heard-b-1300.wav", 1300, 880);
@@ -92,7 +94,7 @@ class HeardIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("one playPrompt with two prompts plays them back to back and completes after the sum of their durations")
-  void multi_prompt_operation() {
+  void multi_prompt_operation(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     String a = media.tone("heard-m-400.wav", 400, 440);
     String b = media.tone("heard-m-600.wav", 600, 660);
@@ -110,7 +112,7 @@ class HeardIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("a record's prompt and its 250 ms beep are heard; a cancel during the beep cuts the beep")
-  void record_prompt_and_beep() {
+  void record_prompt_and_beep(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     String p = media.tone("heard-rec-prompt.wav", 500, 440);
     String opId = action(rt, callId, "recordResponse", new JsonObject()
@@ -127,7 +129,7 @@ class HeardIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("heard is a canonical WAV (PCM16 mono 16 kHz) even when nothing was played")
-  void heard_empty() {
+  void heard_empty(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     TestRuntime.Resp r = rt.get("/callvert/calls/" + callId + "/heard");
     assertThat(r.status()).isEqualTo(200);

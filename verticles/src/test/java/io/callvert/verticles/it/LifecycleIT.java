@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callvert.config.CalleeBehaviour;
 import io.callvert.config.CalleeRule;
 import io.callvert.config.CallsOptions;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.TestRuntime.Resp;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * redirect, bot and caller hang-up, simulated callee rules, the answer-deadline and keepAlive
  * timers on the virtual clock, and retention. Notification bodies are compared whole.
  */
-class LifecycleIT extends DefaultRuntimeIT {
+@CallvertTest
+class LifecycleIT {
 
   static final String TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
   static final String BOT_APP = "6f1e1b2a-1111-4222-8333-944455556666";
@@ -53,7 +55,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("outgoing: 201 establishing + absolute Location, establishing → established, GET, DELETE 204, terminating → terminated 200/7000, GET terminated, keepAlive/DELETE afterwards 404 8522")
-  void outgoing_full_lifecycle() {
+  void outgoing_full_lifecycle(TestRuntime rt, WebhookReceiver bot) {
     Resp created = rt.post("/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url("/outgoing"), "+15550001"));
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Content-Type")).isEqualTo("application/json");
@@ -128,7 +130,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("keepAlive on a live call: 200 with no body and no JSON content type")
-  void keep_alive_answers_empty_200() {
+  void keep_alive_answers_empty_200(TestRuntime rt, WebhookReceiver bot) {
     String id = rt.createOutgoingCall(bot.url());
     Resp r = rt.post("/v1.0/communications/calls/" + id + "/keepAlive", null);
     assertThat(r.status()).isEqualTo(200);
@@ -141,7 +143,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("incoming: 201 incoming, created notification with the call, answer 202 (new callbackUri honoured) → establishing, established; caller hang-up 202 → terminated 200/4097")
-  void incoming_answer_then_caller_hangs_up() {
+  void incoming_answer_then_caller_hangs_up(TestRuntime rt, WebhookReceiver bot) {
     JsonObject source = new JsonObject().put("identity", new JsonObject()
         .put("phone", new JsonObject().put("id", "+15557777").put("displayName", "Alice")));
     Resp created = rt.post("/callvert/calls", new JsonObject().put("callbackUri", bot.url("/incoming"))
@@ -190,7 +192,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("reject: 202, then deleted terminated; resultInfo code follows SIP (Callvert's choice: none → 603, busy → 486); reason parsed case-insensitively")
-  void reject_incoming() {
+  void reject_incoming(TestRuntime rt, WebhookReceiver bot) {
     String id = rt.createIncomingCall(bot.url());
     String chain = bot.await(id, 1).get(0).resourceData().getString("callChainId");
     Resp r = rt.post("/v1.0/communications/calls/" + id + "/reject", new JsonObject().put("reason", "Busy"));
@@ -208,7 +210,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("redirect: 202, then deleted terminated with resultInfo 302/0 (Callvert's choice: the bot no longer owns the call)")
-  void redirect_incoming() {
+  void redirect_incoming(TestRuntime rt, WebhookReceiver bot) {
     String id = rt.createIncomingCall(bot.url());
     bot.await(id, 1);
     JsonObject body = new JsonObject().put("targets", new JsonArray().add(new JsonObject()
@@ -284,7 +286,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("answer deadline: unanswered for 15 s → terminated 408/1106; answer afterwards → 400 naming state 'terminated'; a call answered at 14.999 s survives")
-  void answer_deadline() {
+  void answer_deadline(TestRuntime rt, WebhookReceiver bot) {
     String late = rt.createIncomingCall(bot.url());
     String chain = bot.await(late, 1).get(0).resourceData().getString("callChainId");
     rt.advance(14_999);
@@ -309,7 +311,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("keepAlive timeout: 45 min without keepAlive → terminated 408/8537; each keepAlive re-arms the 45 min window; keepAlive afterwards → 404 8522")
-  void keep_alive_timeout() {
+  void keep_alive_timeout(TestRuntime rt, WebhookReceiver bot) {
     long minute = 60_000;
     String id = rt.createOutgoingCall(bot.url());
     rt.advance(500);
@@ -351,7 +353,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("POST /callvert/clock/advance with the system clock → 400 invalidRequest (rule 18)")
-  void advance_needs_virtual_clock() {
+  void advance_needs_virtual_clock(TestRuntime rt) {
     try (TestRuntime own = TestRuntime.start(o -> o.withClock(io.callvert.config.ClockMode.SYSTEM))) {
       JsonObject e = Wire.assertError(own.post("/callvert/clock/advance", new JsonObject().put("durationMs", 1000)), 400, "invalidRequest");
       assertThat(e.getString("message")).contains("clock");
@@ -379,7 +381,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("every object in calls and notifications carries @odata.type; enums go out lower camel case and are parsed case-insensitively")
-  void shapes_are_typed() {
+  void shapes_are_typed(TestRuntime rt, WebhookReceiver bot) {
     JsonObject body = TestRuntime.outgoingCallBody(bot.url(), "+15550001").put("requestedModalities", new JsonArray().add("AUDIO"));
     body.getJsonObject("source").getJsonObject("identity").getJsonObject("application").remove("@odata.type");
     Resp created = rt.post("/v1.0/communications/calls", body);
@@ -409,7 +411,7 @@ class LifecycleIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("retention: an ended call, its journal and its operations stay readable for calls.retentionMs, then 404 8522")
-  void retention() {
+  void retention(TestRuntime rt, WebhookReceiver bot) {
     String id = rt.createOutgoingCall(bot.url());
     rt.advance(500);
     bot.awaitOne(id, r -> "established".equals(r.resourceData().getString("state")));

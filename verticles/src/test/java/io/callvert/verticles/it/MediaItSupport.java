@@ -163,18 +163,13 @@ final class MediaItSupport {
 
   /**
    * The journal once no entry is pending or delivering. The bot records a notification before its
-   * 202 reaches Callvert, so the journal may lag the bot by one response; there is no event to
-   * await for that, so this re-reads it (bounded).
+   * 202 reaches Callvert, so the journal may lag the bot by one response; see
+   * {@link TestRuntime#whenJournal} for why that one wait re-reads.
    */
   static List<JsonObject> settledJournal(TestRuntime rt, String callId) {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (true) {
-      List<JsonObject> j = journal(rt, callId);
-      boolean settled = j.stream().map(e -> e.getString("state")).noneMatch(st -> st.equals("pending") || st.equals("delivering"));
-      if (settled || System.currentTimeMillis() > deadline) {
-        return j;
-      }
-    }
+    return rt.awaitJournal(callId, j -> j.stream().map(e -> ((JsonObject) e).getString("state"))
+        .noneMatch(st -> st.equals("pending") || st.equals("delivering")))
+        .stream().map(JsonObject.class::cast).toList();
   }
 
   /** Journal entries whose notification is about {@code resourceUrl}. */

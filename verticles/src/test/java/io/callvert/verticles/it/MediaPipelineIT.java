@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.EnergyDetector;
+import io.callvert.config.CallvertOptions;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -32,6 +34,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,29 +47,29 @@ import org.junit.jupiter.api.Test;
  * preFetchMedia. The runtime has a small media queue (5) and a short fetch timeout (1 s) so that
  * the 429 and the fetch-timeout paths are reachable.
  */
+@CallvertTest(options = MediaPipelineIT.Options.class)
 class MediaPipelineIT {
 
   static final int QUEUE_LIMIT = 5;
   static final long FETCH_TIMEOUT_MS = 1000;
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
-
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start(o -> o
-        .withCalls(o.calls().withMediaQueueLimit(QUEUE_LIMIT))
-        .withMedia(o.media().withFetchTimeoutMs(FETCH_TIMEOUT_MS)));
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
+  /** A small media queue and a short fetch timeout, so that the 429 and the fetch-timeout paths are reachable. */
+  static final class Options implements UnaryOperator<CallvertOptions> {
+    @Override
+    public CallvertOptions apply(CallvertOptions o) {
+      return o.withCalls(o.calls().withMediaQueueLimit(QUEUE_LIMIT)).withMedia(o.media().withFetchTimeoutMs(FETCH_TIMEOUT_MS));
+    }
   }
 
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
+  private final WavServer media;
+
+  /** The fixture, for the tests and the helpers below. */
+  MediaPipelineIT(TestRuntime rt, WebhookReceiver bot, WavServer media) {
+    this.rt = rt;
+    this.bot = bot;
+    this.media = media;
   }
 
   // ------------------------------------------------------------------ successful endings
@@ -604,7 +607,7 @@ class MediaPipelineIT {
     TestRuntime.Resp created = rt.post("/v1.0/communications/calls", body);
     assertThat(created.status()).isEqualTo(201);
     String callId = created.json().getString("id");
-    awaitHits("pipe-prefetch.wav", 1);
+    awaitFetches("pipe-prefetch.wav", 1);
     rt.advance(500);
     bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
 
@@ -633,7 +636,7 @@ class MediaPipelineIT {
         .put("mediaConfig", new JsonObject().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig")
             .put("preFetchMedia", new JsonArray().add(new JsonObject().put("uri", uri).put("resourceId", "prefetch-answer")))));
     assertThat(answer.status()).isEqualTo(202);
-    awaitHits("pipe-prefetch-answer.wav", 1);
+    awaitFetches("pipe-prefetch-answer.wav", 1);
     String opId = action(rt, callId, "playPrompt", new JsonObject()
         .put("prompts", new JsonArray().add(prompt(uri, "prefetch-answer")))).json().getString("id");
     rt.advance(300);
@@ -642,20 +645,12 @@ class MediaPipelineIT {
     hangUp(rt, bot, callId);
   }
 
-  /** Waits (on a Vert.x timer, not by sleeping) until the WAV server has seen {@code n} fetches of {@code name}. */
-  private static void awaitHits(String name, int n) {
-    Promise<Void> seen = Promise.promise();
-    long timer = rt.vertx.setPeriodic(5, id -> {
-      if (media.hits(name) >= n) {
-        seen.tryComplete();
-      }
-    });
+  /** Waits until the WAV server has served {@code name} {@code n} times (completed by the fetch itself). */
+  private void awaitFetches(String name, int n) {
     try {
-      seen.future().await(10, TimeUnit.SECONDS);
+      media.whenFetched(name, n).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("expected " + n + " fetches of " + name + ", saw " + media.hits(name), e);
-    } finally {
-      rt.vertx.cancelTimer(timer);
     }
   }
 }

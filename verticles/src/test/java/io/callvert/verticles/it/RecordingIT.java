@@ -12,6 +12,7 @@ import io.callvert.config.CallsOptions;
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.EnergyDetector;
 import io.callvert.runtime.audio.Tones;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * format, is what the downloaded recording holds; downloads need the recording's own token; they
  * outlive the call for the retention period and no longer.
  */
-class RecordingIT extends DefaultRuntimeIT {
+@CallvertTest
+class RecordingIT {
 
   /** The speech the caller says in these tests, at 16 kHz (the reference). */
   static final Clip SPEECH = Tones.speech(1500, 42);
@@ -56,14 +58,14 @@ class RecordingIT extends DefaultRuntimeIT {
     });
   }
 
-  private static TestRuntime.Resp postWav(String callId, byte[] wav, String contentType) {
+  private static TestRuntime.Resp postWav(TestRuntime rt, String callId, byte[] wav, String contentType) {
     return rt.send(HttpRequest.newBuilder(rt.uri("/callvert/calls/" + callId + "/speech"))
         .header("Authorization", "Bearer " + TestRuntime.TOKEN)
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(wav)));
   }
 
-  private static TestRuntime.Resp get(String location, String authorization) {
+  private static TestRuntime.Resp get(TestRuntime rt, String location, String authorization) {
     HttpRequest.Builder b = HttpRequest.newBuilder(rt.uri(location)).GET();
     if (authorization != null) {
       b.header("Authorization", authorization);
@@ -72,11 +74,11 @@ class RecordingIT extends DefaultRuntimeIT {
   }
 
   /** A recording of {@link #callerWav44kStereo} said 1 s into a 4 s window; returns {location, token, operation id}. */
-  private static String[] recordWavSpeech(String callId) {
+  private static String[] recordWavSpeech(TestRuntime rt, WebhookReceiver bot, String callId) {
     String opId = action(rt, callId, "recordResponse", new JsonObject().put("clientContext", "wav-speech")
         .put("playBeep", false).put("maxRecordDurationInSeconds", 4)).json().getString("id");
     rt.advance(1000);
-    assertThat(postWav(callId, callerWav44kStereo(), "audio/wav").status()).isEqualTo(202);
+    assertThat(postWav(rt, callId, callerWav44kStereo(), "audio/wav").status()).isEqualTo(202);
     rt.advance(2999);
     assertThat(status(rt, callId, opId)).isEqualTo("running");
     rt.advance(1);
@@ -87,10 +89,10 @@ class RecordingIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("speech sent as a 44.1 kHz stereo WAV body is converted and is exactly what the recording holds: speech-level where the caller spoke, silence elsewhere")
-  void wav_speech_is_recorded() {
+  void wav_speech_is_recorded(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
-    String[] rec = recordWavSpeech(callId);
-    TestRuntime.Resp raw = get(rec[0], "Bearer " + rec[1]);
+    String[] rec = recordWavSpeech(rt, bot, callId);
+    TestRuntime.Resp raw = get(rt, rec[0], "Bearer " + rec[1]);
     assertThat(raw.status()).isEqualTo(200);
     assertThat(raw.header("Content-Type")).isEqualTo("application/octet-stream");
     assertThat(new String(raw.bytes(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RIFF");
@@ -130,10 +132,10 @@ class RecordingIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("downloads need the recording's own access token: wrong, other recording's, API or missing token -> 401 Graph-shaped error; unknown recording -> 404")
-  void download_needs_the_token() {
+  void download_needs_the_token(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
-    String[] first = recordWavSpeech(callId);
-    String[] second = recordWavSpeech(callId);
+    String[] first = recordWavSpeech(rt, bot, callId);
+    String[] second = recordWavSpeech(rt, bot, callId);
     assertThat(first[1]).isNotEqualTo(second[1]);
 
     for (String auth : new String[] {"Bearer wrong-token", "Bearer " + second[1], "Bearer " + TestRuntime.TOKEN, null, "Basic " + first[1], "Bearer "}) {
@@ -146,11 +148,11 @@ class RecordingIT extends DefaultRuntimeIT {
       assertThat(error.getJsonObject("innerError").getString("client-request-id")).isEqualTo("rec-401");
       assertThat(error.getJsonObject("innerError").getString("date")).isNotBlank();
     }
-    assertThat(get(first[0], "bearer " + first[1]).status()).as("scheme is case-insensitive").isEqualTo(200);
-    assertThat(get(second[0], "Bearer " + second[1]).status()).isEqualTo(200);
+    assertThat(get(rt, first[0], "bearer " + first[1]).status()).as("scheme is case-insensitive").isEqualTo(200);
+    assertThat(get(rt, second[0], "Bearer " + second[1]).status()).isEqualTo(200);
 
     String unknown = first[0].substring(0, first[0].lastIndexOf('/') + 1) + "00000000-0000-4000-8000-000000000000";
-    TestRuntime.Resp missing = get(unknown, "Bearer " + first[1]);
+    TestRuntime.Resp missing = get(rt, unknown, "Bearer " + first[1]);
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().getJsonObject("error").getString("code")).isEqualTo("itemNotFound");
     hangUp(rt, bot, callId);
@@ -166,22 +168,22 @@ class RecordingIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("recordings, the operation and the journal stay readable after the call ended for the retention period (same bytes), and are gone after it")
-  void downloadable_after_call_end_within_retention() {
+  void downloadable_after_call_end_within_retention(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
-    String[] rec = recordWavSpeech(callId);
+    String[] rec = recordWavSpeech(rt, bot, callId);
     String opId = rec[2];
-    byte[] during = get(rec[0], "Bearer " + rec[1]).bytes();
+    byte[] during = get(rt, rec[0], "Bearer " + rec[1]).bytes();
     hangUp(rt, bot, callId);
 
     rt.advance(CallsOptions.DEFAULT_RETENTION_MS - 1000);
-    TestRuntime.Resp after = get(rec[0], "Bearer " + rec[1]);
+    TestRuntime.Resp after = get(rt, rec[0], "Bearer " + rec[1]);
     assertThat(after.status()).isEqualTo(200);
     assertThat(after.bytes()).isEqualTo(during);
     assertThat(status(rt, callId, opId)).isEqualTo("completed");
     assertThat(MediaItSupport.journal(rt, callId)).isNotEmpty();
 
     rt.advance(1001);
-    TestRuntime.Resp expired = get(rec[0], "Bearer " + rec[1]);
+    TestRuntime.Resp expired = get(rt, rec[0], "Bearer " + rec[1]);
     assertThat(expired.status()).isEqualTo(404);
     assertThat(expired.json().getJsonObject("error").getString("code")).isEqualTo("itemNotFound");
     TestRuntime.Resp op = rt.get(MediaItSupport.callPath(callId) + "/operations/" + opId);
@@ -192,15 +194,15 @@ class RecordingIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("a speech body that is not a usable WAV is a 400 invalidRequest saying why; an empty one too")
-  void bad_wav_speech() {
+  void bad_wav_speech(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
-    TestRuntime.Resp notWav = postWav(callId, "definitely not RIFF".getBytes(java.nio.charset.StandardCharsets.UTF_8), "audio/wav");
+    TestRuntime.Resp notWav = postWav(rt, callId, "definitely not RIFF".getBytes(java.nio.charset.StandardCharsets.UTF_8), "audio/wav");
     assertThat(notWav.status()).isEqualTo(400);
     assertThat(notWav.json().getJsonObject("error").getString("code")).isEqualTo("invalidRequest");
     assertThat(notWav.json().getJsonObject("error").getString("message")).contains("WAV");
-    TestRuntime.Resp empty = postWav(callId, new byte[0], "audio/wav");
+    TestRuntime.Resp empty = postWav(rt, callId, new byte[0], "audio/wav");
     assertThat(empty.status()).isEqualTo(400);
-    TestRuntime.Resp wavX = postWav(callId, callerWav44kStereo(), "audio/x-wav; charset=binary");
+    TestRuntime.Resp wavX = postWav(rt, callId, callerWav44kStereo(), "audio/x-wav; charset=binary");
     assertThat(wavX.status()).isEqualTo(202);
     hangUp(rt, bot, callId);
   }

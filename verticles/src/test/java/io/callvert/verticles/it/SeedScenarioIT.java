@@ -2,6 +2,7 @@ package io.callvert.verticles.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -13,11 +14,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The scenario Callvert exists for: a prompt running, a record queued, then cancelMediaProcessing. */
-class SeedScenarioIT extends DefaultRuntimeIT {
+@CallvertTest
+class SeedScenarioIT {
 
   @Test
   @DisplayName("cancel with a prompt running and a record queued: 200 + Location + completed, then two terminal notifications in order")
-  void cancel_prompt_running_and_record_queued() {
+  void cancel_prompt_running_and_record_queued(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = rt.createOutgoingCall(bot.url());
     rt.advance(500);
     bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));

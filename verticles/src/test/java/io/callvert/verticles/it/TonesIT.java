@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.DtmfDetector;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -26,24 +27,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Tones both ways (contract rules 9, 10, 14): subscribeToTone and caller key presses; sendDtmfTones. */
-class TonesIT extends DefaultRuntimeIT {
+@CallvertTest
+class TonesIT {
 
-  private static List<WebhookReceiver.Received> awaitTones(String callId, int n) {
+  private static List<WebhookReceiver.Received> awaitTones(WebhookReceiver bot, String callId, int n) {
     return bot.awaitMatching(r -> r.callId().equals(callId) && r.resourceData().getJsonObject("toneInfo") != null, n);
   }
 
-  private static long tonesInJournal(String callId) {
+  private static long tonesInJournal(TestRuntime rt, String callId) {
     return journal(rt, callId).stream().filter(e -> e.getJsonObject("notification").getJsonArray("value").getJsonObject(0)
         .getJsonObject("resourceData").getJsonObject("toneInfo") != null).count();
   }
 
-  private static void press(String callId, String tones) {
+  private static void press(TestRuntime rt, String callId, String tones) {
     assertThat(rt.post("/callvert/calls/" + callId + "/tones", new JsonObject().put("tones", tones)).status()).isEqualTo(202);
   }
 
   @Test
   @DisplayName("subscribeToTone answers 200 completed 200/0 with Location and never notifies; \"12#\" gives three updated notifications, sequenceId 1,2,3, 100 ms apart on the clock")
-  void subscribe_and_press_keys() {
+  void subscribe_and_press_keys(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     TestRuntime.Resp sub = action(rt, callId, "subscribeToTone", new JsonObject().put("clientContext", "tones"));
     String subId = sub.json().getString("id");
@@ -52,15 +54,15 @@ class TonesIT extends DefaultRuntimeIT {
         .put("id", subId).put("clientContext", "tones").put("status", "completed").put("resultInfo", resultInfo(200, 0, OK)));
     assertThat(sub.header("Location")).isEqualTo(rt.baseUrl + "/v1.0" + opPath(callId, subId));
 
-    press(callId, "12#");
-    List<WebhookReceiver.Received> first = awaitTones(callId, 1);
-    assertThat(tonesInJournal(callId)).as("only the first key is pressed before the clock moves").isEqualTo(1);
+    press(rt, callId, "12#");
+    List<WebhookReceiver.Received> first = awaitTones(bot, callId, 1);
+    assertThat(tonesInJournal(rt, callId)).as("only the first key is pressed before the clock moves").isEqualTo(1);
     rt.advance(99);
-    assertThat(tonesInJournal(callId)).isEqualTo(1);
+    assertThat(tonesInJournal(rt, callId)).isEqualTo(1);
     rt.advance(1);
-    awaitTones(callId, 2);
+    awaitTones(bot, callId, 2);
     rt.advance(100);
-    List<WebhookReceiver.Received> tones = awaitTones(callId, 3);
+    List<WebhookReceiver.Received> tones = awaitTones(bot, callId, 3);
     assertThat(tones.get(0)).isSameAs(first.get(0));
     for (int i = 0; i < 3; i++) {
       WebhookReceiver.Received r = tones.get(i);
@@ -78,37 +80,37 @@ class TonesIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("key presses before subscribeToTone are not reported; sequenceId starts at 1 with the first reported one")
-  void no_tones_before_subscribing() {
+  void no_tones_before_subscribing(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
-    press(callId, "9");
+    press(rt, callId, "9");
     rt.advance(100);
     action(rt, callId, "subscribeToTone", new JsonObject());
-    press(callId, "*");
-    WebhookReceiver.Received tone = awaitTones(callId, 1).get(0);
+    press(rt, callId, "*");
+    WebhookReceiver.Received tone = awaitTones(bot, callId, 1).get(0);
     assertThat(tone.resourceData().getJsonObject("toneInfo").getInteger("sequenceId")).isEqualTo(1);
     assertThat(tone.resourceData().getJsonObject("toneInfo").getString("tone")).isEqualTo("star");
-    assertThat(tonesInJournal(callId)).isEqualTo(1);
+    assertThat(tonesInJournal(rt, callId)).isEqualTo(1);
     hangUp(rt, bot, callId);
   }
 
   @Test
   @DisplayName("tones before and after cancelMediaProcessing are reported: the subscription survives the cancel (rule 10)")
-  void subscription_survives_cancel() {
+  void subscription_survives_cancel(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     action(rt, callId, "subscribeToTone", new JsonObject());
-    press(callId, "5");
-    awaitTones(callId, 1);
+    press(rt, callId, "5");
+    awaitTones(bot, callId, 1);
     String play = action(rt, callId, "playPrompt", playBody("p", media.tone("tones-3s.wav", 3000, 440))).json().getString("id");
     String rec = action(rt, callId, "recordResponse", new JsonObject().put("stopTones", new JsonArray().add("#"))).json().getString("id");
     rt.advance(500);
-    press(callId, "6");
-    awaitTones(callId, 2);
+    press(rt, callId, "6");
+    awaitTones(bot, callId, 2);
     action(rt, callId, "cancelMediaProcessing", new JsonObject());
     awaitEnd(bot, callId, play);
     awaitEnd(bot, callId, rec);
-    press(callId, "7D");
+    press(rt, callId, "7D");
     rt.advance(200); // the keypad is busy until 100 ms after the "6"
-    List<WebhookReceiver.Received> tones = awaitTones(callId, 4);
+    List<WebhookReceiver.Received> tones = awaitTones(bot, callId, 4);
     assertThat(tones).extracting(r -> r.resourceData().getJsonObject("toneInfo").getString("tone"))
         .containsExactly("tone5", "tone6", "tone7", "d");
     assertThat(tones).extracting(r -> r.resourceData().getJsonObject("toneInfo").getLong("sequenceId"))
@@ -118,20 +120,20 @@ class TonesIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("keys POSTed while earlier ones are still being pressed queue behind them, 100 ms apart (one caller, one keypad: decision, the contract leaves it open); the recording holds them in that order")
-  void overlapping_tone_requests_queue() {
+  void overlapping_tone_requests_queue(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     action(rt, callId, "subscribeToTone", new JsonObject());
     String rec = action(rt, callId, "recordResponse", new JsonObject().put("playBeep", false)
         .put("maxRecordDurationInSeconds", 2)).json().getString("id");
-    press(callId, "12");
-    press(callId, "34");
-    awaitTones(callId, 1);
-    assertThat(tonesInJournal(callId)).isEqualTo(1);
+    press(rt, callId, "12");
+    press(rt, callId, "34");
+    awaitTones(bot, callId, 1);
+    assertThat(tonesInJournal(rt, callId)).isEqualTo(1);
     rt.advance(100);
-    awaitTones(callId, 2);
-    assertThat(tonesInJournal(callId)).isEqualTo(2);
+    awaitTones(bot, callId, 2);
+    assertThat(tonesInJournal(rt, callId)).isEqualTo(2);
     rt.advance(200);
-    List<WebhookReceiver.Received> tones = awaitTones(callId, 4);
+    List<WebhookReceiver.Received> tones = awaitTones(bot, callId, 4);
     assertThat(tones).extracting(r -> r.resourceData().getJsonObject("toneInfo").getString("tone"))
         .containsExactly("tone1", "tone2", "tone3", "tone4");
     rt.advance(1700);
@@ -140,14 +142,14 @@ class TonesIT extends DefaultRuntimeIT {
     assertThat(DtmfDetector.detect(recording)).isEqualTo("1234");
     // once the keypad is idle again, the next key is pressed at once
     rt.advance(1000);
-    press(callId, "9");
-    assertThat(awaitTones(callId, 5).get(4).resourceData().getJsonObject("toneInfo").getString("tone")).isEqualTo("tone9");
+    press(rt, callId, "9");
+    assertThat(awaitTones(bot, callId, 5).get(4).resourceData().getJsonObject("toneInfo").getString("tone")).isEqualTo("tone9");
     hangUp(rt, bot, callId);
   }
 
   @Test
   @DisplayName("sendDtmfTones answers 200 running with Location and completes completedSuccessfully after 3 x 100 ms tones + 2 x delay; the caller heard exactly \"12#\"")
-  void send_dtmf_tones() {
+  void send_dtmf_tones(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     TestRuntime.Resp send = action(rt, callId, "sendDtmfTones", new JsonObject().put("clientContext", "dtmf")
         .put("tones", new JsonArray().add("tone1").add("tone2").add("pound")).put("delayBetweenTonesMs", 150));
@@ -175,7 +177,7 @@ class TonesIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("sendDtmfTones is not cancelled by cancelMediaProcessing and runs beside a prompt; a second sendDtmfTones waits for the first (its own FIFO)")
-  void send_dtmf_survives_cancel() {
+  void send_dtmf_survives_cancel(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     String play = action(rt, callId, "playPrompt", playBody("beside", media.tone("tones-beside.wav", 2000, 440))).json().getString("id");
     TestRuntime.Resp first = action(rt, callId, "sendDtmfTones", new JsonObject()
@@ -201,7 +203,7 @@ class TonesIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("sendDtmfTones running when the call ends: failed 410/8509 (completionReason unknown: left open by the contract)")
-  void send_dtmf_call_ends() {
+  void send_dtmf_call_ends(TestRuntime rt, WebhookReceiver bot) {
     String callId = establishedCall(rt, bot);
     String opId = action(rt, callId, "sendDtmfTones", new JsonObject().put("clientContext", "cut")
         .put("tones", new JsonArray().add("tone0").add("tone0").add("tone0"))).json().getString("id");

@@ -9,6 +9,7 @@ import static io.callvert.verticles.it.MediaItSupport.journal;
 import static io.callvert.verticles.it.MediaItSupport.playBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -28,11 +29,12 @@ import org.junit.jupiter.api.Test;
  * Regression tests: these once answered 500 and left a prompt fetching forever (freezing the
  * virtual clock), or left a call's notifications "delivering" forever.
  */
-class UnusableUriIT extends DefaultRuntimeIT {
+@CallvertTest
+class UnusableUriIT {
 
   @Test
   @DisplayName("a prompt uri with a port above 65535 is a 400 invalidRequest naming the field, and the call's media queue keeps working")
-  void prompt_port_out_of_range() {
+  void prompt_port_out_of_range(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     TestRuntime.Resp r = rt.post(callPath(callId) + "/playPrompt", playBody("bad-port", "http://127.0.0.1:99999/x.wav"));
     assertThat(r.status()).isEqualTo(400);
@@ -49,7 +51,7 @@ class UnusableUriIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("a callbackUri with a port above 65535 is a 400 invalidRequest, not a call whose notifications can never leave")
-  void callback_port_out_of_range() {
+  void callback_port_out_of_range(TestRuntime rt) {
     TestRuntime.Resp r = rt.post("/callvert/calls", new JsonObject().put("callbackUri", "http://127.0.0.1:70000/cb"));
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().getJsonObject("error").getString("message")).contains("callbackUri");
@@ -59,7 +61,7 @@ class UnusableUriIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("302 with a relative Location moves the callback to that path on the same host (decision: resolved per RFC 9110)")
-  void redirect_relative_location() {
+  void redirect_relative_location(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     bot.script(new WebhookReceiver.Reply(302, Map.of("Location", "/moved-here")));
     action(rt, callId, "playPrompt", playBody("redirected", media.tone("unusable-redirect.wav", 100, 440)));
@@ -72,38 +74,19 @@ class UnusableUriIT extends DefaultRuntimeIT {
 
   @Test
   @DisplayName("302 to a Location the client cannot use dead-letters that notification and the following ones instead of blocking the call's delivery forever")
-  void redirect_to_unusable_location() {
+  void redirect_to_unusable_location(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     bot.script(new WebhookReceiver.Reply(302, Map.of("Location", "http://127.0.0.1:99999/nowhere")));
     action(rt, callId, "playPrompt", playBody("lost", media.tone("unusable-lost.wav", 100, 440)));
     rt.advance(100);
     assertThat(rt.delete(callPath(callId)).status()).isEqualTo(204);
-    awaitTrue(() -> {
-      List<JsonObject> j = journal(rt, callId);
-      return j.size() >= 6 && j.stream().noneMatch(e -> e.getString("state").equals("pending") || e.getString("state").equals("delivering"));
-    });
-    List<JsonObject> j = journal(rt, callId);
+    List<JsonObject> j = rt.awaitJournal(callId, journal -> journal.size() >= 6 && journal.stream().map(JsonObject.class::cast)
+        .noneMatch(e -> e.getString("state").equals("pending") || e.getString("state").equals("delivering")))
+        .stream().map(JsonObject.class::cast).toList();
     // created, establishing, established were delivered before the redirect; the rest dead-lettered
     assertThat(j.subList(0, 3)).allMatch(e -> e.getString("state").equals("delivered"));
     assertThat(j.subList(3, j.size())).allMatch(e -> e.getString("state").equals("deadLettered"))
         .allMatch(e -> e.getString("lastError").contains("99999"));
     assertThat(new JsonArray(j).encode()).contains("terminated");
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    Promise<Void> done = Promise.promise();
-    long timer = rt.vertx.setPeriodic(10, id -> rt.vertx.executeBlocking(() -> {
-      if (condition.getAsBoolean()) {
-        done.tryComplete();
-      }
-      return null;
-    }));
-    try {
-      done.future().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("condition not met within 10 s", e);
-    } finally {
-      rt.vertx.cancelTimer(timer);
-    }
   }
 }

@@ -158,6 +158,57 @@ public final class TestRuntime implements AutoCloseable {
     return r.json().getJsonArray("value");
   }
 
+  /**
+   * Completes with the call's journal once it satisfies {@code p}, or fails after {@code timeoutMs}.
+   *
+   * <p>The one wait in the suite that is not on an event: a journal entry's state changes inside
+   * Callvert when the bot's answer (or a refused connection, or a retry budget) is processed, and
+   * nothing is sent anywhere then — the bot records a notification before its 202 reaches Callvert,
+   * and an unreachable bot sees nothing at all. So this re-reads the journal, each read sent when the
+   * previous answer did not match (no timer, no sleep; the HTTP round trip paces it).
+   */
+  public io.vertx.core.Future<io.vertx.core.json.JsonArray> whenJournal(String callId,
+      java.util.function.Predicate<io.vertx.core.json.JsonArray> p, long timeoutMs) {
+    io.vertx.core.Promise<io.vertx.core.json.JsonArray> matched = io.vertx.core.Promise.promise();
+    readJournal(callId, p, matched, System.currentTimeMillis() + timeoutMs);
+    return matched.future();
+  }
+
+  private void readJournal(String callId, java.util.function.Predicate<io.vertx.core.json.JsonArray> p,
+      io.vertx.core.Promise<io.vertx.core.json.JsonArray> matched, long deadline) {
+    HttpRequest request = HttpRequest.newBuilder(uri("/callvert/calls/" + callId + "/notifications"))
+        .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) -> {
+      if (err != null) {
+        matched.tryFail(err);
+        return;
+      }
+      if (r.statusCode() != 200) {
+        matched.tryFail(new AssertionError("journal: " + r.statusCode() + " " + r.body()));
+        return;
+      }
+      io.vertx.core.json.JsonArray journal = new JsonObject(r.body()).getJsonArray("value");
+      if (p.test(journal)) {
+        matched.tryComplete(journal);
+      } else if (System.currentTimeMillis() > deadline) {
+        matched.tryFail(new AssertionError("journal of " + callId + " never matched: " + journal.encodePrettily()));
+      } else {
+        readJournal(callId, p, matched, deadline);
+      }
+    });
+  }
+
+  /** Waits (at most 10 s) for the call's journal to satisfy {@code p}; see {@link #whenJournal}. */
+  public io.vertx.core.json.JsonArray awaitJournal(String callId, java.util.function.Predicate<io.vertx.core.json.JsonArray> p) {
+    try {
+      return whenJournal(callId, p, 10_000).await(15, TimeUnit.SECONDS);
+    } catch (AssertionError e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AssertionError("journal of " + callId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Moves the virtual clock; returns once every timer due by then has run. */
   public void advance(long ms) {
     Resp r = post("/callvert/clock/advance", new JsonObject().put("durationMs", ms));

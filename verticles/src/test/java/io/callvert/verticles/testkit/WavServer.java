@@ -2,6 +2,8 @@ package io.callvert.verticles.testkit;
 
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Wav;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -13,18 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Serves prompt media over real HTTP on loopback: WAV files built from real samples, plus paths
  * that answer 404, never answer (for fetch timeouts) or serve the wrong format. Counts fetches per
- * path so tests can see caching.
+ * path so tests can see caching, and completes a future when a path has been fetched N times.
  */
 public final class WavServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, Buffer> files = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  private final java.util.List<Waiter> waiters = new java.util.ArrayList<>();
 
   public WavServer(Vertx vertx) {
     try {
       server = vertx.createHttpServer().requestHandler(req -> {
-        hits.computeIfAbsent(req.path(), k -> new AtomicInteger()).incrementAndGet();
+        int n = hits.computeIfAbsent(req.path(), k -> new AtomicInteger()).incrementAndGet();
+        fetched(req.path(), n);
         if (req.path().startsWith("/hang")) {
           return; // never answers
         }
@@ -58,6 +62,22 @@ public final class WavServer implements AutoCloseable {
   public String url(String path) {
     return "http://127.0.0.1:" + server.actualPort() + path;
   }
+
+  /** Completes once {@code name} was fetched {@code n} times (at once if it already was). */
+  public synchronized Future<Void> whenFetched(String name, int n) {
+    if (hits(name) >= n) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    waiters.add(new Waiter("/" + name, n, p));
+    return p.future();
+  }
+
+  private synchronized void fetched(String path, int n) {
+    waiters.removeIf(w -> w.path().equals(path) && n >= w.n() && w.promise().tryComplete());
+  }
+
+  private record Waiter(String path, int n, Promise<Void> promise) {}
 
   public int hits(String name) {
     AtomicInteger n = hits.get("/" + name);

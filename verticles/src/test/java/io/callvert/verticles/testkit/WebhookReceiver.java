@@ -1,5 +1,7 @@
 package io.callvert.verticles.testkit;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +18,9 @@ import java.util.function.Predicate;
 
 /**
  * A real bot-side webhook receiver on loopback. It records every notification POST (headers and
- * body) in arrival order and lets a test await them by count or predicate, without sleeping. A
+ * body) in arrival order and hands out futures that complete when the N-th notification matching a
+ * predicate arrives ({@link #whenReceived}); the {@code await…} helpers wait for such a future with a
+ * timeout. Nothing sleeps or polls: each arrival checks the pending waiters. A
  * scripted list of responses makes it fail, throttle or redirect on demand; {@link #stop} and
  * {@link #restart} take it down and bring it back on the same port.
  */
@@ -70,6 +74,13 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private final List<Received> attempts = new ArrayList<>();
   private final Deque<Reply> script = new ArrayDeque<>();
+  /** Futures not completed yet, checked on every arrival; guarded by {@code this}. */
+  private final List<Waiter> waiters = new ArrayList<>();
+
+  private record Waiter(boolean acceptedOnly, Predicate<Received> p, int n, Promise<List<Received>> promise) {}
+
+  /** How long the blocking {@code await…} helpers wait before failing the test. */
+  static final long TIMEOUT_MS = 10_000;
 
   public WebhookReceiver(Vertx vertx) {
     this.vertx = vertx;
@@ -91,14 +102,23 @@ public final class WebhookReceiver implements AutoCloseable {
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
       Received r = new Received(req.path(), headers, buf.length() == 0 ? new JsonObject() : buf.toJsonObject(), System.currentTimeMillis());
       Reply reply;
+      List<Runnable> completions = new ArrayList<>();
       synchronized (this) {
         attempts.add(r);
         reply = script.poll();
         if (reply == null || (reply.status() >= 200 && reply.status() < 300)) {
           received.add(r);
         }
-        notifyAll();
+        for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+          Waiter w = it.next();
+          List<Received> matching = matching(w);
+          if (matching != null) {
+            it.remove();
+            completions.add(() -> w.promise().tryComplete(matching));
+          }
+        }
       }
+      completions.forEach(Runnable::run);
       if (reply != null && reply.status() < 0) {
         return;
       }
@@ -142,6 +162,35 @@ public final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(attempts);
   }
 
+  /**
+   * Completes with the first {@code n} accepted (2xx) notifications matching {@code p}, in arrival
+   * order, once the {@code n}-th arrives (at once if they already did).
+   */
+  public Future<List<Received>> whenReceived(Predicate<Received> p, int n) {
+    return when(true, p, n);
+  }
+
+  /** Like {@link #whenReceived} over every POST, whatever it was answered (or not answered yet). */
+  public Future<List<Received>> whenAttempted(Predicate<Received> p, int n) {
+    return when(false, p, n);
+  }
+
+  private synchronized Future<List<Received>> when(boolean acceptedOnly, Predicate<Received> p, int n) {
+    Waiter w = new Waiter(acceptedOnly, p, n, Promise.promise());
+    List<Received> already = matching(w);
+    if (already != null) {
+      return Future.succeededFuture(already);
+    }
+    waiters.add(w);
+    return w.promise().future();
+  }
+
+  /** The first {@code n} matches once there are {@code n}, else null. Holds {@code this}. */
+  private List<Received> matching(Waiter w) {
+    List<Received> matching = (w.acceptedOnly() ? received : attempts).stream().filter(w.p()).limit(w.n()).toList();
+    return matching.size() >= w.n() ? matching : null;
+  }
+
   /** Waits until {@code n} accepted notifications of {@code callId} arrived; returns them in order. */
   public List<Received> await(String callId, int n) {
     return awaitMatching(r -> r.callId().equals(callId), n);
@@ -154,32 +203,26 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   public List<Received> awaitMatching(Predicate<Received> p, int n) {
-    return awaitIn(received, p, n);
+    return awaitFuture(whenReceived(p, n), received, p, n);
   }
 
   /** Waits until {@code n} POSTs that match arrived, whatever they were answered (or not answered yet). */
   public List<Received> awaitAttempts(Predicate<Received> p, int n) {
-    return awaitIn(attempts, p, n);
+    return awaitFuture(whenAttempted(p, n), attempts, p, n);
   }
 
-  private synchronized List<Received> awaitIn(List<Received> list, Predicate<Received> p, int n) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      List<Received> matching = list.stream().filter(p).toList();
-      if (matching.size() >= n) {
-        return matching;
+  private List<Received> awaitFuture(Future<List<Received>> f, List<Received> list, Predicate<Received> p, int n) {
+    try {
+      return f.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      List<Received> matching;
+      synchronized (this) {
+        matching = list.stream().filter(p).toList();
       }
-      long left = deadline - System.currentTimeMillis();
-      if (left <= 0) {
-        throw new AssertionError("expected " + n + " notifications, got " + matching.size() + ": "
-            + new JsonArray(matching.stream().map(Received::body).toList()).encodePrettily());
-      }
-      try {
-        wait(left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      throw new AssertionError("expected " + n + " notifications within " + TIMEOUT_MS + " ms, got " + matching.size() + ": "
+          + new JsonArray(matching.stream().map(Received::body).toList()).encodePrettily());
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 
