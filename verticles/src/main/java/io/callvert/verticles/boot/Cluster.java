@@ -34,7 +34,8 @@ public final class Cluster {
     try {
       hz = hazelcastConfig(c);
     } catch (Exception e) {
-      return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfigFile: " + e.getMessage(), e));
+      return Future.failedFuture(new io.callvert.config.ConfigException("cluster.hazelcastConfigFile",
+          "cannot load " + c.hazelcastConfigFile() + ": " + e.getMessage(), e));
     }
     vertxOptions.getEventBusOptions().setHost(c.host()).setPort(0);
     return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
