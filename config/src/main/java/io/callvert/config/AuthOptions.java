@@ -1,7 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -26,16 +24,6 @@ public record AuthOptions(List<String> tokens, JwtOptions jwt) {
 
   public static AuthOptions defaults() {
     return new AuthOptions(List.of(), JwtOptions.defaults());
-  }
-
-  /** Reads the {@code auth} object; missing keys are defaults. */
-  public static AuthOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "auth");
-    return new AuthOptions(r.strings("tokens", List.of()), JwtOptions.fromJson(r.object("jwt")));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("tokens", new JsonArray(tokens)).put("jwt", jwt.toJson());
   }
 
   /** Whether static tokens or a JWT key source are configured (i.e. the dev token is not needed). */

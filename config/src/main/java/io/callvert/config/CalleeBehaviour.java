@@ -1,5 +1,7 @@
 package io.callvert.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
@@ -23,6 +25,7 @@ public enum CalleeBehaviour {
   }
 
   /** The value used in JSON, YAML, environment variables and system properties. */
+  @JsonValue
   public String jsonValue() {
     return jsonValue;
   }
@@ -32,6 +35,7 @@ public enum CalleeBehaviour {
    *
    * @throws IllegalArgumentException listing the allowed values
    */
+  @JsonCreator
   public static CalleeBehaviour fromJsonValue(String value) {
     return Enums.parse(values(), CalleeBehaviour::jsonValue, value);
   }

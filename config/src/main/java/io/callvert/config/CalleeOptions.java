@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,36 +42,6 @@ public record CalleeOptions(CalleeBehaviour behaviour, long answerDelayMs, long 
 
   public static CalleeOptions defaults() {
     return new CalleeOptions(DEFAULT_BEHAVIOUR, DEFAULT_ANSWER_DELAY_MS, DEFAULT_RING_TIMEOUT_MS, Map.of());
-  }
-
-  /** Reads the {@code callee} object; missing keys are defaults. */
-  public static CalleeOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "callee");
-    CalleeBehaviour behaviour = r.enumValue("behaviour", DEFAULT_BEHAVIOUR, CalleeBehaviour::fromJsonValue);
-    long delay = Check.nonNegative("callee.answerDelayMs", r.longValue("answerDelayMs", DEFAULT_ANSWER_DELAY_MS));
-    long ringTimeout = r.longValue("ringTimeoutMs", DEFAULT_RING_TIMEOUT_MS);
-    CalleeRule global = new CalleeRule(behaviour, delay);
-    Map<String, CalleeRule> targets = new LinkedHashMap<>();
-    JsonObject t = r.object("targets");
-    for (String id : t.fieldNames()) {
-      String path = "callee.targets." + id;
-      Object entry = t.getValue(id);
-      if (!(entry instanceof JsonObject)) {
-        throw new ConfigException(path, "must be an object like {\"behaviour\":\"busy\"}, got " + Check.show(entry));
-      }
-      targets.put(id, CalleeRule.fromJson((JsonObject) entry, path, global));
-    }
-    return new CalleeOptions(behaviour, delay, ringTimeout, targets);
-  }
-
-  public JsonObject toJson() {
-    JsonObject t = new JsonObject();
-    targets.forEach((id, rule) -> t.put(id, rule.toJson()));
-    return new JsonObject()
-        .put("behaviour", behaviour.jsonValue())
-        .put("answerDelayMs", answerDelayMs)
-        .put("ringTimeoutMs", ringTimeoutMs)
-        .put("targets", t);
   }
 
   /** The rule for {@code targetId} if one is configured, else the global behaviour and delay. */

@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 
 /**
  * How one simulated callee (an entry of {@code callee.targets}) reacts.
@@ -18,19 +17,4 @@ public record CalleeRule(CalleeBehaviour behaviour, long answerDelayMs) {
     Check.nonNegative("answerDelayMs", answerDelayMs);
   }
 
-  /** Reads one target entry; omitted fields fall back to {@code fallback} (the global behaviour and delay). */
-  static CalleeRule fromJson(JsonObject json, String path, CalleeRule fallback) {
-    JsonReader r = new JsonReader(json, path);
-    CalleeBehaviour behaviour = r.enumValue("behaviour", fallback.behaviour(), CalleeBehaviour::fromJsonValue);
-    long delay = r.longValue("answerDelayMs", fallback.answerDelayMs());
-    try {
-      return new CalleeRule(behaviour, delay);
-    } catch (ConfigException e) {
-      throw new ConfigException(path + "." + e.key(), e.problem());
-    }
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("behaviour", behaviour.jsonValue()).put("answerDelayMs", answerDelayMs);
-  }
 }

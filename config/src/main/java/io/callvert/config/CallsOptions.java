@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 
 /**
  * Call session limits and timers (JSON object {@code calls}).
@@ -32,26 +31,6 @@ public record CallsOptions(long answerDeadlineMs, long keepAliveTimeoutMs, long 
   public static CallsOptions defaults() {
     return new CallsOptions(DEFAULT_ANSWER_DEADLINE_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_RETENTION_MS,
         DEFAULT_MEDIA_QUEUE_LIMIT, DEFAULT_MAX_CALLS);
-  }
-
-  /** Reads the {@code calls} object; missing keys are defaults. */
-  public static CallsOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "calls");
-    return new CallsOptions(
-        r.longValue("answerDeadlineMs", DEFAULT_ANSWER_DEADLINE_MS),
-        r.longValue("keepAliveTimeoutMs", DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
-        r.longValue("retentionMs", DEFAULT_RETENTION_MS),
-        r.intValue("mediaQueueLimit", DEFAULT_MEDIA_QUEUE_LIMIT),
-        r.intValue("maxCalls", DEFAULT_MAX_CALLS));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("answerDeadlineMs", answerDeadlineMs)
-        .put("keepAliveTimeoutMs", keepAliveTimeoutMs)
-        .put("retentionMs", retentionMs)
-        .put("mediaQueueLimit", mediaQueueLimit)
-        .put("maxCalls", maxCalls);
   }
 
   public CallsOptions withAnswerDeadlineMs(long answerDeadlineMs) {

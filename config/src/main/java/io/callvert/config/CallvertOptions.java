@@ -1,5 +1,6 @@
 package io.callvert.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -45,40 +46,49 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
   }
 
   /**
-   * Reads and validates a configuration tree. Missing keys (and JSON {@code null}s) are defaults, unknown keys are
-   * ignored.
+   * Reads and validates a configuration tree (a Vert.x data object's JSON constructor). Missing keys and JSON
+   * {@code null}s are defaults; unknown keys are logged (SLF4J, {@code WARN}) and ignored.
    *
    * @param json the tree; {@code null} = defaults
-   * @throws ConfigException naming the dotted key of the first wrong value
+   * @throws ConfigException naming the dotted key of the first wrong value, with source {@code JSON}
    */
-  public static CallvertOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "");
-    return new CallvertOptions(
-        HttpOptions.fromJson(r.object("http")),
-        AuthOptions.fromJson(r.object("auth")),
-        r.enumValue("clock", DEFAULT_CLOCK, ClockMode::fromJsonValue),
-        CallsOptions.fromJson(r.object("calls")),
-        CalleeOptions.fromJson(r.object("callee")),
-        MediaOptions.fromJson(r.object("media")),
-        WebhookOptions.fromJson(r.object("webhook")),
-        ClusterOptions.fromJson(r.object("cluster")),
-        ShutdownOptions.fromJson(r.object("shutdown")),
-        MetricsOptions.fromJson(r.object("metrics")));
+  @JsonCreator(mode = JsonCreator.Mode.DISABLED)
+  public CallvertOptions(JsonObject json) {
+    this(fromJson(json));
   }
 
-  /** The full tree (every leaf key, unset nullable values as JSON {@code null}); round-trips with {@link #fromJson}. */
+  private CallvertOptions(CallvertOptions o) {
+    this(o.http, o.auth, o.clock, o.calls, o.callee, o.media, o.webhook, o.cluster, o.shutdown, o.metrics);
+  }
+
+  /**
+   * Reads and validates a configuration tree. Missing keys and JSON {@code null}s are defaults; unknown keys are
+   * logged (SLF4J, {@code WARN}) and ignored.
+   *
+   * @param json the tree; {@code null} = defaults
+   * @throws ConfigException naming the dotted key of the first wrong value, with source {@code JSON}
+   */
+  public static CallvertOptions fromJson(JsonObject json) {
+    return fromJson(json, "JSON");
+  }
+
+  /**
+   * Like {@link #fromJson(JsonObject)}, naming {@code source} in errors and warnings, e.g. {@code "deployment config"}.
+   *
+   * @param json the tree; {@code null} = defaults
+   * @param source where the tree came from
+   * @throws ConfigException naming the dotted key of the first wrong value and {@code source}
+   */
+  public static CallvertOptions fromJson(JsonObject json, String source) {
+    return OptionsJson.bind(json, path -> source);
+  }
+
+  /**
+   * The full tree (every leaf key, unset nullable values as JSON {@code null}, secrets included); round-trips with
+   * {@link #fromJson}.
+   */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("http", http.toJson())
-        .put("auth", auth.toJson())
-        .put("clock", clock.jsonValue())
-        .put("calls", calls.toJson())
-        .put("callee", callee.toJson())
-        .put("media", media.toJson())
-        .put("webhook", webhook.toJson())
-        .put("cluster", cluster.toJson())
-        .put("shutdown", shutdown.toJson())
-        .put("metrics", metrics.toJson());
+    return OptionsJson.toJson(this);
   }
 
   /** A copy with {@code http} replaced ({@code null} = defaults). */

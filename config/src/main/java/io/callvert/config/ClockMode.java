@@ -1,5 +1,7 @@
 package io.callvert.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
 /**
@@ -18,6 +20,7 @@ public enum ClockMode {
   }
 
   /** The value used in JSON, YAML, environment variables and system properties. */
+  @JsonValue
   public String jsonValue() {
     return jsonValue;
   }
@@ -27,6 +30,7 @@ public enum ClockMode {
    *
    * @throws IllegalArgumentException listing the allowed values
    */
+  @JsonCreator
   public static ClockMode fromJsonValue(String value) {
     return Enums.parse(values(), ClockMode::jsonValue, value);
   }

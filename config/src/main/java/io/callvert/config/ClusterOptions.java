@@ -1,7 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -75,28 +73,6 @@ public record ClusterOptions(boolean enabled, String host, int port, List<String
 
   public static ClusterOptions defaults() {
     return new ClusterOptions(DEFAULT_ENABLED, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MEMBERS, null, null);
-  }
-
-  /** Reads the {@code cluster} object; missing keys are defaults. */
-  public static ClusterOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "cluster");
-    return new ClusterOptions(
-        r.bool("enabled", DEFAULT_ENABLED),
-        r.string("host", DEFAULT_HOST),
-        r.intValue("port", DEFAULT_PORT),
-        r.strings("members", DEFAULT_MEMBERS),
-        r.string("hazelcastConfigFile", null),
-        r.string("nodeName", null));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("enabled", enabled)
-        .put("host", host)
-        .put("port", port)
-        .put("members", new JsonArray(members))
-        .put("hazelcastConfigFile", hazelcastConfigFile)
-        .put("nodeName", nodeName);
   }
 
   public ClusterOptions withEnabled(boolean enabled) {

@@ -15,18 +15,26 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Loads {@link CallvertOptions} from layers merged by vert.x-config's {@link ConfigRetriever}, later layers winning:
+ * Loads {@link CallvertOptions} from layers, later layers winning:
  *
  * <ol>
  *   <li>defaults ({@link CallvertOptions#defaults()});
- *   <li>the optional config file: JSON, or YAML when the name ends with {@code .yaml}/{@code .yml};
+ *   <li>the optional config file, read by vert.x-config: JSON, or YAML when the name ends with
+ *       {@code .yaml}/{@code .yml};
  *   <li>environment variables {@code CALLVERT_*} ({@link ConfigKey#envName()});
  *   <li>system properties {@code callvert.*} ({@link ConfigKey#sysPropName()}).
  * </ol>
  *
- * <p>Objects are merged deeply, so {@code callee.targets} entries from different layers are combined per target id;
- * lists are replaced. Environment and system property strings are coerced by the key's {@link ConfigKey.Type}.
- * The loader never reads the process environment or system properties itself: callers pass them (e.g.
+ * <p>Objects are merged deeply (as vert.x-config merges its stores), so {@code callee.targets} entries from different
+ * layers are combined per target id; lists are replaced. Environment and system property strings are coerced by the
+ * key's {@link ConfigKey.Type}. The merged tree is bound by Jackson ({@link CallvertOptions#fromJson}).
+ *
+ * <p>Unknown names are reported the same way whatever their layer: one SLF4J {@code WARN} per source listing them
+ * (unknown keys of the file, unknown {@code CALLVERT_*} variables, unknown {@code callvert.*} properties), and
+ * ignored. Every error is a {@link ConfigException} naming the dotted key and the layer its value came from, e.g.
+ * {@code "http.port: must be 0..65535, got 70000 (from config file /etc/callvert.yaml)"}.
+ *
+ * <p>The loader never reads the process environment or system properties itself: callers pass them (e.g.
  * {@code System.getenv()}), so embedders and tests stay predictable.
  */
 public final class ConfigLoader {
@@ -35,8 +43,8 @@ public final class ConfigLoader {
   public static final String ENV_PREFIX = "CALLVERT_";
   /** Prefix of the system properties that are configuration keys. */
   public static final String SYS_PROP_PREFIX = "callvert.";
-
-  private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
+  /** The environment variable naming the config file (read by the fat jar's {@code Main}, not a key). */
+  public static final String CONFIG_FILE_ENV = "CALLVERT_CONFIG";
 
   private ConfigLoader() {
   }
@@ -48,7 +56,8 @@ public final class ConfigLoader {
    * @param configFile nullable (or blank) path of a JSON/YAML config file; if given it must exist and parse
    * @param env environment variables, usually {@code System.getenv()}; only {@code CALLVERT_*} known keys are used
    * @param sysProps system properties; only {@code callvert.*} known keys are used
-   * @return the options, or a failure with a {@link ConfigException} naming the offending key or file
+   * @return the options, or a failure with a {@link ConfigException} naming the offending key and its source (or
+   *     the file)
    */
   public static Future<CallvertOptions> load(Vertx vertx, String configFile, Map<String, String> env,
       Map<String, String> sysProps) {
@@ -62,27 +71,24 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
+    Future<JsonObject> fileLayer = file == null ? Future.succeededFuture(new JsonObject())
+        : vertx.fileSystem().exists(file).compose(found -> found
+            ? readFile(vertx, file)
+            : Future.failedFuture(new ConfigException(file, "config file does not exist")));
+    return fileLayer.map(fileJson -> {
+      JsonObject merged = fileJson.copy().mergeIn(envLayer, true).mergeIn(sysLayer, true);
+      return OptionsJson.bind(merged, path -> sourceOf(path, file, fileJson, envLayer, sysLayer));
+    });
+  }
+
+  private static Future<JsonObject> readFile(Vertx vertx, String file) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions()
         .setIncludeDefaultStores(false) // the default stores would read System.getenv()/getProperties()
         .setScanPeriod(0)
-        .addStore(jsonStore(CallvertOptions.defaults().toJson()));
-    if (file != null) {
-      options.addStore(new ConfigStoreOptions()
-          .setType("file")
-          .setFormat(formatOf(file))
-          .setConfig(new JsonObject().put("path", file)));
-    }
-    options.addStore(jsonStore(envLayer)).addStore(jsonStore(sysLayer));
-
-    Future<Boolean> exists = file == null ? Future.succeededFuture(true) : vertx.fileSystem().exists(file);
-    return exists
-        .compose(found -> found
-            ? retrieve(vertx, options, file)
-            : Future.failedFuture(new ConfigException(file, "config file does not exist")))
-        .map(CallvertOptions::fromJson);
-  }
-
-  private static Future<JsonObject> retrieve(Vertx vertx, ConfigRetrieverOptions options, String file) {
+        .addStore(new ConfigStoreOptions()
+            .setType("file")
+            .setFormat(formatOf(file))
+            .setConfig(new JsonObject().put("path", file)));
     ConfigRetriever retriever;
     try {
       retriever = ConfigRetriever.create(vertx, options);
@@ -91,14 +97,46 @@ public final class ConfigLoader {
     }
     return retriever.getConfig()
         .eventually(retriever::close)
-        .recover(err -> Future.failedFuture(err instanceof ConfigException || file == null
-            ? err
-            : new ConfigException(file, "cannot read config file as " + formatOf(file).toUpperCase(Locale.ROOT) + ": "
-                + err.getMessage(), err)));
+        .recover(err -> Future.failedFuture(new ConfigException(file, "cannot read config file as "
+            + formatOf(file).toUpperCase(Locale.ROOT) + ": " + err.getMessage(), err)));
   }
 
-  private static ConfigStoreOptions jsonStore(JsonObject json) {
-    return new ConfigStoreOptions().setType("json").setConfig(json);
+  /** The layer that set {@code path} (the highest one holding it), as named in messages. */
+  private static String sourceOf(String path, String file, JsonObject fileJson, JsonObject env, JsonObject sys) {
+    ConfigKey key = keyOf(path);
+    if (key != null && holds(sys, path)) {
+      return "system property " + key.sysPropName();
+    }
+    if (key != null && holds(env, path)) {
+      return "environment variable " + key.envName();
+    }
+    if (file != null && holds(fileJson, path)) {
+      return "config file " + file;
+    }
+    return "default";
+  }
+
+  /** The leaf key {@code path} is, or lies under (an entry of {@code callee.targets}). */
+  private static ConfigKey keyOf(String path) {
+    for (ConfigKey key : ConfigKeys.all()) {
+      if (path.equals(key.path()) || path.startsWith(key.path() + ".")) {
+        return key;
+      }
+    }
+    return null;
+  }
+
+  private static boolean holds(JsonObject tree, String path) {
+    String[] segments = path.split("\\.");
+    JsonObject node = tree;
+    for (int i = 0; i < segments.length - 1; i++) {
+      Object child = node.getValue(segments[i]);
+      if (!(child instanceof JsonObject)) {
+        return false;
+      }
+      node = (JsonObject) child;
+    }
+    return node.containsKey(segments[segments.length - 1]);
   }
 
   /** {@code yaml} for {@code .yaml}/{@code .yml} files, {@code json} for everything else. */
@@ -108,8 +146,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Builds the JSON tree of the known keys present in {@code source} (unknown names with the prefix are logged and
-   * ignored).
+   * Builds the JSON tree of the known keys present in {@code source}; unknown names with the prefix are reported and
+   * ignored.
    */
   static JsonObject layer(Map<String, String> source, Function<ConfigKey, String> nameOf, String prefix,
       String sourceName) {
@@ -118,6 +156,7 @@ public final class ConfigLoader {
       return out;
     }
     Set<String> known = new HashSet<>();
+    known.add(CONFIG_FILE_ENV);
     for (ConfigKey key : ConfigKeys.all()) {
       String name = nameOf.apply(key);
       known.add(name);
@@ -125,13 +164,11 @@ public final class ConfigLoader {
       if (raw == null) {
         continue;
       }
-      Object value;
       try {
-        value = key.coerce(raw);
+        put(out, key.path(), key.coerce(raw));
       } catch (ConfigException e) {
-        throw new ConfigException(e.key(), e.problem() + " (from " + sourceName + " " + name + ")");
+        throw e.withSource(sourceName + " " + name);
       }
-      put(out, key.path(), value);
     }
     Set<String> unknown = new TreeSet<>();
     for (String name : source.keySet()) {
@@ -139,9 +176,7 @@ public final class ConfigLoader {
         unknown.add(name);
       }
     }
-    if (!unknown.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "Ignoring unknown Callvert " + sourceName + "(s): " + unknown);
-    }
+    OptionsJson.reportUnknown(sourceName.equals("system property") ? "system properties" : sourceName + "s", unknown);
     return out;
   }
 

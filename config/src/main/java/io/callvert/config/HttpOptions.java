@@ -1,6 +1,6 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -53,34 +53,11 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
         DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SERVER_INSTANCES);
   }
 
-  /** Reads the {@code http} object; missing keys are defaults. */
-  public static HttpOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "http");
-    return new HttpOptions(
-        r.bool("enabled", DEFAULT_ENABLED),
-        r.string("host", DEFAULT_HOST),
-        r.intValue("port", DEFAULT_PORT),
-        r.string("publicBaseUrl", null),
-        r.longValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
-        r.longValue("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS),
-        r.intValue("serverInstances", DEFAULT_SERVER_INSTANCES));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("enabled", enabled)
-        .put("host", host)
-        .put("port", port)
-        .put("publicBaseUrl", publicBaseUrl)
-        .put("maxBodyBytes", maxBodyBytes)
-        .put("requestTimeoutMs", requestTimeoutMs)
-        .put("serverInstances", serverInstances);
-  }
-
   /**
    * Whether {@link #host()} is a loopback interface ({@code localhost}, {@code *.localhost}, {@code 127.0.0.0/8},
    * {@code ::1}). Decided without DNS; {@code 0.0.0.0} is not loopback.
    */
+  @JsonIgnore
   public boolean isLoopback() {
     String h = host.trim().toLowerCase(Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) {

@@ -47,27 +47,6 @@ public record JwtOptions(String jwksFile, String jwks, String publicKeyPem, List
     return new JwtOptions(null, null, null, List.of(), List.of());
   }
 
-  /** Reads the {@code auth.jwt} object; missing keys are defaults. */
-  public static JwtOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "auth.jwt");
-    Object jwks = r.raw("jwks");
-    return new JwtOptions(
-        r.string("jwksFile", null),
-        jwks instanceof JsonObject ? ((JsonObject) jwks).encode() : r.string("jwks", null),
-        r.string("publicKeyPem", null),
-        r.strings("issuers", List.of()),
-        r.strings("audiences", List.of()));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("jwksFile", jwksFile)
-        .put("jwks", jwks)
-        .put("publicKeyPem", publicKeyPem)
-        .put("issuers", new JsonArray(issuers))
-        .put("audiences", new JsonArray(audiences));
-  }
-
   /** Whether any verification key source is set. */
   public boolean configured() {
     return jwksFile != null || jwks != null || publicKeyPem != null;

@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Paths;
 
 /**
@@ -31,24 +30,6 @@ public record MediaOptions(String recordingsDir, long fetchTimeoutMs, long cache
   public static MediaOptions defaults() {
     return new MediaOptions(DEFAULT_RECORDINGS_DIR, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_CACHE_MAX_BYTES,
         DEFAULT_MAX_PROMPT_BYTES);
-  }
-
-  /** Reads the {@code media} object; missing keys are defaults. */
-  public static MediaOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "media");
-    return new MediaOptions(
-        r.string("recordingsDir", DEFAULT_RECORDINGS_DIR),
-        r.longValue("fetchTimeoutMs", DEFAULT_FETCH_TIMEOUT_MS),
-        r.longValue("cacheMaxBytes", DEFAULT_CACHE_MAX_BYTES),
-        r.longValue("maxPromptBytes", DEFAULT_MAX_PROMPT_BYTES));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("recordingsDir", recordingsDir)
-        .put("fetchTimeoutMs", fetchTimeoutMs)
-        .put("cacheMaxBytes", cacheMaxBytes)
-        .put("maxPromptBytes", maxPromptBytes);
   }
 
   public MediaOptions withRecordingsDir(String recordingsDir) {

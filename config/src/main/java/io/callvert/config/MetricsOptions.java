@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 
 /**
  * Metrics (JSON object {@code metrics}).
@@ -15,12 +14,4 @@ public record MetricsOptions(boolean enabled) {
     return new MetricsOptions(DEFAULT_ENABLED);
   }
 
-  /** Reads the {@code metrics} object; missing keys are defaults. */
-  public static MetricsOptions fromJson(JsonObject json) {
-    return new MetricsOptions(new JsonReader(json, "metrics").bool("enabled", DEFAULT_ENABLED));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("enabled", enabled);
-  }
 }

@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 
 /**
  * Graceful shutdown (JSON object {@code shutdown}).
@@ -20,12 +19,4 @@ public record ShutdownOptions(long graceMs) {
     return new ShutdownOptions(DEFAULT_GRACE_MS);
   }
 
-  /** Reads the {@code shutdown} object; missing keys are defaults. */
-  public static ShutdownOptions fromJson(JsonObject json) {
-    return new ShutdownOptions(new JsonReader(json, "shutdown").longValue("graceMs", DEFAULT_GRACE_MS));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("graceMs", graceMs);
-  }
 }

@@ -1,6 +1,5 @@
 package io.callvert.config;
 
-import io.vertx.core.json.JsonObject;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.Optional;
 
@@ -64,38 +63,6 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
     return new WebhookOptions(DEFAULT_SIGNING_ENABLED, DEFAULT_ISSUER, DEFAULT_APP_ID, null, DEFAULT_TOKEN_LIFETIME_MS,
         DEFAULT_TIMEOUT_MS, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_RETRY_BUDGET_MS,
         DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS);
-  }
-
-  /** Reads the {@code webhook} object; missing keys are defaults. */
-  public static WebhookOptions fromJson(JsonObject json) {
-    JsonReader r = new JsonReader(json, "webhook");
-    return new WebhookOptions(
-        r.bool("signingEnabled", DEFAULT_SIGNING_ENABLED),
-        r.string("issuer", DEFAULT_ISSUER),
-        r.string("appId", DEFAULT_APP_ID),
-        r.string("signingKeyPem", null),
-        r.longValue("tokenLifetimeMs", DEFAULT_TOKEN_LIFETIME_MS),
-        r.longValue("timeoutMs", DEFAULT_TIMEOUT_MS),
-        r.longValue("backoffInitialMs", DEFAULT_BACKOFF_INITIAL_MS),
-        r.longValue("backoffMaxMs", DEFAULT_BACKOFF_MAX_MS),
-        r.longValue("retryBudgetMs", DEFAULT_RETRY_BUDGET_MS),
-        r.longValue("causalityGateMs", DEFAULT_CAUSALITY_GATE_MS),
-        r.intValue("maxConnections", DEFAULT_MAX_CONNECTIONS));
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("signingEnabled", signingEnabled)
-        .put("issuer", issuer)
-        .put("appId", appId)
-        .put("signingKeyPem", signingKeyPem)
-        .put("tokenLifetimeMs", tokenLifetimeMs)
-        .put("timeoutMs", timeoutMs)
-        .put("backoffInitialMs", backoffInitialMs)
-        .put("backoffMaxMs", backoffMaxMs)
-        .put("retryBudgetMs", retryBudgetMs)
-        .put("causalityGateMs", causalityGateMs)
-        .put("maxConnections", maxConnections);
   }
 
   /** {@link #signingKeyPem()} parsed, if set ({@code empty} = the runtime generates a key at start). */

@@ -108,6 +108,11 @@ class CallvertOptionsTest {
       {"cluster":{"port":-1}}                                       | cluster.port
       {"shutdown":{"graceMs":-1}}                                   | shutdown.graceMs
       {"metrics":{"enabled":1}}                                     | metrics.enabled
+      {"http":{"port":"8080"}}                                      | http.port
+      {"http":{"host":5}}                                           | http.host
+      {"webhook":{"issuer":true}}                                   | webhook.issuer
+      {"cluster":{"enabled":"true"}}                                | cluster.enabled
+      {"auth":{"jwt":5}}                                            | auth.jwt
       """)
   void invalid_values_name_the_key(String json, String key) {
     assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject(json)))
@@ -118,10 +123,65 @@ class CallvertOptionsTest {
   }
 
   @Test
+  @DisplayName("a Vert.x data object: JSON constructor, toJson, defaults as DEFAULT_* constants")
+  void data_object() {
+    CallvertOptions options = everythingChanged();
+    assertThat(new CallvertOptions(options.toJson())).isEqualTo(options);
+    assertThat(new CallvertOptions(new JsonObject())).isEqualTo(CallvertOptions.defaults());
+    JsonObject defaults = CallvertOptions.defaults().toJson();
+    assertThat(defaults.getJsonObject("http").getInteger("port")).isEqualTo(HttpOptions.DEFAULT_PORT);
+    assertThat(defaults.getString("clock")).isEqualTo(CallvertOptions.DEFAULT_CLOCK.jsonValue());
+    assertThat(defaults.getJsonObject("webhook").getLong("retryBudgetMs")).isEqualTo(WebhookOptions.DEFAULT_RETRY_BUDGET_MS);
+    assertThat(defaults.getJsonObject("http").containsKey("loopback")).as("derived values are not keys").isFalse();
+    assertThat(defaults.getJsonObject("http").getValue("publicBaseUrl")).isNull();
+  }
+
+  @Test
+  @DisplayName("JSON null is the default, also for numbers and booleans")
+  void null_is_default() {
+    CallvertOptions o = CallvertOptions.fromJson(new JsonObject(
+        "{\"http\":{\"port\":null,\"enabled\":null},\"clock\":null,\"cluster\":{\"members\":null}}"));
+    assertThat(o).isEqualTo(CallvertOptions.defaults());
+  }
+
+  @Test
+  @DisplayName("binding errors say what was expected, show the value and name the source")
+  void binding_messages() {
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"metrics\":{\"enabled\":1}}"),
+        "deployment config"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.source()).isEqualTo("deployment config");
+          assertThat(e).hasMessage("metrics.enabled: must be a boolean (true/false), got 1 (from deployment config)");
+        });
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"calls\":{\"maxCalls\":3000000000}}")))
+        .hasMessage("calls.maxCalls: must be a 32-bit integer, got 3000000000 (from JSON)");
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"auth\":{\"jwt\":{\"issuers\":[\"a\",1]}}}")))
+        .hasMessage("auth.jwt.issuers: must be an array of strings, got element 1 (from JSON)");
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"callee\":{\"targets\":{\"+1\":{\"answerDelayMs\":-1}}}}")))
+        .hasMessage("callee.targets.+1.answerDelayMs: must be >= 0, got -1 (from JSON)");
+    assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":[]}")))
+        .hasMessage("http: must be an object, got [] (from JSON)");
+    assertThatThrownBy(() -> new HttpOptions(true, "h", -1, null, 1, 1, 0))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.source()).as("set in Java code").isNull());
+  }
+
+  @Test
+  @DisplayName("unknown keys are logged through SLF4J with their source and ignored")
+  void unknown_keys_logged() {
+    try (LogCapture log = new LogCapture()) {
+      CallvertOptions o = CallvertOptions.fromJson(new JsonObject("{\"http\":{\"prot\":1},\"nope\":{\"a\":1}}"),
+          "deployment config");
+      assertThat(o).isEqualTo(CallvertOptions.defaults());
+      assertThat(log.warnings())
+          .containsExactly("Ignoring unknown Callvert configuration keys in deployment config: [http.prot, nope]");
+    }
+  }
+
+  @Test
   @DisplayName("error messages show the offending value but never secrets")
   void messages_show_value_not_secrets() {
     assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":{\"port\":\"abc\"}}")))
-        .hasMessage("http.port: must be an integer, got 'abc'");
+        .hasMessage("http.port: must be an integer, got 'abc' (from JSON)");
     assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1, 0))
         .hasMessage("http.port: must be 0..65535, got 65536");
     assertThatThrownBy(() -> WebhookOptions.defaults().withSigningKeyPem("secret-stuff"))
@@ -144,9 +204,9 @@ class CallvertOptionsTest {
   @Test
   @DisplayName("ruleFor: target rule, inherited delay and behaviour, global fallback")
   void rule_for_fallbacks() {
-    CalleeOptions callee = CalleeOptions.fromJson(new JsonObject("{\"behaviour\":\"noAnswer\",\"answerDelayMs\":42,"
-        + "\"targets\":{\"+1\":{\"behaviour\":\"busy\"},\"+2\":{\"behaviour\":\"answer\",\"answerDelayMs\":7},"
-        + "\"app-3\":{\"answerDelayMs\":9}}}"));
+    CalleeOptions callee = CallvertOptions.fromJson(new JsonObject("{\"callee\":{\"behaviour\":\"noAnswer\","
+        + "\"answerDelayMs\":42,\"targets\":{\"+1\":{\"behaviour\":\"busy\"},"
+        + "\"+2\":{\"behaviour\":\"answer\",\"answerDelayMs\":7},\"app-3\":{\"answerDelayMs\":9}}}}")).callee();
     assertThat(callee.ruleFor("+1")).isEqualTo(new CalleeRule(CalleeBehaviour.BUSY, 42));
     assertThat(callee.ruleFor("+2")).isEqualTo(new CalleeRule(CalleeBehaviour.ANSWER, 7));
     assertThat(callee.ruleFor("app-3")).isEqualTo(new CalleeRule(CalleeBehaviour.NO_ANSWER, 9));
@@ -208,7 +268,8 @@ class CallvertOptionsTest {
     WebhookOptions w = WebhookOptions.defaults().withSigningKeyPem(TestKeys.PRIVATE_PEM.replace("\n", "\\n"));
     assertThat(w.signingKeyPem()).isEqualTo(TestKeys.PRIVATE_PEM);
     assertThat(w.signingKey()).isPresent();
-    JwtOptions jwt = JwtOptions.fromJson(new JsonObject("{\"jwks\":{\"keys\":[]}}"));
+    JwtOptions jwt = CallvertOptions.fromJson(new JsonObject("{\"auth\":{\"jwt\":{\"jwks\":{\"keys\":[]}}}}"))
+        .auth().jwt();
     assertThat(jwt.jwks()).isEqualTo("{\"keys\":[]}");
     assertThat(jwt.configured()).isTrue();
     assertThat(ClusterOptions.defaults().withNodeName(" ").nodeName()).isNull();

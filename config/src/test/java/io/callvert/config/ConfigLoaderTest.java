@@ -221,7 +221,7 @@ class ConfigLoaderTest {
     assertThat(e.getMessage()).isEqualTo(
         "http.port: must be a 32-bit integer, got 'abc' (from environment variable CALLVERT_HTTP_PORT)");
     assertThat(loadFailure(null, Map.of(), Map.of("callvert.http.port", "70000")).getMessage())
-        .isEqualTo("http.port: must be 0..65535, got 70000");
+        .isEqualTo("http.port: must be 0..65535, got 70000 (from system property callvert.http.port)");
     assertThat(loadFailure(null, Map.of("CALLVERT_CALLEE_TARGETS", "busy"), Map.of()).key())
         .isEqualTo("callee.targets");
     assertThat(loadFailure(null, Map.of(), Map.of("callvert.clock", "sundial")).key()).isEqualTo("clock");
@@ -231,7 +231,35 @@ class ConfigLoaderTest {
   @DisplayName("an invalid value in the file names the key")
   void invalid_file_value_names_key() throws Exception {
     String file = write("c.yaml", "webhook:\n  backoffInitialMs: 100\n  backoffMaxMs: 50\n");
-    assertThat(loadFailure(file, Map.of(), Map.of()).key()).isEqualTo("webhook.backoffMaxMs");
+    ConfigException e = loadFailure(file, Map.of(), Map.of());
+    assertThat(e.key()).isEqualTo("webhook.backoffMaxMs");
+    assertThat(e.source()).isEqualTo("config file " + file);
+    assertThat(e.getMessage()).startsWith("webhook.backoffMaxMs: ").endsWith(" (from config file " + file + ")");
+  }
+
+  @Test
+  @DisplayName("every error names the layer its value came from: file, environment, system property or default")
+  void errors_name_their_source() throws Exception {
+    String file = write("c.json", "{\"http\":{\"port\":\"8080\",\"host\":\"a b\"},"
+        + "\"callee\":{\"targets\":{\"+1\":{\"behaviour\":\"maybe\"}}}}");
+    assertThat(loadFailure(file, Map.of(), Map.of()).getMessage())
+        .isEqualTo("http.port: must be an integer, got '8080' (from config file " + file + ")");
+    // a layer above the file fixes the port: the next error is the host, still from the file
+    assertThat(loadFailure(file, Map.of("CALLVERT_HTTP_PORT", "1"), Map.of()).getMessage())
+        .isEqualTo("http.host: must be a host name or IP address, got 'a b' (from config file " + file + ")");
+    assertThat(loadFailure(file, Map.of("CALLVERT_HTTP_PORT", "1"), Map.of("callvert.http.host", "h")).getMessage())
+        .isEqualTo("callee.targets.+1.behaviour: must be one of answer, busy, noAnswer, unreachable, got 'maybe' "
+            + "(from config file " + file + ")");
+    ConfigException env = loadFailure(null, Map.of("CALLVERT_CALLEE_TARGETS", "{\"+1\":{\"answerDelayMs\":-1}}"),
+        Map.of());
+    assertThat(env.key()).isEqualTo("callee.targets.+1.answerDelayMs");
+    assertThat(env.source()).isEqualTo("environment variable CALLVERT_CALLEE_TARGETS");
+    ConfigException sys = loadFailure(null, Map.of(), Map.of("callvert.calls.maxCalls", "0"));
+    assertThat(sys.getMessage()).isEqualTo("calls.maxCalls: must be > 0, got 0 (from system property callvert.calls.maxCalls)");
+    // a rule across two keys names the key it reports, here left at its default
+    ConfigException cross = loadFailure(null, Map.of("CALLVERT_WEBHOOK_BACKOFF_INITIAL_MS", "100000"), Map.of());
+    assertThat(cross.key()).isEqualTo("webhook.backoffMaxMs");
+    assertThat(cross.source()).isEqualTo("default");
   }
 
   @Test
@@ -258,6 +286,23 @@ class ConfigLoaderTest {
     CallvertOptions o = load(null, Map.of("CALLVERT_HTTP_PROT", "1", "PATH", "/bin"),
         Map.of("callvert.nope", "x", "java.version", "17", "CALLVERT_HTTP_PORT", "1"));
     assertThat(o).isEqualTo(CallvertOptions.defaults());
+  }
+
+  @Test
+  @DisplayName("unknown keys in the file are reported like unknown variables and properties: one SLF4J warning per source, then ignored")
+  void unknown_keys_reported_per_source() throws Exception {
+    String file = write("c.yaml", "http:\n  prot: 9000\n  port: 9001\nnope: true\ncallee:\n  targets:\n"
+        + "    \"+1\":\n      behavior: busy\n");
+    try (LogCapture log = new LogCapture()) {
+      CallvertOptions o = load(file, Map.of("CALLVERT_HTTP_PROT", "1", "CALLVERT_CONFIG", file, "PATH", "/bin"),
+          Map.of("callvert.nope", "x", "java.version", "17"));
+      assertThat(o.http().port()).isEqualTo(9001);
+      assertThat(log.warnings()).containsExactlyInAnyOrder(
+          "Ignoring unknown Callvert configuration environment variables: [CALLVERT_HTTP_PROT]",
+          "Ignoring unknown Callvert configuration system properties: [callvert.nope]",
+          "Ignoring unknown Callvert configuration keys in config file " + file
+              + ": [callee.targets.+1.behavior, http.prot, nope]");
+    }
   }
 
   @Test

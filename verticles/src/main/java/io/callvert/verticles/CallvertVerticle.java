@@ -6,6 +6,7 @@ import io.callvert.runtime.graph.GraphDialect;
 import io.callvert.config.AuthOptions;
 import io.callvert.config.CallvertOptions;
 import io.callvert.config.ClockMode;
+import io.callvert.config.ConfigException;
 import io.callvert.config.JwtOptions;
 import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.clock.Clock;
@@ -39,7 +40,18 @@ import org.slf4j.LoggerFactory;
  * HTTP API) from a typed {@link CallvertOptions}; it never reads environment variables or system
  * properties (only the fat jar's {@code Main} does). With {@code http.enabled} it opens its own
  * HTTP server; either way {@link #router()} returns the API as a router a host application can
- * mount under a prefix of its choice.
+ * mount under a prefix of its choice, once the deployment has completed.
+ *
+ * <p>Three ways to deploy it: {@code vertx.deployVerticle(new CallvertVerticle(options))}; with an
+ * instance name for several Callverts in one application; or by class name with the options as
+ * the deployment's JSON config (the JSON of {@link CallvertOptions#toJson()}):
+ * <pre>{@code
+ * vertx.deployVerticle("io.callvert.verticles.CallvertVerticle",
+ *     new DeploymentOptions().setConfig(new JsonObject().put("http", new JsonObject().put("port", 0))));
+ * }</pre>
+ * Every configuration problem found while deploying fails the deployment with a
+ * {@link ConfigException} naming the key and its source ({@code deployment config} when deployed
+ * by class name, {@code CallvertOptions} otherwise).
  *
  * <p>Undeploying terminates every live call (each call verticle ends its call as it stops, and the
  * bot gets its {@code terminated} notification), closes the own server, cancels Callvert's timers,
@@ -50,8 +62,16 @@ public final class CallvertVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(CallvertVerticle.class);
 
-  private final CallvertOptions options;
+  /** Source named in configuration errors when the options were given as an object. */
+  private static final String OPTIONS_SOURCE = "CallvertOptions";
+  /** Source named in configuration errors when the options come from {@link #config()}. */
+  private static final String DEPLOYMENT_CONFIG = "deployment config";
+
+  private CallvertOptions options;
+  private final String configSource;
   private final String instanceName;
+  private io.callvert.verticles.metrics.CallvertMetrics metrics;
+  private volatile boolean deployed;
   private io.callvert.verticles.cluster.CallDirectory directory;
   private Clock clock;
   private CallManager calls;
@@ -65,6 +85,18 @@ public final class CallvertVerticle extends VerticleBase {
   private String ingressAddress;
   private final NotificationListeners listeners = new NotificationListeners();
 
+  /**
+   * For deployment by class name: the options are read from the deployment's JSON config when
+   * the verticle starts (missing keys are defaults; unknown keys are logged and ignored), and any
+   * problem fails the deployment with a {@link ConfigException} from {@code deployment config}.
+   * The instance name is {@code callvert}.
+   */
+  public CallvertVerticle() {
+    this.options = null;
+    this.configSource = DEPLOYMENT_CONFIG;
+    this.instanceName = "callvert";
+  }
+
   public CallvertVerticle(CallvertOptions options) {
     this(options, "callvert");
   }
@@ -76,15 +108,23 @@ public final class CallvertVerticle extends VerticleBase {
    */
   public CallvertVerticle(CallvertOptions options, String instanceName) {
     this.options = Objects.requireNonNull(options, "options");
+    this.configSource = OPTIONS_SOURCE;
     this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
   }
 
   @Override
   public Future<?> start() {
+    if (options == null) {
+      try {
+        options = CallvertOptions.fromJson(config(), DEPLOYMENT_CONFIG);
+      } catch (ConfigException e) {
+        return Future.failedFuture(e);
+      }
+    }
     if (options.http().enabled() && !options.http().isLoopback() && !options.auth().hasRealCredentials()) {
-      return Future.failedFuture(new IllegalStateException("Refusing to listen on " + options.http().host()
+      return Future.failedFuture(new ConfigException("http.host", "refusing to listen on " + options.http().host()
           + " with only the well-known development token: configure auth.tokens or auth.jwt.* "
-          + "(or bind http.host to 127.0.0.1)."));
+          + "(or bind http.host to 127.0.0.1)", configSource, null));
     }
     Codecs.registerOnce(vertx);
     graph = GraphDialect.create(options.webhook().appId(), options.calls().keepAliveTimeoutMs());
@@ -112,8 +152,8 @@ public final class CallvertVerticle extends VerticleBase {
           dispatcher = new WebhookDispatchers(vertx, dispatcherAddress, shards, options.webhook(), client, signer);
           calls = new CallManager(vertx, context, options, instanceId, clock, IdSource.RANDOM,
               CallManager.schedulerFor(vertx, clock), media, recordings, dispatcher);
-          io.callvert.verticles.metrics.CallvertMetrics metrics =
-              io.callvert.verticles.metrics.CallvertMetrics.create(instanceName, calls.registry()::liveCount);
+          metrics = io.callvert.verticles.metrics.CallvertMetrics.create(vertx, instanceName,
+              calls.registry()::liveCount);
           dispatcher.metrics(metrics);
           calls.metrics(metrics);
           router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
@@ -121,6 +161,7 @@ public final class CallvertVerticle extends VerticleBase {
         })
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
         .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture())
+        .andThen(ar -> deployed = ar.succeeded())
         .recover(this::undoFailedStart);
   }
 
@@ -129,6 +170,9 @@ public final class CallvertVerticle extends VerticleBase {
    * not clean for us: the dispatcher shards (they belong to no deployment) and the web client.
    */
   private Future<Void> undoFailedStart(Throwable cause) {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (directory != null) {
       directory.stop();
     }
@@ -206,10 +250,15 @@ public final class CallvertVerticle extends VerticleBase {
     }
     Future<String> jwks = jwt.jwksFile() != null
         ? vertx.fileSystem().readFile(jwt.jwksFile()).map(b -> b.toString())
-            .recover(e -> Future.failedFuture(new IllegalStateException("auth.jwt.jwksFile: cannot read " + jwt.jwksFile() + ": " + e.getMessage())))
+            .recover(e -> Future.failedFuture(new ConfigException("auth.jwt.jwksFile",
+                "cannot read " + jwt.jwksFile() + ": " + e.getMessage(), configSource, e)))
         : Future.succeededFuture(jwt.jwks());
+    String keySource = jwt.jwksFile() != null ? "auth.jwt.jwksFile" : jwt.jwks() != null ? "auth.jwt.jwks"
+        : "auth.jwt.publicKeyPem";
     return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), false, AuthOptions.DEV_TOKEN,
-        new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences())));
+            new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences()))
+        .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
+            : new ConfigException(keySource, "unusable verification key: " + e.getMessage(), configSource, e))));
   }
 
   @Override
@@ -235,7 +284,10 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> dispatcher.close())
         .compose(v -> listeners.closeAll()) // after the last notifications reached them
         .compose(v -> recordings.clear())
-        .andThen(ar -> client.close());
+        .andThen(ar -> {
+          metrics.close(); // a later deployment registers its own meters
+          client.close();
+        });
   }
 
   /**
@@ -245,9 +297,23 @@ public final class CallvertVerticle extends VerticleBase {
    * already read, still applying {@code http.maxBodyBytes}) and answers its own errors, so the
    * host's failure handlers only see the host's failures. Once Callvert is undeployed it answers
    * 503; remove the host route then.
+   *
+   * <p>Like {@link #client()}, available once the deployment has completed: mount it in the
+   * deployment future's success handler.
+   *
+   * @throws IllegalStateException before the deployment has completed (or after it failed)
    */
   public Router router() {
+    requireDeployed();
     return router;
+  }
+
+  /** Both ways into a Callvert (router and client) behave alike before the deployment completes. */
+  private void requireDeployed() {
+    if (!deployed) {
+      throw new IllegalStateException("Callvert is not deployed yet: use router() and client() once "
+          + "vertx.deployVerticle(...) has completed");
+    }
   }
 
   /** The port the own server listens on (useful with {@code http.port=0}), or -1 without one. */
@@ -260,6 +326,10 @@ public final class CallvertVerticle extends VerticleBase {
     return signer;
   }
 
+  /**
+   * The options this instance runs with; when deployed by class name, {@code null} until
+   * {@code start()} has read them from the deployment config.
+   */
   public CallvertOptions options() {
     return options;
   }
@@ -304,8 +374,11 @@ public final class CallvertVerticle extends VerticleBase {
    * The in-process Java API of this instance (available once deployed). Recording URLs it hands
    * out start with {@code http.publicBaseUrl}, else with this instance's own server; when you
    * mount {@link #router()} instead, use {@link #client(String)}.
+   *
+   * @throws IllegalStateException before the deployment has completed (or after it failed)
    */
   public CallvertClient client() {
+    requireDeployed();
     String configured = options.http().publicBaseUrl();
     String base = configured != null && !configured.isBlank() ? configured
         : server != null ? "http://" + urlHost(options.http().host()) + ":" + server.actualPort()
@@ -317,11 +390,11 @@ public final class CallvertVerticle extends VerticleBase {
    * The in-process Java API, with recording URLs starting with {@code baseUrl}: where this
    * instance's router is reachable, including a host's mount prefix (e.g.
    * {@code https://app.example.com/telephony}).
+   *
+   * @throws IllegalStateException before the deployment has completed (or after it failed)
    */
   public CallvertClient client(String baseUrl) {
-    if (calls == null) {
-      throw new IllegalStateException("Callvert is not deployed yet");
-    }
+    requireDeployed();
     String base = Objects.requireNonNull(baseUrl, "baseUrl");
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);

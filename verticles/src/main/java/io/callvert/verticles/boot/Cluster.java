@@ -41,7 +41,8 @@ public final class Cluster {
     try {
       manager = clusterManager(options.cluster());
     } catch (Exception e) {
-      return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfigFile: " + e.getMessage(), e));
+      return Future.failedFuture(new io.callvert.config.ConfigException("cluster.hazelcastConfigFile",
+          "cannot load " + c.hazelcastConfigFile() + ": " + e.getMessage(), e));
     }
     return vertx(options, vertxOptions, manager);
   }

@@ -71,6 +71,9 @@ public final class Main {
             .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
       }
       vertx = Cluster.vertx(options, vertxOptions).await(60, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      fail("invalid configuration: " + e.getMessage());
+      return;
     } catch (Exception e) {
       fail("cannot start Vert.x: " + (e.getMessage() == null ? e : e.getMessage()));
       return;
@@ -81,7 +84,8 @@ public final class Main {
       deploymentId = vertx.deployVerticle(callvert).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
-      fail("cannot start Callvert: " + (e.getMessage() == null ? e : e.getMessage()));
+      fail((e instanceof ConfigException ? "invalid configuration: " : "cannot start Callvert: ")
+          + (e.getMessage() == null ? e : e.getMessage()));
       return;
     }
     String url = "http://" + options.http().host() + ":" + callvert.actualPort();

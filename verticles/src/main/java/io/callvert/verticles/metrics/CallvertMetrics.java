@@ -2,17 +2,21 @@ package io.callvert.verticles.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.core.Vertx;
+import io.vertx.core.spi.metrics.MetricsProvider;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * Callvert's own meters, next to Vert.x's (HTTP, event bus, pools) in the registry Vert.x Micrometer
- * metrics was configured with: live calls, created calls, notification outcomes, retries and
- * end-to-end delivery latency. Does nothing when the Vert.x instance has no metrics backend, so an
- * embedding host decides whether and where Callvert is measured.
+ * Callvert's own meters, next to Vert.x's (HTTP, event bus, pools) in the registry of the Vert.x
+ * instance Callvert is deployed in: live calls, created calls, notification outcomes, retries and
+ * end-to-end delivery latency. Does nothing when that Vert.x instance has no Micrometer metrics, so
+ * an embedding host decides whether and where Callvert is measured. {@link #close()} (called on
+ * undeploy) removes the meters, so a later deployment's gauge reads the later deployment.
  */
 public final class CallvertMetrics {
 
@@ -26,15 +30,17 @@ public final class CallvertMetrics {
   private final Counter deadLettered;
   private final Counter retries;
   private final Timer deliveryLatency;
+  private final List<Meter> meters;
 
   private CallvertMetrics(MeterRegistry registry, String instance, IntSupplier liveCalls) {
     this.registry = registry;
     if (registry == null) {
       callsCreatedOutgoing = callsCreatedIncoming = delivered = deadLettered = retries = null;
       deliveryLatency = null;
+      meters = List.of();
       return;
     }
-    Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag("instance", instance)
+    Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag("instance", instance)
         .description("Calls currently live on this node").register(registry);
     callsCreatedOutgoing = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "outgoing").register(registry);
     callsCreatedIncoming = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "incoming").register(registry);
@@ -44,17 +50,41 @@ public final class CallvertMetrics {
     deliveryLatency = Timer.builder("callvert.notification.delivery").tag("instance", instance)
         .description("From the call producing a notification to the bot acknowledging it")
         .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+    meters = List.of(live, callsCreatedOutgoing, callsCreatedIncoming, delivered, deadLettered, retries,
+        deliveryLatency);
   }
 
-  /** Meters in the Vert.x instance's default Micrometer registry, or no-ops when there is none. */
-  public static CallvertMetrics create(String instance, IntSupplier liveCalls) {
-    MeterRegistry registry;
-    try {
-      registry = BackendRegistries.getDefaultNow();
-    } catch (LinkageError noMicrometer) {
-      registry = null;
-    }
+  /**
+   * Meters in the Micrometer registry of {@code vertx} (the one its {@code MicrometerMetricsOptions}
+   * set up, whatever its registry name), or no-ops when that instance has no Micrometer metrics.
+   */
+  public static CallvertMetrics create(Vertx vertx, String instance, IntSupplier liveCalls) {
+    MeterRegistry registry = registryOf(vertx);
     return registry == null ? NOOP : new CallvertMetrics(registry, instance, liveCalls);
+  }
+
+  /**
+   * The Micrometer registry of this Vert.x instance, or {@code null} without one. Vert.x exposes
+   * an instance's metrics through the {@link MetricsProvider} SPI; Vert.x Micrometer's metrics
+   * object there carries its registry.
+   */
+  public static MeterRegistry registryOf(Vertx vertx) {
+    try {
+      if (vertx instanceof MetricsProvider provider
+          && provider.getMetrics() instanceof io.vertx.micrometer.impl.MicrometerMetrics micrometer) {
+        return micrometer.registry();
+      }
+    } catch (LinkageError noMicrometer) {
+      // Micrometer is not on the class path
+    }
+    return null;
+  }
+
+  /** Removes Callvert's meters from the registry (idempotent). */
+  public void close() {
+    if (registry != null) {
+      meters.forEach(registry::remove);
+    }
   }
 
   public void callCreated(boolean incoming) {

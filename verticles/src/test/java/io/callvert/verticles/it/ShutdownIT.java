@@ -150,7 +150,11 @@ class ShutdownIT {
   @DisplayName("http.host 0.0.0.0 with only the development token refuses to start, naming the host and the keys to set")
   void non_loopback_without_credentials_refuses_to_start() {
     assertThatThrownBy(() -> TestRuntime.start(o -> o.withHttp(o.http().withHost("0.0.0.0"))))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(IllegalStateException.class) // TestRuntime wraps the deployment failure
+        .cause().isInstanceOfSatisfying(io.callvert.config.ConfigException.class, e -> {
+          assertThat(e.key()).isEqualTo("http.host");
+          assertThat(e.source()).isEqualTo("CallvertOptions");
+        })
         .hasMessageContaining("0.0.0.0")
         .hasMessageContaining("auth.tokens")
         .hasMessageContaining("auth.jwt");
