@@ -180,10 +180,15 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
     }
     if (jwt.publicKeyPem() != null && !jwt.publicKeyPem().isBlank()) {
       // Parsed here for a clear error; vertx-auth-jwt gets the canonical re-encoding.
-      var key = Pem.rsaPublicKey(jwt.publicKeyPem());
+      java.security.PublicKey key;
+      try {
+        key = io.callvert.config.Pem.publicKey(jwt.publicKeyPem());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("The JWT public key " + e.getMessage(), e);
+      }
       options.addPubSecKey(new PubSecKeyOptions()
-          .setAlgorithm("RS256")
-          .setBuffer(Pem.encode(Pem.PUBLIC_KEY, key.getEncoded())));
+          .setAlgorithm(io.callvert.config.Pem.jwsAlgorithm(key))
+          .setBuffer(io.callvert.config.Pem.encode(io.callvert.config.Pem.PUBLIC_KEY, key.getEncoded())));
       keys++;
     }
     if (keys == 0) {
