@@ -98,7 +98,7 @@ public final class HttpApi {
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
     bodyHandlers(router);
-    router.route().handler(guarded(this::handleAuth));
+    router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(this::handleGraph));
 
@@ -119,16 +119,6 @@ public final class HttpApi {
   /** Runs {@code h}, answering what it throws with the error envelope. */
   private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
     return errors.guarded(h);
-  }
-
-  private void handleAuth(RoutingContext ctx) {
-    auth.authenticate(ctx).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.next();
-      } else {
-        fail(ctx, ar.cause());
-      }
-    });
   }
 
   /**
