@@ -1,6 +1,6 @@
 package io.callvert.config;
 
-import java.security.interfaces.RSAPrivateKey;
+import java.security.PrivateKey;
 import java.util.Optional;
 
 /**
@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param issuer {@code iss} claim of notification tokens, default {@code https://api.botframework.com}
  * @param appId {@code aud} claim of notification tokens (the bot's application id), default
  *     {@value #DEFAULT_APP_ID}
- * @param signingKeyPem nullable PKCS#8 PEM RSA private key signing the tokens; {@code null} = generated at start.
+ * @param signingKeyPem nullable PKCS#8 PEM private key signing the tokens (RSA of at least 2048 bits: RS256; EC P-256,
+ *     P-384 or P-521: ES256, ES384, ES512; Ed25519: EdDSA); {@code null} = generated at start.
  *     Literal {@code \n} sequences are turned into newlines. Never echoed by {@link #toString()}
  * @param tokenLifetimeMs lifetime of a notification token, default and maximum 300000 (5 min)
  * @param timeoutMs timeout of one delivery attempt, default 5 s
@@ -44,7 +45,7 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
     appId = appId == null ? DEFAULT_APP_ID : Check.nonBlank("webhook.appId", appId);
     signingKeyPem = Pem.normalize(signingKeyPem);
     if (signingKeyPem != null) {
-      Pem.rsaPrivateKey("webhook.signingKeyPem", signingKeyPem);
+      Pem.privateKey("webhook.signingKeyPem", signingKeyPem);
     }
     Check.range("webhook.tokenLifetimeMs", tokenLifetimeMs, 1, MAX_TOKEN_LIFETIME_MS);
     Check.positive("webhook.timeoutMs", timeoutMs);
@@ -66,10 +67,10 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
   }
 
   /** {@link #signingKeyPem()} parsed, if set ({@code empty} = the runtime generates a key at start). */
-  public Optional<RSAPrivateKey> signingKey() {
+  public Optional<PrivateKey> signingKey() {
     return signingKeyPem == null
         ? Optional.empty()
-        : Optional.of(Pem.rsaPrivateKey("webhook.signingKeyPem", signingKeyPem));
+        : Optional.of(Pem.privateKey("webhook.signingKeyPem", signingKeyPem));
   }
 
   /** Redacts the signing key. */

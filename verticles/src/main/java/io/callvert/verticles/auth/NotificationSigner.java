@@ -8,15 +8,11 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.nio.charset.StandardCharsets;
+import io.callvert.config.Pem;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PrivateKey;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs Callvert's outgoing webhook notifications the way the Graph calling service does: every
- * notification carries an RS256 bearer JWT whose {@code aud} is the bot's app id, which the bot
- * validates against the keys published at {@link #jwks()} (found through {@link
- * #openIdConfiguration(String)}).
+ * notification carries a bearer JWT whose {@code aud} is the bot's app id, which the bot validates
+ * against the keys published at {@link #jwks()} (found through {@link #openIdConfiguration(String)}).
+ * The token is signed by vertx-auth-jwt with the key's own algorithm ({@link Pem#jwsAlgorithm}):
+ * RS256 for RSA (Graph's choice, and the generated key's), ES256/ES384/ES512 for EC, EdDSA for
+ * Ed25519; its header carries {@code kid}, the key's RFC 7638 thumbprint.
  *
  * <p>Signing costs about a millisecond, so tokens are cached per (audience, tenant) and re-issued
  * once less than half of their lifetime remains. All methods are thread-safe and non-blocking, so
@@ -44,8 +42,8 @@ public final class NotificationSigner {
   /** Lower bound for a token's lifetime; JWT times have one-second resolution. */
   public static final long MIN_TOKEN_LIFETIME_MS = 1_000;
 
-  /** The algorithm used for every token. */
-  public static final String ALGORITHM = "RS256";
+  /** The algorithm of a generated key (RSA, as Graph signs). */
+  public static final String DEFAULT_ALGORITHM = "RS256";
 
   /** Path, relative to the base URL, where the JWKS is expected to be served. */
   public static final String JWKS_PATH = "/.well-known/jwks.json";
@@ -57,6 +55,7 @@ public final class NotificationSigner {
   private final String issuer;
   private final long lifetimeMs;
   private final long lifetimeSeconds;
+  private final String algorithm;
   private final String keyId;
   private final JsonObject publicJwk;
   private final JWTAuth signer;
@@ -71,7 +70,7 @@ public final class NotificationSigner {
 
   private record CachedToken(String token, String authorization, long refreshAtMs) {}
 
-  private NotificationSigner(Vertx vertx, String issuer, RSAPrivateCrtKey privateKey, long tokenLifetimeMs,
+  private NotificationSigner(Vertx vertx, String issuer, PrivateKey privateKey, long tokenLifetimeMs,
       LongSupplier clockMs, int maxCachedTokens) {
     this.issuer = issuer;
     this.lifetimeSeconds = tokenLifetimeMs / 1000;
@@ -79,34 +78,29 @@ public final class NotificationSigner {
     this.clockMs = clockMs;
     this.maxCachedTokens = maxCachedTokens;
 
-    RSAPublicKey publicKey = Pem.publicOf(privateKey);
-    String n = Pem.base64UrlUnsigned(publicKey.getModulus());
-    String e = Pem.base64UrlUnsigned(publicKey.getPublicExponent());
-    this.keyId = thumbprint(n, e);
-    this.publicJwk = new JsonObject()
-        .put("kty", "RSA")
-        .put("use", "sig")
-        .put("alg", ALGORITHM)
-        .put("kid", keyId)
-        .put("n", n)
-        .put("e", e);
+    this.algorithm = Pem.jwsAlgorithm(privateKey);
+    JsonObject material = Pem.publicJwk(Pem.publicOf(privateKey));
+    this.keyId = Pem.thumbprint(material);
+    this.publicJwk = new JsonObject().put("kty", material.getString("kty")).put("use", "sig").put("alg", algorithm)
+        .put("kid", keyId);
+    material.forEach(e -> publicJwk.put(e.getKey(), e.getValue()));
 
     // The PEM is re-encoded from the parsed key so vertx-auth-jwt sees a canonical document.
     this.signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm(ALGORITHM)
+        .setAlgorithm(algorithm)
         .setId(keyId)
         .setBuffer(Pem.encode(Pem.PRIVATE_KEY, privateKey.getEncoded()))));
     // iat/nbf/exp/iss/aud are put in the claims explicitly, so the options only choose the algorithm
-    // (vertx-auth-jwt adds the "kid" header from the key id).
-    this.signOptions = new JWTOptions().setAlgorithm(ALGORITHM);
+    // (vertx-auth-jwt adds the "typ" and "kid" headers).
+    this.signOptions = new JWTOptions().setAlgorithm(algorithm);
   }
 
   /**
    * Creates a signer.
    *
    * @param issuer the {@code iss} claim, e.g. {@code https://callvert.example.com}
-   * @param privateKeyPem a PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}) RSA key of at least 2048 bits,
-   *     or {@code null} to generate a 2048-bit key pair on a worker thread
+   * @param privateKeyPem a PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}) key: RSA of at least 2048 bits, EC on
+   *     P-256, P-384 or P-521, or Ed25519; or {@code null} to generate a 2048-bit RSA key pair on a worker thread
    * @param tokenLifetimeMs the tokens' lifetime, between {@value #MIN_TOKEN_LIFETIME_MS} and {@value
    *     #MAX_TOKEN_LIFETIME_MS} ms (truncated to whole seconds)
    * @return the signer, or a failed future with an {@link IllegalArgumentException} on bad input
@@ -134,9 +128,14 @@ public final class NotificationSigner {
     }
     if (privateKeyPem != null) {
       try {
-        RSAPrivateCrtKey key = Pem.rsaPrivateKey(privateKeyPem);
+        PrivateKey key;
+        try {
+          key = Pem.privateKey(privateKeyPem);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("The notification signing key " + e.getMessage(), e);
+        }
         NotificationSigner s = new NotificationSigner(vertx, issuer, key, tokenLifetimeMs, clockMs, maxCachedTokens);
-        LOG.info("Notification signer ready with the configured RSA key, kid {}", s.keyId);
+        LOG.info("Notification signer ready with the configured {} key ({}), kid {}", key.getAlgorithm(), s.algorithm, s.keyId);
         return Future.succeededFuture(s);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
@@ -146,7 +145,7 @@ public final class NotificationSigner {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(GENERATED_KEY_BITS);
       KeyPair pair = generator.generateKeyPair();
-      return new NotificationSigner(vertx, issuer, (RSAPrivateCrtKey) pair.getPrivate(), tokenLifetimeMs,
+      return new NotificationSigner(vertx, issuer, pair.getPrivate(), tokenLifetimeMs,
           clockMs, maxCachedTokens);
     }, false).onSuccess(s -> LOG.info(
         "Notification signer ready with a generated {}-bit RSA key, kid {} (tokens will not verify after a restart"
@@ -266,8 +265,8 @@ public final class NotificationSigner {
     return new JsonObject()
         .put("issuer", issuer)
         .put("jwks_uri", base + JWKS_PATH)
-        .put("id_token_signing_alg_values_supported", new JsonArray().add(ALGORITHM))
-        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add(ALGORITHM));
+        .put("id_token_signing_alg_values_supported", new JsonArray().add(algorithm))
+        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add(algorithm));
   }
 
   /** This node's public key as a JWK (a copy). */
@@ -278,6 +277,11 @@ public final class NotificationSigner {
   /** This node's key id: the RFC 7638 JWK thumbprint (SHA-256, base64url) of its public key. */
   public String keyId() {
     return keyId;
+  }
+
+  /** The JWS algorithm of every token: RS256, ES256, ES384, ES512 or EdDSA, after the key's type. */
+  public String algorithm() {
+    return algorithm;
   }
 
   public String issuer() {
@@ -295,12 +299,6 @@ public final class NotificationSigner {
 
   /** RFC 7638 thumbprint of an RSA JWK: SHA-256 over the required members in lexicographic order. */
   static String thumbprint(String n, String e) {
-    String canonical = "{\"e\":\"" + e + "\",\"kty\":\"RSA\",\"n\":\"" + n + "\"}";
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException("SHA-256 unavailable", ex);
-    }
+    return Pem.thumbprint(new JsonObject().put("kty", "RSA").put("n", n).put("e", e));
   }
 }

@@ -42,7 +42,7 @@ public final class Cluster {
       manager = clusterManager(options.cluster());
     } catch (Exception e) {
       return Future.failedFuture(new io.callvert.config.ConfigException("cluster.hazelcastConfigFile",
-          "cannot load " + c.hazelcastConfigFile() + ": " + e.getMessage(), e));
+          "cannot load " + options.cluster().hazelcastConfigFile() + ": " + e.getMessage(), e));
     }
     return vertx(options, vertxOptions, manager);
   }

@@ -15,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -23,8 +22,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * bots use to verify notifications. The router works on its own server or mounted as a sub-router
  * under any prefix of a host application; every URL it emits includes that prefix.
  *
- * <p>Handlers only translate HTTP to {@link CallRequest}s and {@link CallReply}s back; the call
+ * <p>Handlers only translate HTTP to call commands (through the Graph dialect) and replies back; the call
  * verticles decide.
  */
 public final class HttpApi {
@@ -46,10 +45,10 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
 
-  private static final String REQUEST_ID = "callvert.requestId";
+  private static final String REQUEST_ID = GraphErrorHandler.REQUEST_ID;
   /** One clock advance moves at most a year: enough for any timer, far from overflowing the clock. */
   private static final long MAX_ADVANCE_MS = 365L * 24 * 3600 * 1000;
-  private static final String BODY = "callvert.body";
+  private static final String MULTIPART = "callvert.multipart";
 
   private final Vertx vertx;
   private final CallvertOptions options;
@@ -58,6 +57,7 @@ public final class HttpApi {
   private final NotificationSigner signer;
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
+  private final GraphErrorHandler errors;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -68,6 +68,7 @@ public final class HttpApi {
     this.signer = signer;
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
+    this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
   }
 
   /**
@@ -89,8 +90,8 @@ public final class HttpApi {
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
-    router.route().handler(guarded(this::handleBody));
-    router.route().handler(guarded(this::handleAuth));
+    bodyHandlers(router);
+    router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
 
@@ -104,96 +105,75 @@ public final class HttpApi {
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
-    router.route().failureHandler(this::handleFailure);
+    router.route().failureHandler(errors);
     return router;
   }
 
   /** Runs {@code h}, answering what it throws with the error envelope. */
   private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
-    return ctx -> {
-      try {
-        h.handle(ctx);
-      } catch (RuntimeException e) {
-        fail(ctx, e);
-      }
-    };
-  }
-
-  private void handleAuth(RoutingContext ctx) {
-    auth.authenticate(ctx).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.next();
-      } else {
-        fail(ctx, ar.cause());
-      }
-    });
+    return errors.guarded(h);
   }
 
   /**
-   * Reads the request body, at most {@code http.maxBodyBytes} (413 beyond). When a host application
-   * mounting this router already read the body with its own {@code BodyHandler}, that body is used,
-   * and Callvert's limit still applies to it.
+   * Reads the request body with vertx-web's {@link BodyHandler}, at most {@code http.maxBodyBytes}
+   * (413 beyond), in memory, no uploads. When a host application mounting this router already read
+   * the body with its own {@code BodyHandler}, that body is used, and Callvert's limit still applies to it.
    */
-  private void handleBody(RoutingContext ctx) {
+  private void bodyHandlers(Router router) {
     long limit = options.http().maxBodyBytes();
-    RequestBody already = ctx.body();
-    if (already != null && already.available()) {
-      Buffer b = already.buffer();
-      if (b != null && b.length() > limit) {
-        fail(ctx, tooLarge());
+    router.route().handler(guarded(ctx -> {
+      HttpServerRequest req = ctx.request();
+      String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (declared != null) {
+        long length;
+        try {
+          length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+          fail(ctx, ApiException.invalidRequest("Invalid Content-Length."));
+          return;
+        }
+        if (length > limit) {
+          fail(ctx, errors.tooLarge());
+          return;
+        }
+      }
+      if (req.isEnded() && !ctx.body().available()) {
+        fail(ctx, new ApiException(500, "generalException",
+            "The request body was consumed before Callvert's router could read it."));
         return;
       }
-      ctx.put(BODY, b);
+      String expect = req.getHeader(HttpHeaders.EXPECT);
+      if (expect != null && !"100-continue".equalsIgnoreCase(expect)) {
+        req.headers().remove(HttpHeaders.EXPECT); // ignored, as it always was (BodyHandler would answer 417)
+      }
+      String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+      if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
+        ctx.put(MULTIPART, Boolean.TRUE);
+      }
       ctx.next();
-      return;
-    }
-    HttpServerRequest req = ctx.request();
-    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null) {
-      long length;
-      try {
-        length = Long.parseLong(declared.trim());
-      } catch (NumberFormatException e) {
-        fail(ctx, ApiException.invalidRequest("Invalid Content-Length."));
+    }));
+    router.route().handler(errors.local(BodyHandler.create(false).setBodyLimit(limit).setMergeFormAttributes(false)));
+    router.route().handler(guarded(ctx -> {
+      Buffer b = ctx.body().buffer();
+      if (b != null && b.length() > limit) { // read by a host's own BodyHandler
+        fail(ctx, errors.tooLarge());
         return;
       }
-      if (length > limit) {
-        fail(ctx, tooLarge());
-        return;
-      }
-    }
-    if (req.isEnded()) {
-      fail(ctx, new ApiException(500, "generalException",
-          "The request body was consumed before Callvert's router could read it."));
-      return;
-    }
-    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT)) && req.version() != HttpVersion.HTTP_1_0) {
-      ctx.response().writeContinue();
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] rejected = new boolean[1];
-    req.handler(chunk -> {
-      if (rejected[0]) {
-        return;
-      }
-      if (body.length() + (long) chunk.length() > limit) {
-        rejected[0] = true;
-        fail(ctx, tooLarge());
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    req.endHandler(v -> {
-      if (!rejected[0]) {
-        ctx.put(BODY, body);
-        ctx.next();
-      }
-    });
-    req.resume();
+      ctx.next();
+    }));
   }
 
-  private ApiException tooLarge() {
-    return ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
+  /**
+   * The request body; null or empty when there is none. (A multipart body is not kept by
+   * {@code BodyHandler}: it reads as one byte here, so that it is refused for its type as before.)
+   */
+  static Buffer body(RoutingContext ctx) {
+    RequestBody body = ctx.body();
+    Buffer b = body == null ? null : body.buffer();
+    if ((b == null || b.length() == 0) && Boolean.TRUE.equals(ctx.get(MULTIPART))) {
+      return Buffer.buffer(new byte[1]);
+    }
+    return b;
   }
 
   private void handleClockAdvance(RoutingContext ctx) {
@@ -330,68 +310,16 @@ public final class HttpApi {
     ctx.next();
   }
 
-  /** Safety net: failures raised outside Callvert's handlers, e.g. by vertx-web itself. */
-  private void handleFailure(RoutingContext ctx) {
-    writeError(ctx, ctx.failure(), ctx.statusCode());
-  }
-
   /** Answers {@code failure} with the error envelope, right here (see {@link #router()}). */
   void fail(RoutingContext ctx, Throwable failure) {
-    writeError(ctx, failure, 500);
-  }
-
-  /** Every error leaves as {@code {"error":{"code","message","innerError"}}} (contract rule 5). */
-  private void writeError(RoutingContext ctx, Throwable f, int statusCode) {
-    ApiException e;
-    if (f instanceof ApiException api) {
-      e = api;
-    } else if (f != null && !(f instanceof io.vertx.ext.web.handler.HttpException)) {
-      e = CallManager.failure(f);
-    } else {
-      int status = f instanceof io.vertx.ext.web.handler.HttpException he ? he.getStatusCode() : statusCode;
-      e = switch (status) {
-        case 413 -> ApiException.tooLarge("The request body exceeds " + options.http().maxBodyBytes() + " bytes (http.maxBodyBytes).");
-        case 415 -> ApiException.unsupportedMediaType("Unsupported Content-Type.");
-        case 404 -> ApiException.itemNotFound("Resource not found.");
-        case 405 -> new ApiException(405, "methodNotAllowed", "Method not allowed.");
-        case 400 -> ApiException.invalidRequest("Bad request.");
-        case 401 -> ApiException.unauthenticated("Authentication required.");
-        case 403 -> ApiException.forbidden("Access denied.");
-        default -> new ApiException(500, "generalException", "Unexpected failure.");
-      };
-    }
-    if (e.status() == 500 && e != CallManager.undeployed()) {
-      log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
-    } else if (e.status() > 500) {
-      log.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), e.status(), e.getMessage());
-    }
-    HttpServerResponse resp = ctx.response();
-    if (resp.ended()) {
-      return;
-    }
-    if (resp.headWritten()) {
-      resp.reset();
-      return;
-    }
-    resp.headers().remove(HttpHeaders.LOCATION);
-    if (e.retryAfterSeconds() != null) {
-      resp.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-    }
-    String requestId = ctx.get(REQUEST_ID);
-    JsonObject inner = new JsonObject()
-        .put("date", DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)))
-        .put("request-id", requestId)
-        .put("client-request-id", ctx.request().getHeader("client-request-id"));
-    JsonObject body = new JsonObject().put("error",
-        new JsonObject().put("code", e.code()).put("message", e.getMessage()).put("innerError", inner));
-    resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    errors.fail(ctx, failure);
   }
 
   /**
    * The request body as a JSON object; null when empty and not required. A body must be JSON
    * (415 otherwise); malformed JSON or a non-object is a 400 (rule 5).
    */
-  JsonObject jsonBody(RoutingContext ctx, boolean required) {
+  static JsonObject jsonBody(RoutingContext ctx, boolean required) {
     Buffer buf = body(ctx);
     if (buf == null || buf.length() == 0) {
       if (required) {
@@ -413,11 +341,6 @@ public final class HttpApi {
       throw ApiException.invalidRequest("The request body must be a JSON object.");
     }
     return o;
-  }
-
-  /** The request body read by {@link #handleBody}, or null. */
-  Buffer body(RoutingContext ctx) {
-    return ctx.get(BODY);
   }
 
   static String mediaType(RoutingContext ctx) {

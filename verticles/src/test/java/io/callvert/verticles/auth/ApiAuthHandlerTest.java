@@ -17,6 +17,7 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.security.KeyPair;
@@ -37,6 +38,7 @@ class ApiAuthHandlerTest {
   private static Vertx vertx;
   private static WebClient client;
   private static JWTAuth trustedSigner;
+  private static KeyPair trustedPair;
   private static JWTAuth unknownKeySigner;
   private static JWTAuth forgingSigner;
   /** dev allowed, two static tokens, JWT via JWKS with issuer and audience checks. */
@@ -52,6 +54,7 @@ class ApiAuthHandlerTest {
     client = WebClient.create(vertx);
 
     KeyPair trusted = AuthTestSupport.rsaKeyPair();
+    trustedPair = trusted;
     KeyPair other = AuthTestSupport.rsaKeyPair();
     // The signer is only used here to produce the trusted key's JWK and thumbprint kid.
     NotificationSigner jwkSource = await(NotificationSigner.create(vertx, "unused", AuthTestSupport.privatePem(trusted), 60_000));
@@ -82,14 +85,16 @@ class ApiAuthHandlerTest {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(handler);
     router.get("/api/whoami").handler(ctx -> ctx.json(new JsonObject()
-        .put("method", ctx.<String>get(ApiAuthHandler.METHOD_KEY))
+        .put("method", ApiAuthHandler.method(ctx))
         .put("roles", new JsonArray(List.copyOf(new TreeSet<>(ApiAuthHandler.roles(ctx)))))
-        .put("sub", ctx.<JsonObject>get(ApiAuthHandler.CLAIMS_KEY) == null ? null
-            : ctx.<JsonObject>get(ApiAuthHandler.CLAIMS_KEY).getString("sub"))));
+        .put("sub", ApiAuthHandler.claims(ctx) == null ? null : ApiAuthHandler.claims(ctx).getString("sub"))));
     router.post("/api/calls").handler(ctx -> {
       ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE);
       ctx.json(new JsonObject().put("created", true));
     });
+    // the same rule as vertx-web's AuthorizationHandler on a route
+    router.post("/api/media").handler(ApiAuthHandler.roleHandler(RoutingContext::fail, ApiAuthHandler.ROLE_ACCESS_MEDIA))
+        .handler(ctx -> ctx.json(new JsonObject().put("media", true)));
     // Deliberately outside the auth handler: requireRole must fail closed there.
     router.post("/open/calls").handler(ctx -> {
       ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE, ApiAuthHandler.ROLE_ACCESS_MEDIA);
@@ -338,5 +343,50 @@ class ApiAuthHandlerTest {
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(errorMessage(response))
         .isEqualTo("Missing role: one of [Calls.Initiate.All, Calls.AccessMedia.All] is required.");
+  }
+
+  @Test
+  @DisplayName("roleHandler is vertx-web's AuthorizationHandler with the same rule and the same 403")
+  void role_handler_authorizes_like_require_role() throws Exception {
+    String media = jwt(trustedSigner, claims(AUDIENCE, new JsonArray().add(ApiAuthHandler.ROLE_ACCESS_MEDIA)));
+    assertThat(await(client.post(fullPort, "127.0.0.1", "/api/media").putHeader("Authorization", media).send()).statusCode())
+        .isEqualTo(200);
+    assertThat(await(client.post(fullPort, "127.0.0.1", "/api/media").putHeader("Authorization", "Bearer " + STATIC_TOKEN).send())
+        .statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> refused = await(client.post(fullPort, "127.0.0.1", "/api/media")
+        .putHeader("Authorization", jwt(trustedSigner, claims(AUDIENCE, new JsonArray().add(ApiAuthHandler.ROLE_INITIATE)))).send());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(errorCode(refused)).isEqualTo("Authorization_RequestDenied");
+    assertThat(errorMessage(refused)).isEqualTo("Missing role: one of [Calls.AccessMedia.All] is required.");
+  }
+
+  @Test
+  @DisplayName("a JWT whose exp or nbf is not a number, or that has no exp, is a 401, never a 500")
+  void malformed_time_claims_are_401() throws Exception {
+    for (String claim : List.of("exp", "nbf", "iat")) {
+      HttpResponse<Buffer> response = get(fullPort, jwt(trustedSigner, claims(AUDIENCE, null).put(claim, "tomorrow")));
+      assertThat(response.statusCode()).as(claim).isEqualTo(401);
+      assertThat(errorCode(response)).isEqualTo("InvalidAuthenticationToken");
+    }
+    JsonObject noExp = claims(AUDIENCE, null);
+    noExp.remove("exp");
+    HttpResponse<Buffer> response = get(fullPort, jwt(trustedSigner, noExp));
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(response)).isEqualTo("Access token validation failure: exp claim missing.");
+  }
+
+  @Test
+  @DisplayName("with several issuers configured, any of them is accepted and others refused")
+  void several_issuers() throws Exception {
+    NotificationSigner jwkSource = await(NotificationSigner.create(vertx, "unused", AuthTestSupport.privatePem(trustedPair), 60_000));
+    int port = start(await(ApiAuthHandler.create(vertx, List.of(), false, null, new JwtSettings(
+        new JsonObject().put("keys", new JsonArray().add(jwkSource.publicJwk())).encode(), null,
+        List.of(ISSUER, "https://sts.windows.net/tenant-1/"), List.of(AUDIENCE)))));
+    assertThat(get(port, jwt(trustedSigner, claims(AUDIENCE, null))).statusCode()).isEqualTo(200);
+    assertThat(get(port, jwt(trustedSigner, claims(AUDIENCE, null).put("iss", "https://sts.windows.net/tenant-1/"))).statusCode())
+        .isEqualTo(200);
+    HttpResponse<Buffer> other = get(port, jwt(trustedSigner, claims(AUDIENCE, null).put("iss", "https://evil")));
+    assertThat(other.statusCode()).isEqualTo(401);
+    assertThat(errorMessage(other)).isEqualTo("Access token validation failure: issuer mismatch.");
   }
 }

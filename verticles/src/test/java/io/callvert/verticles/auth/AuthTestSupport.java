@@ -1,5 +1,6 @@
 package io.callvert.verticles.auth;
 
+import io.callvert.config.Pem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,16 @@ final class AuthTestSupport {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     return generator.generateKeyPair();
+  }
+
+  static KeyPair ecKeyPair(String curve) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec(curve));
+    return generator.generateKeyPair();
+  }
+
+  static KeyPair ed25519KeyPair() throws Exception {
+    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
   }
 
   static String privatePem(KeyPair pair) {

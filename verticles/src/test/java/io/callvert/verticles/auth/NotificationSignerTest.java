@@ -155,7 +155,7 @@ class NotificationSignerTest {
     assertThat(await(verifier.authenticate(new TokenCredentials(token)))).isNotNull();
 
     RSAPublicKey pub = (RSAPublicKey) providedKeys.getPublic();
-    assertThat(provided.publicJwk().getString("n")).isEqualTo(Pem.base64UrlUnsigned(pub.getModulus()));
+    assertThat(provided.publicJwk().getString("n")).isEqualTo(unsignedBase64Url(pub.getModulus()));
     assertThat(jwtHeader(token).getString("kid")).isEqualTo(provided.keyId());
     JsonObject claims = jwtClaims(token);
     assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(120);
@@ -163,6 +163,12 @@ class NotificationSignerTest {
     // A token of the other signer does not verify with this key.
     assertThatThrownBy(() -> await(verifier.authenticate(new TokenCredentials(generated.token(BOT_APP_ID, null)))))
         .isNotNull();
+  }
+
+  private static String unsignedBase64Url(java.math.BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    int skip = bytes[0] == 0 ? 1 : 0;
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOfRange(bytes, skip, bytes.length));
   }
 
   @Test
@@ -208,5 +214,58 @@ class NotificationSignerTest {
     assertThat(awaitFailure(NotificationSigner.create(vertx, ISSUER, AuthTestSupport.publicPem(providedKeys), 60_000)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(List.of(generated.tokenLifetimeMs(), provided.tokenLifetimeMs())).containsExactly(300_000L, 120_000L);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "EC P-256, secp256r1, ES256, EC, P-256, SHA256withECDSAinP1363Format",
+      "EC P-384, secp384r1, ES384, EC, P-384, SHA384withECDSAinP1363Format",
+      "Ed25519, , EdDSA, OKP, Ed25519, Ed25519"})
+  @DisplayName("an EC or Ed25519 key signs with its own algorithm, and the token verifies against the published JWK")
+  void other_key_types_sign_with_their_algorithm(String name, String curve, String alg, String kty, String crv,
+      String jdkSignature) throws Exception {
+    KeyPair pair = curve == null ? AuthTestSupport.ed25519KeyPair() : AuthTestSupport.ecKeyPair(curve);
+    NotificationSigner signer = await(NotificationSigner.create(vertx, ISSUER, AuthTestSupport.privatePem(pair), 60_000));
+    assertThat(signer.algorithm()).isEqualTo(alg);
+
+    JsonObject jwk = signer.publicJwk();
+    assertThat(jwk.getString("kty")).isEqualTo(kty);
+    assertThat(jwk.getString("crv")).isEqualTo(crv);
+    assertThat(jwk.getString("alg")).isEqualTo(alg);
+    assertThat(jwk.getString("use")).isEqualTo("sig");
+    assertThat(jwk.getString("kid")).isEqualTo(signer.keyId()).hasSize(43);
+    assertThat(jwk.containsKey("d")).isFalse();
+    // the published key is the configured key's public half
+    assertThat(jwk.getString("x")).isEqualTo(io.callvert.config.Pem.publicJwk(pair.getPublic()).getString("x"));
+    assertThat(jwk.getString("y")).isEqualTo(io.callvert.config.Pem.publicJwk(pair.getPublic()).getString("y"));
+
+    String token = signer.token(BOT_APP_ID, TENANT_ID);
+    JsonObject header = jwtHeader(token);
+    assertThat(header.getString("alg")).isEqualTo(alg);
+    assertThat(header.getString("kid")).isEqualTo(signer.keyId());
+    assertThat(header.getString("typ")).isEqualTo("JWT");
+    assertThat(jwtClaims(token).getString("aud")).isEqualTo(BOT_APP_ID);
+    assertThat(await(verifierFromJwks(signer.jwks()).authenticate(new TokenCredentials(token)))).isNotNull();
+    assertThat(signer.openIdConfiguration("https://x").getJsonArray("id_token_signing_alg_values_supported").getList())
+        .containsExactly(alg);
+
+    // and independently of vertx-auth-jwt, with the JDK and the public key alone
+    String[] parts = token.split("\\.");
+    java.security.Signature verify = java.security.Signature.getInstance(jdkSignature);
+    verify.initVerify(pair.getPublic());
+    verify.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(verify.verify(java.util.Base64.getUrlDecoder().decode(parts[2]))).isTrue();
+  }
+
+  @Test
+  @DisplayName("keys Callvert cannot sign with are refused with the reason")
+  void unsupported_keys_are_refused() throws Exception {
+    java.security.KeyPairGenerator small = java.security.KeyPairGenerator.getInstance("RSA");
+    small.initialize(1024);
+    assertThat(awaitFailure(NotificationSigner.create(vertx, ISSUER, AuthTestSupport.privatePem(small.generateKeyPair()), 60_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1024 bits");
+    assertThat(awaitFailure(NotificationSigner.create(vertx, ISSUER,
+        AuthTestSupport.privatePem(java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair()), 60_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RSA, EC P-256/P-384/P-521 or EdDSA");
   }
 }
