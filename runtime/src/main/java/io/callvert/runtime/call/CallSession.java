@@ -89,17 +89,10 @@ public final class CallSession {
       .on(CallerHangUp.class, CallSession::onCallerHangUp)
       .on(Shutdown.class, CallSession::onShutdown)
       .on(Admits.class, (s, c) -> {
-        s.admit(c.type());
+        Admission.check(s.state, s.direction, c.type());
         return CallProtocol.DONE;
       });
 
-  /** The state each command needs; commands not named need none (reads) or a live call. */
-  private static final Map<Class<?>, CallState> REQUIRES = Map.of(
-      PlayPrompt.class, CallState.ESTABLISHED, RecordResponse.class, CallState.ESTABLISHED,
-      CancelMedia.class, CallState.ESTABLISHED, SubscribeToTone.class, CallState.ESTABLISHED,
-      SendDtmf.class, CallState.ESTABLISHED, PressKeys.class, CallState.ESTABLISHED,
-      Speak.class, CallState.ESTABLISHED,
-      Answer.class, CallState.INCOMING, Reject.class, CallState.INCOMING, Redirect.class, CallState.INCOMING);
 
   private final String id;
   private final Direction direction;
@@ -178,25 +171,10 @@ public final class CallSession {
    * @throws CallRejected when the command is refused; nothing changed then
    */
   public Reply handle(Command command) {
-    admit(command.getClass());
+    Admission.check(state, direction, command.getClass());
     return RECEIVE.apply(this, command);
   }
 
-  /** Refuses a command of {@code type} that the call cannot take now: it has ended, or is in the wrong state. */
-  private void admit(Class<?> type) {
-    CallState required = REQUIRES.get(type);
-    if (required == CallState.INCOMING) {
-      requireIncoming();
-    } else if (isTerminated() && !READS.contains(type)) {
-      throw CallRejected.callNotFound();
-    } else if (required != null) {
-      requireState(required);
-    }
-  }
-
-  /** Reads work after the end (and so do the incoming-call verbs, which say why they come too late). */
-  private static final java.util.Set<Class<?>> READS = java.util.Set.of(GetCall.class, GetOperation.class,
-      GetHeard.class, Admits.class);
 
   /** A timer armed through {@link Effects#schedule} fired. Stale timers are ignored. */
   public void onTimer(TimerKey key) {
@@ -302,22 +280,6 @@ public final class CallSession {
   private Reply onShutdown(Shutdown c) {
     terminate(EndReason.NODE_SHUT_DOWN, false);
     return CallProtocol.DONE;
-  }
-
-  private void requireIncoming() {
-    if (state == CallState.TERMINATED) {
-      throw CallRejected.wrongState(state, CallState.INCOMING);
-    }
-    if (direction != Direction.INCOMING) {
-      throw CallRejected.notIncoming(state);
-    }
-    requireState(CallState.INCOMING);
-  }
-
-  void requireState(CallState required) {
-    if (state != required) {
-      throw CallRejected.wrongState(state, required);
-    }
   }
 
   // ------------------------------------------------------------------ lifecycle
