@@ -24,15 +24,23 @@ import java.util.List;
 
 /**
  * Drive Callvert from Java code in the same JVM, without HTTP: the same operations as the Graph
- * API and the caller simulator, as {@link Future}s, with the same validation, errors
- * ({@link io.callvert.runtime.api.ApiException} with the HTTP status and Graph error code) and
- * notifications. Bodies and results are the Graph JSON shapes.
+ * API and the caller simulator, as {@link Future}s, with the same validation, errors and
+ * notifications. Request bodies and results are the Graph JSON shapes, so code written against
+ * this API reads like code written against Graph.
  *
- * <p>Bots living in the same application can take notifications in-process instead of webhooks:
- * give calls the callback URI {@link #LOCAL_CALLBACK} and listen with {@link #onNotification}.
- * Listeners also see notifications bound for HTTP callbacks, in per-call order.
+ * <p><b>Failures.</b> Every returned future fails with an {@link ApiException} carrying the HTTP
+ * status and Graph error code the same request would get over HTTP: 400 {@code invalidRequest}
+ * (bad input, or the call is in the wrong state), 404 {@code 8522} (no such call), 404
+ * {@code itemNotFound} (no such operation), 429 {@code activityLimitReached} (queue or node full),
+ * 503 {@code serviceNotAvailable} (Callvert is shutting down), 504 {@code timeout} (the call did
+ * not answer within {@code http.requestTimeoutMs}).
  *
- * <p>Obtain it from {@link CallvertVerticle#client()} once the verticle is deployed.
+ * <p><b>Notifications.</b> Bots living in the same application can take notifications in process
+ * instead of webhooks: give calls the callback URI {@link #LOCAL_CALLBACK} and listen with
+ * {@link #onNotification}. Listeners also see notifications bound for HTTP callbacks, in per-call
+ * order, and never before the result that created their operation (contract rule 7).
+ *
+ * <p>Obtain it from {@link CallvertVerticle#client()} once the verticle is deployed. Thread-safe.
  */
 public final class CallvertClient {
 
@@ -60,20 +68,33 @@ public final class CallvertClient {
 
   // ------------------------------------------------------------------ calls
 
-  /** The bot places a call ({@code POST /communications/calls}); returns the call as created. */
+  /**
+   * The bot places a call ({@code POST /communications/calls}).
+   *
+   * @param call the Graph {@code call} body: {@code callbackUri}, {@code targets}, {@code mediaConfig}…
+   * @return the call as created (state {@code establishing})
+   */
   public Future<JsonObject> createCall(JsonObject call) {
     return create(() -> graph.requests().outgoingCall(call));
   }
 
-  /** A simulated caller calls the bot ({@code POST /callvert/calls}); returns the incoming call. */
+  /**
+   * A simulated caller calls the bot ({@code POST /callvert/calls}): the bot is notified
+   * ({@code created}) and must answer, reject or redirect it.
+   *
+   * @param call {@code callbackUri} (required), optionally {@code source}, {@code targets}, {@code subject}…
+   * @return the incoming call (state {@code incoming})
+   */
   public Future<JsonObject> simulateIncomingCall(JsonObject call) {
     return create(() -> graph.requests().incomingCall(call));
   }
 
+  /** The call as it is now ({@code GET /communications/calls/{id}}). */
   public Future<JsonObject> getCall(String callId) {
     return send(callId, () -> CallProtocol.GET_CALL);
   }
 
+  /** The bot answers an incoming call with a Graph {@code answer} body ({@code acceptedModalities}, {@code mediaConfig}…). */
   public Future<Void> answer(String callId, JsonObject body) {
     return send(callId, GraphAction.ANSWER, body).mapEmpty();
   }
@@ -84,6 +105,7 @@ public final class CallvertClient {
         .put("mediaConfig", new JsonObject().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig")));
   }
 
+  /** The bot declines an incoming call; {@code reason} is {@code none}, {@code busy} or {@code forbidden}. */
   public Future<Void> reject(String callId, String reason) {
     return send(callId, GraphAction.REJECT, new JsonObject().put("reason", reason)).mapEmpty();
   }
@@ -93,17 +115,19 @@ public final class CallvertClient {
     return send(callId, () -> CallProtocol.HANG_UP).mapEmpty();
   }
 
+  /** The bot says it is still there: the inactivity timer ({@code calls.keepAliveTimeoutMs}) restarts. */
   public Future<Void> keepAlive(String callId) {
     return send(callId, () -> CallProtocol.KEEP_ALIVE).mapEmpty();
   }
 
   // ------------------------------------------------------------------ operations (results are commsOperation JSON)
 
+  /** Plays prompts after the media queued before, with a Graph {@code playPrompt} body; returns the operation. */
   public Future<JsonObject> playPrompt(String callId, JsonObject body) {
     return send(callId, GraphAction.PLAY_PROMPT, body);
   }
 
-  /** Plays the WAVs at {@code uris} in order. */
+  /** Plays the WAVs at {@code uris} in order; returns the operation. */
   public Future<JsonObject> playPrompt(String callId, List<String> uris, String clientContext) {
     JsonArray prompts = new JsonArray();
     for (String uri : uris) {
@@ -113,30 +137,35 @@ public final class CallvertClient {
     return playPrompt(callId, new JsonObject().put("prompts", prompts).put("clientContext", clientContext));
   }
 
+  /** Records the caller, with a Graph {@code recordResponse} body; returns the operation. */
   public Future<JsonObject> recordResponse(String callId, JsonObject body) {
     return send(callId, GraphAction.RECORD_RESPONSE, body);
   }
 
+  /** Ends the running and every queued media operation; returns the (completed) cancel operation. */
   public Future<JsonObject> cancelMediaProcessing(String callId, String clientContext) {
     return send(callId, GraphAction.CANCEL_MEDIA_PROCESSING, new JsonObject().put("clientContext", clientContext));
   }
 
+  /** Subscribes the bot to the caller's key presses; returns the (completed) subscribe operation. */
   public Future<JsonObject> subscribeToTone(String callId, String clientContext) {
     return send(callId, GraphAction.SUBSCRIBE_TO_TONE, new JsonObject().put("clientContext", clientContext));
   }
 
+  /** Sends DTMF tones ({@code tone0}…{@code tone9}, {@code star}, {@code pound}, {@code a}–{@code d}) to the caller. */
   public Future<JsonObject> sendDtmfTones(String callId, List<String> tones, int delayBetweenTonesMs, String clientContext) {
     return send(callId, GraphAction.SEND_DTMF_TONES, new JsonObject().put("tones", new JsonArray(List.copyOf(tones)))
         .put("delayBetweenTonesMs", delayBetweenTonesMs).put("clientContext", clientContext));
   }
 
+  /** An operation as it is now, live or remembered ({@code GET …/operations/{id}}). */
   public Future<JsonObject> getOperation(String callId, String operationId) {
     return send(callId, () -> new CallProtocol.GetOperation(operationId));
   }
 
   // ------------------------------------------------------------------ the simulated caller
 
-  /** The caller presses keys ({@code 0-9 * # A-D}), 100 ms apart. */
+  /** The caller presses keys ({@code 0-9 * # A-D}), 100 ms apart, after the keys still pending. */
   public Future<Void> pressKeys(String callId, String keys) {
     return send(callId, () -> GraphRequests.pressKeys(new JsonObject().put("tones", keys))).mapEmpty();
   }
@@ -146,6 +175,7 @@ public final class CallvertClient {
     return send(callId, () -> GraphRequests.speak(new JsonObject().put("durationMs", durationMs))).mapEmpty();
   }
 
+  /** The caller hangs up. */
   public Future<Void> callerHangUp(String callId) {
     return send(callId, () -> CallProtocol.CALLER_HANG_UP).mapEmpty();
   }
@@ -154,12 +184,12 @@ public final class CallvertClient {
 
   /**
    * Moves the virtual clock ({@code clock=virtual}) forward, firing every timer due by then; the
-   * future completes with the new clock time (epoch ms) once they have run. Fails with the system
-   * clock ({@code POST /callvert/clock/advance}).
+   * future completes with the new clock time (epoch ms) once they have run. Fails with 400 for a
+   * negative duration, and with the system clock ({@code POST /callvert/clock/advance}).
    */
   public Future<Long> advanceClock(long durationMs) {
     if (durationMs < 0) {
-      return Future.failedFuture(io.callvert.runtime.api.ApiException.invalidRequest("'durationMs' must be non-negative."));
+      return Future.failedFuture(ApiException.invalidRequest("'durationMs' must be non-negative."));
     }
     return calls.scheduler().advance(durationMs);
   }
@@ -167,17 +197,19 @@ public final class CallvertClient {
   // ------------------------------------------------------------------ notifications
 
   /**
-   * Receives every notification this Callvert instance sends, as
-   * {@code {"callId", "sequence", "notification": <commsNotifications>}}, in per-call order, on
-   * the caller's context. Unregister the returned consumer to stop; undeploying Callvert
-   * unregisters it too, after the notifications of the calls the undeploy ended.
+   * Receives every notification this Callvert instance sends, in per-call order, on the caller's
+   * context. Unregister the returned consumer to stop; undeploying Callvert unregisters it too,
+   * after the notifications of the calls the undeploy ended.
+   *
+   * @return completes once the listener is registered
    */
-  public Future<MessageConsumer<JsonObject>> onNotification(Handler<JsonObject> handler) {
+  public Future<MessageConsumer<JsonObject>> onNotification(Handler<CallvertNotification> handler) {
     listenerAdded.run();
     Context context = vertx.getOrCreateContext();
     Promise<MessageConsumer<JsonObject>> registered = Promise.promise();
     Runnable register = () -> {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress, m -> handler.handle(m.body()));
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress,
+          m -> handler.handle(CallvertNotification.fromTap(m.body())));
       listeners.add(context, consumer);
       consumer.completion().map(v -> consumer).onComplete(registered);
     };

@@ -20,6 +20,7 @@ import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
 import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -321,8 +322,16 @@ public final class CallvertVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  /** The public key set bots verify notifications with (null with signing off). */
-  public NotificationSigner signer() {
+  /**
+   * The JSON Web Key Set bots verify notification tokens with (what {@code /.well-known/jwks.json}
+   * serves), or null with signing off ({@code webhook.signingEnabled=false}).
+   */
+  public JsonObject jwks() {
+    return signer == null ? null : signer.jwks();
+  }
+
+  /** The notification signer; internal (tests and benchmarks reach it through their own package). */
+  NotificationSigner signer() {
     return signer;
   }
 
@@ -363,7 +372,7 @@ public final class CallvertVerticle extends VerticleBase {
    * calls produce. Not part of the API: a hook for benchmarks that measure notification delivery
    * on its own, without the calls that normally produce the notifications.
    */
-  public String dispatcherAddress(String callId) {
+  String dispatcherAddress(String callId) {
     if (dispatcher == null) {
       throw new IllegalStateException("Callvert is not deployed yet");
     }

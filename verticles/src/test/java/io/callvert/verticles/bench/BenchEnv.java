@@ -76,7 +76,7 @@ final class BenchEnv implements AutoCloseable {
     }
     this.client = driver.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false));
     this.sink = new BenchSink(driver, DRIVER_EVENT_LOOPS);
-    this.sink.trust(callvert.signer().jwks());
+    this.sink.trust(callvert.jwks());
     this.wav = new BenchWavServer(driver);
     this.longPrompt = wav.tone("long-120s.wav", 120_000);
   }

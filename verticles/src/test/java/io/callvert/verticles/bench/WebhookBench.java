@@ -64,7 +64,7 @@ final class WebhookBench {
     WindowStats[] stats = {new WindowStats(), new WindowStats(), new WindowStats(), new WindowStats()};
     double signed = injected(env, env.callvert, callIds, uris, appId, body, stats[0]);
     forget(env.vertx, env.callvert, callIds);
-    String token = env.callvert.signer().token(appId, BenchEnv.TENANT);
+    String token = io.callvert.verticles.Internals.signer(env.callvert).token(appId, BenchEnv.TENANT);
     BenchMain.log("webhook: ceiling, bare WebClient, same bytes, signed");
     double signedTop = bareClient(env, uris, body.toBuffer(), "Bearer " + token, stats[1]);
 
@@ -115,7 +115,7 @@ final class WebhookBench {
     BenchConfig cfg = env.cfg;
     long[] stopAt = {Long.MAX_VALUE};
     LongAdder[] counter = new LongAdder[1];
-    java.util.function.IntConsumer inject = i -> env.vertx.eventBus().send(cv.dispatcherAddress(callIds[i]),
+    java.util.function.IntConsumer inject = i -> env.vertx.eventBus().send(io.callvert.verticles.Internals.dispatcherAddress(cv, callIds[i]),
         new Outbound(callIds[i], uris[i], appId, BenchEnv.TENANT, null, body), LOCAL);
     counter[0] = countWebhooks(env, i -> {
       if (System.nanoTime() < stopAt[0]) {
@@ -161,7 +161,7 @@ final class WebhookBench {
   /** Drops the simulated calls' delivery queues and journals from the dispatcher. */
   private static void forget(Vertx vertx, CallvertVerticle cv, String[] callIds) {
     for (String id : callIds) {
-      vertx.eventBus().send(cv.dispatcherAddress(id), new JsonObject().put("forget", id), LOCAL);
+      vertx.eventBus().send(io.callvert.verticles.Internals.dispatcherAddress(cv, id), new io.callvert.verticles.webhook.DispatcherMessage.Forget(id), LOCAL);
     }
   }
 

@@ -6,7 +6,6 @@ import io.callvert.verticles.CallvertVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 
@@ -40,9 +39,8 @@ public final class EmbedExample {
   /** A bot living in the same JVM: it answers every call to "local:bot", without HTTP or webhooks. */
   static Future<Void> answerIncomingCalls(CallvertClient calls) {
     return calls.onNotification(n -> {
-      JsonObject call = n.getJsonObject("notification").getJsonArray("value").getJsonObject(0).getJsonObject("resourceData");
-      if ("incoming".equals(call.getString("state")) && CallvertClient.LOCAL_CALLBACK.equals(call.getString("callbackUri"))) {
-        calls.answer(n.getString("callId"));
+      if ("incoming".equals(n.callState()) && CallvertClient.LOCAL_CALLBACK.equals(n.resourceData().getString("callbackUri"))) {
+        calls.answer(n.callId());
       }
     }).mapEmpty();
   }

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * An in-process bot: receives what {@link io.callvert.verticles.CallvertClient#onNotification}
  * delivers and lets a test await notifications by predicate, without sleeping.
  */
-final class Inbox implements Handler<JsonObject> {
+final class Inbox implements Handler<io.callvert.verticles.CallvertNotification> {
 
   /** One in-process notification: {@code {"callId", "sequence", "notification": <commsNotifications>}}. */
   record Note(String callId, long sequence, JsonObject notification) {
@@ -46,8 +46,8 @@ final class Inbox implements Handler<JsonObject> {
   }
 
   @Override
-  public synchronized void handle(JsonObject message) {
-    Note n = new Note(message.getString("callId"), message.getLong("sequence"), message.getJsonObject("notification"));
+  public synchronized void handle(io.callvert.verticles.CallvertNotification message) {
+    Note n = new Note(message.callId(), message.sequence(), message.body());
     notes.add(n);
     log.add("notification " + n.subjectId() + " " + n.changeType());
     notifyAll();

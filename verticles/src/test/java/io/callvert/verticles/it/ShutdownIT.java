@@ -49,7 +49,7 @@ class ShutdownIT {
       CallvertVerticle cv = new CallvertVerticle(o.withHttp(o.http().withPort(squatter.actualPort())));
       assertThatThrownBy(() -> vertx.deployVerticle(cv).await(30, TimeUnit.SECONDS)).hasMessageContaining("in use");
       assertThat(vertx.deploymentIDs()).isEmpty();
-      String shard = cv.dispatcherAddress("any-call");
+      String shard = io.callvert.verticles.Internals.dispatcherAddress(cv, "any-call");
       assertThatThrownBy(() -> vertx.eventBus().request(shard, new JsonObject().put("journal", "any-call"))
           .await(10, TimeUnit.SECONDS)).hasMessageContaining("No handlers");
     } finally {
