@@ -72,9 +72,10 @@ public final class CallManager {
   private final Object ownContextMark = new Object();
   private volatile boolean accepting = true;
   private volatile boolean stopped;
-  private CallvertMetrics metrics = CallvertMetrics.NOOP;
+  // set once during the root verticle's start, before any request; volatile so every event loop reads them
+  private volatile CallvertMetrics metrics = CallvertMetrics.NOOP;
   /** Set when the Vert.x instance is clustered. */
-  private ClusterLink cluster;
+  private volatile ClusterLink cluster;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
       IdSource ids, Scheduler scheduler, MediaService media, RecordingStore recordings, WebhookDispatchers dispatchers) {
