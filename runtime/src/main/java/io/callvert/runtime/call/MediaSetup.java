@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record MediaSetup(List<MediaRef> preFetch) {
 
+  /** Service-hosted media with no prefetch list: shared by the calls that name none. */
+  public static final MediaSetup NOTHING_TO_PREFETCH = new MediaSetup(null);
+
   public MediaSetup {
     preFetch = preFetch == null ? null : List.copyOf(preFetch);
   }

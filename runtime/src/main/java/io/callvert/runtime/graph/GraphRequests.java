@@ -72,6 +72,13 @@ public final class GraphRequests {
         c.modalities, null, null, null);
   }
 
+  /** The usual modalities, one list for every call that asks for them (an idle call must stay small). */
+  private static final List<Modality> AUDIO_ONLY = List.of(Modality.AUDIO);
+
+  private static List<Modality> shared(List<Modality> modalities) {
+    return modalities.equals(AUDIO_ONLY) ? AUDIO_ONLY : List.copyOf(modalities);
+  }
+
   private record Common(String callbackUri, String tenantId, String subject, List<Modality> modalities) {}
 
   private static Common common(JsonObject b) {
@@ -79,7 +86,7 @@ public final class GraphRequests {
     String tenant = Fields.string(b, "tenantId", "tenantId");
     String subject = Fields.string(b, "subject", "subject");
     JsonArray requested = Fields.array(b, "requestedModalities", "requestedModalities");
-    return new Common(cb, tenant, subject, requested == null ? List.of(Modality.AUDIO) : modalities(requested, "requestedModalities"));
+    return new Common(cb, tenant, subject, requested == null ? AUDIO_ONLY : shared(modalities(requested, "requestedModalities")));
   }
 
   // ------------------------------------------------------------------ the bot's call verbs
@@ -248,7 +255,7 @@ public final class GraphRequests {
     }
     JsonArray pre = Fields.array(mc, "preFetchMedia", "mediaConfig.preFetchMedia");
     if (pre == null) {
-      return new MediaSetup(null);
+      return MediaSetup.NOTHING_TO_PREFETCH;
     }
     List<MediaRef> refs = new ArrayList<>(pre.size());
     for (int i = 0; i < pre.size(); i++) {
