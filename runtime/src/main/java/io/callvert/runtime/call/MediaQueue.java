@@ -257,33 +257,33 @@ final class MediaQueue {
 
   /** Cancels the running operation and every queued one, in queue order (rules 10, 11, 12). */
   private void cancelAll() {
-    long now = call.now();
-    List<Operation.Media> cancelled = new ArrayList<>(queue);
-    queue.clear();
-    for (Operation.Media op : cancelled) {
-      HeardTimeline.cut(op.heardItem, now);
-      if (op instanceof Operation.Record r) {
-        r.noRecording();
-      }
-      finish(op, Outcome.CANCELLED);
-    }
+    endEvery(Outcome.CANCELLED);
   }
 
   /** The call ended: every operation fails; a listening record keeps what it captured (rule 15). */
   void endAll() {
+    endEvery(Outcome.CALL_ENDED);
+  }
+
+  /**
+   * Ends the running operation and every queued one, in queue order, with {@code outcome}: what
+   * the caller heard is cut now, and a record has no recording — unless the call ended while it
+   * was listening, when it keeps what it captured.
+   */
+  private void endEvery(Outcome outcome) {
     long now = call.now();
-    List<Operation.Media> live = new ArrayList<>(queue);
+    List<Operation.Media> ending = new ArrayList<>(queue);
     queue.clear();
-    for (Operation.Media op : live) {
+    for (Operation.Media op : ending) {
       HeardTimeline.cut(op.heardItem, now);
       if (op instanceof Operation.Record r) {
-        if (r.windowStart >= 0 && now > r.windowStart) {
+        if (outcome == Outcome.CALL_ENDED && r.windowStart >= 0 && now > r.windowStart) {
           publishRecording(r, Math.min(now, r.windowStart + r.request.maxDurationMs()));
         } else {
           r.noRecording();
         }
       }
-      finish(op, Outcome.CALL_ENDED);
+      finish(op, outcome);
     }
   }
 
