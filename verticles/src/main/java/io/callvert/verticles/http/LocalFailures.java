@@ -36,9 +36,9 @@ import java.util.Set;
  * token comes back as the host's {@code {"hostError":401}}.
  *
  * <p><b>Why a {@link Proxy}, not a hand-written delegate.</b> vertx-web's handlers cast the context
- * to its internal {@code io.vertx.ext.web.impl.RoutingContextInternal} ({@code BodyHandlerImpl}:
- * {@code seenHandler}, {@code visitHandler}, {@code setBody}; the authentication and authorization
- * handlers: {@code securityAudit}). A view must therefore implement every interface of the real
+ * to its internal {@code RoutingContextInternal}, of package {@code io.vertx.ext.web.impl}
+ * ({@code BodyHandlerImpl}: {@code seenHandler}, {@code visitHandler}, {@code setBody}; the
+ * authentication and authorization handlers: {@code securityAudit}). A view must therefore implement every interface of the real
  * context, internal ones included; a proxy over the interfaces the real context's class implements
  * does that without Callvert naming (or compiling against) the internal type.
  */
