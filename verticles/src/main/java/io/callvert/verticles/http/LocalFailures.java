@@ -10,11 +10,37 @@ import java.util.Set;
 /**
  * Runs a vertx-web handler (a {@code BodyHandler}, an authentication or authorization handler) so that
  * whatever it fails the context with is answered by Callvert, not by the router's failure handlers.
+ * The handler is given a view of the context whose {@code fail} calls {@code onFailure(status,
+ * failure)} instead; every other method is the real context's, so {@code next()}, the body, the user
+ * and the response are shared.
  *
- * <p>Why: in a sub-router, {@code ctx.fail} goes to the host router, whose own failure handlers
- * would answer first (in the host's format, not Graph's error envelope). The handler is given a view
- * of the context whose {@code fail} calls {@code onFailure(status, failure)} instead; every other
- * method is the real context's, so {@code next()}, the body, the user and the response are shared.
+ * <p><b>Why the sub-router's own failure handler is not enough</b> (vertx-web 5.0.7, reviewed for
+ * issue 10). Callvert's router ends with {@code router.route().failureHandler(GraphErrorHandler)}, but
+ * when it is mounted with {@code host.route("/prefix/*").subRouter(callvert.router())}:
+ * <ol>
+ *   <li>its handlers get a {@code RoutingContextWrapper}, whose {@code fail(int)}, {@code fail(Throwable)}
+ *       and {@code fail(int, Throwable)} all call {@code inner.fail(...)}: the host's context
+ *       ({@code vertx-web/src/main/java/io/vertx/ext/web/impl/RoutingContextWrapper.java});
+ *   <li>the host's {@code RoutingContextImpl.fail} calls {@code doFail()}, which restarts the
+ *       <em>host</em> router's route list in failure mode ({@code this.iter = router.iterator();
+ *       currentRoute = null; next();}, {@code .../impl/RoutingContextImpl.java});
+ *   <li>the sub-router is reached again only through the mount route's failure handler,
+ *       {@code subRouter::handleFailure}, which {@code RouteImpl.subRouter} registers next to
+ *       {@code subRouter::handleContext} ({@code .../impl/RouteImpl.java}).
+ * </ol>
+ * So every host failure handler on a route registered before the mount point that matches the path
+ * (a global {@code host.route().failureHandler(...)} set up first is common) answers Callvert's
+ * failure first, in the host's format instead of Graph's error envelope. {@code EmbedIT} pins this:
+ * its host registers its failure handler before mounting Callvert and asserts it sees none of
+ * Callvert's errors; with the view replaced by the real context, the 401 of a request without a
+ * token comes back as the host's {@code {"hostError":401}}.
+ *
+ * <p><b>Why a {@link Proxy}, not a hand-written delegate.</b> vertx-web's handlers cast the context
+ * to its internal {@code RoutingContextInternal}, of package {@code io.vertx.ext.web.impl}
+ * ({@code BodyHandlerImpl}: {@code seenHandler}, {@code visitHandler}, {@code setBody}; the
+ * authentication and authorization handlers: {@code securityAudit}). A view must therefore implement every interface of the real
+ * context, internal ones included; a proxy over the interfaces the real context's class implements
+ * does that without Callvert naming (or compiling against) the internal type.
  */
 public final class LocalFailures {
 

@@ -67,6 +67,18 @@ public final class CallvertMetrics {
    * The Micrometer registry of this Vert.x instance, or {@code null} without one. Vert.x exposes
    * an instance's metrics through the {@link MetricsProvider} SPI; Vert.x Micrometer's metrics
    * object there carries its registry.
+   *
+   * <p><b>Why this names a class of {@code io.vertx.micrometer.impl}</b> (the one non-public Vert.x
+   * type Callvert still uses; reviewed for issue 10 against vertx-micrometer-metrics 5.0.7). No
+   * public API maps a {@link Vertx} to its registry: {@code BackendRegistries.getNow(name)} needs
+   * the {@code MicrometerMetricsOptions.getRegistryName()} the host built its {@code VertxOptions}
+   * with, and a {@code Vertx} does not expose its options; {@code MetricsService.create(vertx)}
+   * offers JSON snapshots only (its {@code getRegistry()} is on the impl class); the exported
+   * packages ({@code io.vertx.micrometer}, {@code io.vertx.micrometer.backends}) have nothing else.
+   * The public alternative would be a Callvert option repeating the registry name, which a host with
+   * a non-default name must then not forget (EmbedDeployIT pins "whatever its registry name").
+   * Should the class move, the {@link LinkageError} below makes Callvert measure nothing rather
+   * than fail.
    */
   public static MeterRegistry registryOf(Vertx vertx) {
     try {

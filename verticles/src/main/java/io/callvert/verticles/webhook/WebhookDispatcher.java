@@ -3,24 +3,20 @@ package io.callvert.verticles.webhook;
 import io.callvert.config.WebhookOptions;
 import io.callvert.runtime.protocol.Outbound;
 import io.callvert.verticles.auth.NotificationSigner;
+import io.callvert.verticles.metrics.CallvertMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +24,18 @@ import org.slf4j.LoggerFactory;
  * Delivers notifications to bots (contract rules 7, 16, 17): per call, strictly in the order the
  * call produced them, one in flight at a time, signed, retried with backoff, and journaled.
  *
- * <p>Per call it keeps a FIFO and a journal. The head of the FIFO waits while it is gated on an
- * operation whose creating HTTP response has not been written yet (causality, rule 7; a gate
- * opens on release or after {@code causalityGateMs}). A 2xx delivers; a 302 with Location moves the
- * call's callback URI and retries there at once; connection errors, timeouts, 408, 429 and 5xx
- * retry with exponential backoff and jitter (honouring Retry-After) within the retry budget; any
- * other status dead-letters. Nothing is dropped silently: every notification ends delivered or
- * dead-lettered, visible in the journal.
+ * <p>Per call it keeps a {@link CallQueue}: a FIFO and a journal. The head of the FIFO waits while
+ * it is gated on an operation whose creating HTTP response has not been written yet (causality,
+ * rule 7; a gate opens on release or after {@code causalityGateMs}). Each attempt is a
+ * {@link WebhookPost}: a 2xx delivers; a 302 with Location moves the call's callback URI and
+ * retries there at once; connection errors, timeouts, 408, 429 and 5xx retry with exponential
+ * backoff and jitter (honouring Retry-After) within the retry budget; any other status
+ * dead-letters. Nothing is dropped silently: every notification ends delivered or dead-lettered,
+ * visible in the journal.
  *
- * <p>One shard of {@link WebhookDispatchers}: it owns the calls whose id hashes to it. Not a
- * verticle: it runs on an event-loop context of its own, so that during undeploy it outlives the
- * call verticles whose final notifications it still has to deliver.
+ * <p>One shard of {@link WebhookDispatchers}: it owns the calls whose id hashes to it, and runs on
+ * the event loop of the shard verticle that hosts it, a deployment of its own so that during
+ * undeploy it outlives the call verticles whose final notifications it still has to deliver.
  *
  * <p>Delivery timing uses real time even with the virtual clock: the virtual clock drives call
  * logic, not the network.
@@ -46,82 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-  private static final int MAX_REDIRECTS = 5;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  /**
-   * One journaled notification. It keeps the encoded body only (not the JSON tree): a call's
-   * journal lives as long as the call plus retention, so its entries must be small.
-   */
-  private static final class Entry {
-    final long sequence;
-    final String callbackUri;
-    final String audience;
-    final String tenantId;
-    final String gate;
-    /** The notification that ends the operation its gate names (that gate can then be forgotten). */
-    final boolean endsGate;
-    final byte[] body;
-    final long enqueuedAt;
-    String state = "pending";
-    int attempts;
-    String lastError;
-    long firstAttemptAt;
-
-    Entry(long sequence, Outbound outbound, long enqueuedAt) {
-      this.sequence = sequence;
-      this.callbackUri = outbound.callbackUri();
-      this.audience = outbound.audience();
-      this.tenantId = outbound.tenantId();
-      this.gate = outbound.gate();
-      this.endsGate = gate != null
-          && "deleted".equals(outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType"));
-      this.body = encode(outbound.body());
-      this.enqueuedAt = enqueuedAt;
-    }
-
-    /** Encoded once, straight to bytes ({@code toBuffer().getBytes()} copied them twice more). */
-    private static byte[] encode(JsonObject json) {
-      try {
-        return io.vertx.core.json.jackson.DatabindCodec.mapper().writeValueAsBytes(json.getMap());
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new io.vertx.core.json.EncodeException("Failed to encode a notification: " + e.getMessage(), e);
-      }
-    }
-
-    JsonObject notification() {
-      return new JsonObject(Buffer.buffer(body));
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("sequence", sequence).put("state", state).put("attempts", attempts)
-          .put("lastError", lastError).put("notification", notification());
-    }
-  }
-
-  /** Delivery state of one call. */
-  private static final class CallQueue {
-    final ArrayDeque<Entry> pending = new ArrayDeque<>(2);
-    final List<Entry> journal = new ArrayList<>(4);
-    /** Gates opened (responses written); a handful at most, so a list beats a hash set here. */
-    final List<String> released = new ArrayList<>(2);
-    /** Gates a notification went through by timeout: their late release must not be remembered. */
-    List<String> expired;
-    long nextSequence = 1;
-    boolean inFlight;
-    long gateTimer = -1;
-    /** Set by a 302: replaces {@link #movedFrom}, the callback URI the call gave, and only that one. */
-    String movedTo;
-    String movedFrom;
-    boolean ended;
-    boolean forgotten;
-  }
-
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
   private final String address;
   private final WebhookOptions options;
-  private final WebClient client;
-  private final NotificationSigner signer;
-  private io.callvert.verticles.metrics.CallvertMetrics metrics = io.callvert.verticles.metrics.CallvertMetrics.NOOP;
+  private final WebhookPost post;
+  private CallvertMetrics metrics = CallvertMetrics.NOOP;
   private final Map<String, CallQueue> calls = new HashMap<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
@@ -129,18 +57,17 @@ public final class WebhookDispatcher {
   private volatile boolean tapped;
   private int busy;
 
-  private io.vertx.core.eventbus.MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> consumer;
   /** Set when the instance is gone: late timers of this shard then do nothing. */
   private volatile boolean closed;
 
-  public WebhookDispatcher(io.vertx.core.Vertx vertx, String address, String tapAddress, WebhookOptions options,
+  public WebhookDispatcher(Vertx vertx, String address, String tapAddress, WebhookOptions options,
       WebClient client, NotificationSigner signer) {
     this.vertx = vertx;
     this.address = address;
     this.tapAddress = tapAddress;
     this.options = options;
-    this.client = client;
-    this.signer = signer;
+    this.post = new WebhookPost(client, signer, options);
   }
 
   /** Registers the shard's local consumer on the calling context (its own event loop). */
@@ -161,7 +88,9 @@ public final class WebhookDispatcher {
     if (body instanceof Outbound o) {
       enqueue(o);
     } else if (body instanceof DispatcherMessage.Release r) {
-      onRelease(r);
+      CallQueue q = calls.computeIfAbsent(r.callId(), k -> new CallQueue());
+      q.release(r.gate());
+      pump(r.callId(), q);
     } else if (body instanceof DispatcherMessage.JournalQuery j) {
       msg.reply(journal(j.callId()));
     } else if (body instanceof DispatcherMessage.CallEnded e) {
@@ -180,19 +109,11 @@ public final class WebhookDispatcher {
     }
   }
 
-  private void onRelease(DispatcherMessage.Release r) {
-    CallQueue q = calls.computeIfAbsent(r.callId(), k -> new CallQueue());
-    if (q.expired == null || !q.expired.remove(r.gate())) {
-      q.released.add(r.gate());
-    }
-    pump(r.callId(), q);
-  }
-
   private JsonObject journal(String callId) {
     CallQueue q = calls.get(callId);
     JsonArray value = new JsonArray();
     if (q != null) {
-      for (Entry e : q.journal) {
+      for (JournalEntry e : q.journal) {
         value.add(e.toJson());
       }
     }
@@ -201,14 +122,14 @@ public final class WebhookDispatcher {
 
   private void enqueue(Outbound o) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
-    Entry e = new Entry(q.nextSequence++, o, System.currentTimeMillis());
+    JournalEntry e = new JournalEntry(q.nextSequence++, o, System.currentTimeMillis());
     q.journal.add(e);
     q.pending.add(e);
     busy++;
     pump(o.callId(), q);
   }
 
-  public void metrics(io.callvert.verticles.metrics.CallvertMetrics metrics) {
+  public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
   }
 
@@ -232,13 +153,12 @@ public final class WebhookDispatcher {
     if (q.inFlight) {
       return;
     }
-    Entry head = q.pending.peek();
+    JournalEntry head = q.pending.peek();
     if (head == null) {
       maybeForget(callId, q);
       return;
     }
-    String gate = head.gate;
-    if (gate != null && !q.released.contains(gate)) {
+    if (!q.isOpen(head.gate)) {
       long waited = System.currentTimeMillis() - head.enqueuedAt;
       if (waited < options.causalityGateMs()) {
         if (q.gateTimer < 0) {
@@ -253,11 +173,8 @@ public final class WebhookDispatcher {
         return;
       }
       log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
-          callId, gate, options.causalityGateMs(), head.sequence);
-      if (q.expired == null) {
-        q.expired = new ArrayList<>(1);
-      }
-      q.expired.add(gate);
+          callId, head.gate, options.causalityGateMs(), head.sequence);
+      q.expire(head.gate);
     }
     if (q.gateTimer >= 0) {
       vertx.cancelTimer(q.gateTimer);
@@ -266,82 +183,47 @@ public final class WebhookDispatcher {
     q.inFlight = true;
     if (tapped) {
       vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", head.sequence)
-          .put("notification", head.notification()), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+          .put("notification", head.notification()), LOCAL);
     }
-    if (head.callbackUri.startsWith("local:") && q.movedTo == null) {
+    if (head.callbackUri.startsWith("local:") && !q.moved()) {
       head.attempts++;
-      settle(callId, q, head, "delivered", null);
+      settle(callId, q, head, JournalEntry.DELIVERED, null);
       return;
     }
     attempt(callId, q, head, 0);
   }
 
-  private void attempt(String callId, CallQueue q, Entry e, int redirects) {
-    // a callback URI the bot gave after the move (e.g. in answer) is not redirected
-    String uri = q.movedTo != null && e.callbackUri.equals(q.movedFrom) ? q.movedTo : e.callbackUri;
+  private void attempt(String callId, CallQueue q, JournalEntry e, int redirects) {
+    String uri = q.target(e);
     if (e.firstAttemptAt == 0) {
       e.firstAttemptAt = System.currentTimeMillis();
     }
     e.attempts++;
-    e.state = "delivering";
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      var request = client.postAbs(uri)
-          .timeout(options.timeoutMs())
-          .followRedirects(false)
-          .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
-          .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
-          .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
-      if (signer != null) {
-        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
-      }
-      // wrapped, not copied: the journal's bytes are never written to
-      sent = request.sendBuffer(io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(e.body)));
-    } catch (RuntimeException ex) {
-      // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
-      // and leaving the entry in flight would block the call's queue forever.
-      settle(callId, q, e, "deadLettered", "cannot POST to " + uri + ": " + ex.getMessage());
-      return;
-    }
-    sent.onComplete(ar -> {
-      if (ar.failed()) {
-        String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
-        retry(callId, q, e, "POST " + uri + " failed: " + cause, -1);
-        return;
-      }
-      HttpResponse<Buffer> resp = ar.result();
-      int status = resp.statusCode();
-      if (status >= 200 && status < 300) {
-        settle(callId, q, e, "delivered", null);
-      } else if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
-        String location = resp.getHeader("Location");
-        String target = resolve(uri, location);
-        if (target == null) {
-          settle(callId, q, e, "deadLettered", "302 from " + uri + " with an unusable Location '" + location + "'");
-          return;
-        }
-        q.movedFrom = e.callbackUri;
-        q.movedTo = target;
-        e.lastError = "302 from " + uri + ": callback moved to " + q.movedTo;
+    e.state = JournalEntry.DELIVERING;
+    post.send(uri, e, redirects, outcome -> {
+      if (outcome instanceof WebhookPost.Outcome.Delivered) {
+        settle(callId, q, e, JournalEntry.DELIVERED, null);
+      } else if (outcome instanceof WebhookPost.Outcome.Moved moved) {
+        q.move(e, moved.target());
+        e.lastError = moved.error();
         attempt(callId, q, e, redirects + 1);
-      } else if (status == 408 || status == 429 || status >= 500) {
-        retry(callId, q, e, "HTTP " + status + " from " + uri, retryAfterMs(resp.headers()));
-      } else {
-        settle(callId, q, e, "deadLettered", "HTTP " + status + " from " + uri + " (not retried)");
+      } else if (outcome instanceof WebhookPost.Outcome.Retry retry) {
+        retry(callId, q, e, retry.error(), retry.retryAfterMs());
+      } else if (outcome instanceof WebhookPost.Outcome.DeadLetter dead) {
+        settle(callId, q, e, JournalEntry.DEAD_LETTERED, dead.error());
       }
     });
   }
 
-  private void retry(String callId, CallQueue q, Entry e, String error, long retryAfterMs) {
+  private void retry(String callId, CallQueue q, JournalEntry e, String error, long retryAfterMs) {
     e.lastError = error;
-    long elapsed = System.currentTimeMillis() - e.firstAttemptAt;
-    long backoff = Math.min(options.backoffMaxMs(), options.backoffInitialMs() << Math.min(20, e.attempts - 1));
-    long delay = retryAfterMs >= 0 ? retryAfterMs : backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-    if (elapsed + delay > options.retryBudgetMs()) {
-      settle(callId, q, e, "deadLettered", error + "; retry budget of " + options.retryBudgetMs() + " ms exhausted");
+    long delay = post.retryDelayMs(e, retryAfterMs, System.currentTimeMillis());
+    if (delay < 0) {
+      settle(callId, q, e, JournalEntry.DEAD_LETTERED,
+          error + "; retry budget of " + options.retryBudgetMs() + " ms exhausted");
       return;
     }
-    e.state = "pending";
+    e.state = JournalEntry.PENDING;
     metrics.retried();
     vertx.setTimer(Math.max(1, delay), t -> {
       if (!closed) {
@@ -350,9 +232,9 @@ public final class WebhookDispatcher {
     });
   }
 
-  private void settle(String callId, CallQueue q, Entry e, String state, String error) {
+  private void settle(String callId, CallQueue q, JournalEntry e, String state, String error) {
     e.state = state;
-    if (state.equals("delivered")) {
+    if (state.equals(JournalEntry.DELIVERED)) {
       metrics.delivered(e.enqueuedAt);
     } else {
       metrics.deadLettered();
@@ -363,10 +245,7 @@ public final class WebhookDispatcher {
     }
     q.pending.poll();
     q.inFlight = false;
-    String gate = e.gate;
-    if (e.endsGate) {
-      q.released.remove(gate);
-    }
+    q.settled(e);
     busy--;
     if (busy == 0) {
       for (Promise<Void> p : drainWaiters) {
@@ -378,7 +257,7 @@ public final class WebhookDispatcher {
   }
 
   private void maybeForget(String callId, CallQueue q) {
-    if (q.forgotten && q.pending.isEmpty() && !q.inFlight) {
+    if (q.forgettable()) {
       calls.remove(callId);
     }
   }
@@ -392,37 +271,5 @@ public final class WebhookDispatcher {
     drainWaiters.add(p);
     long timer = vertx.setTimer(Math.max(1, graceMs), t -> p.tryFail(busy + " notifications still pending after " + graceMs + " ms"));
     return p.future().andThen(ar -> vertx.cancelTimer(timer));
-  }
-
-  /**
-   * A 302 {@code Location} resolved against the URI that answered it (RFC 9110 allows relative
-   * references); null unless the result is an absolute http(s) URI with a host.
-   */
-  static String resolve(String base, String location) {
-    try {
-      java.net.URI target = java.net.URI.create(base).resolve(location.trim());
-      String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && target.getHost() != null ? target.toString() : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
-  static long retryAfterMs(MultiMap headers) {
-    String v = headers.get("Retry-After");
-    if (v == null || v.isBlank()) {
-      return -1;
-    }
-    try {
-      return Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        return Math.max(0, at - System.currentTimeMillis());
-      } catch (RuntimeException notDate) {
-        return -1;
-      }
-    }
   }
 }

@@ -1,18 +1,22 @@
 package io.callvert.verticles.webhook;
 
 import io.callvert.config.WebhookOptions;
+import io.callvert.runtime.protocol.Codecs;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.metrics.CallvertMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The webhook dispatcher of one Callvert instance, sharded by call id over several event loops: a
@@ -20,18 +24,38 @@ import java.util.List;
  * while delivery work (HTTP client I/O, signing, journaling) for different calls runs on different
  * cores instead of queueing on one loop.
  *
- * <p>Each shard runs on an event-loop context that belongs to no deployment: when the instance is
- * undeployed, the call verticles stop first and hand their final notifications here; the root
- * verticle then drains the shards and closes them.
+ * <p><b>Why the shards are a deployment of their own.</b> When Callvert is undeployed, Vert.x first
+ * undeploys the root verticle's children, the call verticles, and each hands its final
+ * notification (the call's {@code terminated}) to its shard as it stops; only then does the root's
+ * {@code stop()} run, which {@link #drain drains} the shards and {@link #close closes} them. A shard
+ * that were a child of the root would be undeployed together with the call verticles, before
+ * their last notifications are delivered. So the shards are the instances of one <em>top-level</em>
+ * deployment ({@code instances} = shard count, which Vert.x places on distinct event-loop
+ * contexts), deployed by {@link #start()} and undeployed by {@link #close()} at the end of the
+ * root's {@code stop()}.
+ *
+ * <p>Vert.x makes a deployment the child of the deployment whose context deploys it; public API
+ * has no "deploy without a parent", but a deployment made from a thread that is not a Vert.x thread
+ * (so has no context of a deployment) has no parent. {@link #start()} therefore deploys the shards
+ * from a short-lived thread of its own, and reports back on the caller's context. (Before this,
+ * the shards ran on contexts made by the internal {@code VertxInternal.createEventLoopContext()}.)
+ *
+ * <p>When the whole Vert.x instance closes, it undeploys every top-level deployment at once, the
+ * shards and Callvert's root alike: a shard being stopped that way keeps delivering until the root
+ * has drained it ({@link #close()}), so the final notifications are not lost then either.
  */
 public final class WebhookDispatchers {
 
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatchers.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final List<WebhookDispatcher> shards = new ArrayList<>();
-  private final List<ContextInternal> contexts = new ArrayList<>();
   private final String tapAddress;
+  /** Completed by {@link #close()}: from then on a shard may stop. */
+  private final Promise<Void> released = Promise.promise();
+  /** The shards' deployment, once deployed (null again once {@link #close()} undeployed it). */
+  private volatile String deploymentId;
 
   public WebhookDispatchers(Vertx vertx, String baseAddress, int shardCount, WebhookOptions options,
       WebClient client, NotificationSigner signer) {
@@ -39,22 +63,34 @@ public final class WebhookDispatchers {
     this.tapAddress = baseAddress + ".tap";
     for (int i = 0; i < Math.max(1, shardCount); i++) {
       shards.add(new WebhookDispatcher(vertx, baseAddress + "." + i, tapAddress, options, client, signer));
-      contexts.add(((VertxInternal) vertx).createEventLoopContext());
     }
   }
 
+  /**
+   * Deploys the shards, one verticle instance per shard, as a top-level deployment (see the class
+   * comment); completes on the calling context once every shard consumes its address.
+   */
   public Future<Void> start() {
     for (Class<?> type : DispatcherMessage.class.getPermittedSubclasses()) {
-      io.callvert.runtime.protocol.Codecs.register(vertx.eventBus(), type);
+      Codecs.register(vertx.eventBus(), type);
     }
-    List<Future<Void>> started = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      WebhookDispatcher shard = shards.get(i);
-      Promise<Void> p = Promise.promise();
-      contexts.get(i).runOnContext(v -> shard.start().onComplete(p));
-      started.add(p.future());
-    }
-    return Future.all(started).mapEmpty();
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    AtomicInteger next = new AtomicInteger();
+    Thread deployer = new Thread(() -> vertx.deployVerticle(
+            () -> new Shard(shards.get(next.getAndIncrement()), released.future()),
+            new DeploymentOptions().setInstances(shards.size()))
+        .onComplete(ar -> caller.runOnContext(v -> {
+          if (ar.succeeded()) {
+            deploymentId = ar.result();
+            started.complete();
+          } else {
+            started.fail(ar.cause());
+          }
+        })), "callvert-webhook-shards-deployer");
+    deployer.setDaemon(true);
+    deployer.start();
+    return started.future();
   }
 
   /** The local address of the shard that owns {@code callId}. */
@@ -98,15 +134,47 @@ public final class WebhookDispatchers {
     });
   }
 
-  /** Stops every shard (after {@link #drain}). */
+  /**
+   * Stops every shard (after {@link #drain}): undeploys the shards' deployment. Also when the
+   * shards never started, and when Vert.x is closing and already undeploying them.
+   */
   public Future<Void> close() {
-    List<Future<Void>> closed = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      WebhookDispatcher shard = shards.get(i);
-      Promise<Void> p = Promise.promise();
-      contexts.get(i).runOnContext(v -> shard.close().onComplete(p));
-      closed.add(p.future());
+    released.tryComplete();
+    String id = deploymentId;
+    deploymentId = null;
+    if (id == null) {
+      return Future.succeededFuture();
     }
-    return Future.join(closed).mapEmpty();
+    return vertx.undeploy(id).recover(e -> {
+      // Vert.x closing undeploys the shards itself: released now, they stop after their drain
+      log.debug("webhook shards {}: {}", id, e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Hosts one shard: its consumer, timers and HTTP exchanges run on this verticle's event loop.
+   * It stops only once released by {@link #close()}, i.e. after the root verticle drained it.
+   */
+  private static final class Shard extends VerticleBase {
+    private final WebhookDispatcher dispatcher;
+    private final Future<Void> released;
+
+    Shard(WebhookDispatcher dispatcher, Future<Void> released) {
+      this.dispatcher = dispatcher;
+      this.released = released;
+    }
+
+    @Override
+    public Future<?> start() {
+      return dispatcher.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+      Promise<Void> stopped = Promise.promise();
+      released.onComplete(v -> context.runOnContext(x -> dispatcher.close().onComplete(stopped)));
+      return stopped.future();
+    }
   }
 }

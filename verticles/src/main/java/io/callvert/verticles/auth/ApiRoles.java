@@ -1,0 +1,119 @@
+package io.callvert.verticles.auth;
+
+import io.callvert.runtime.api.ApiException;
+import io.callvert.verticles.http.LocalFailures;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authorization.Authorization;
+import io.vertx.ext.auth.authorization.AuthorizationContext;
+import io.vertx.ext.auth.authorization.AuthorizationProvider;
+import io.vertx.ext.auth.authorization.OrAuthorization;
+import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthorizationHandler;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Role authorization and what an authenticated caller is: a vertx-auth {@link User} whose app
+ * roles are {@link RoleBasedAuthorization}s loaded by {@link #PROVIDER} (the {@code roles} claim of
+ * a JWT, every role for a static or dev token), and whose attribute {@value #METHOD_ATTRIBUTE}
+ * says how it authenticated. The public entry points are on {@link ApiAuthHandler}.
+ */
+final class ApiRoles {
+
+  /** User attribute naming how the caller authenticated. */
+  static final String METHOD_ATTRIBUTE = "callvert.method";
+
+  /** Loads a user's app roles, the {@code roles} claim of a JWT or every role of a shared token. */
+  static final AuthorizationProvider PROVIDER = new AuthorizationProvider() {
+    @Override
+    public String getId() {
+      return "callvert-roles";
+    }
+
+    @Override
+    public Future<Void> getAuthorizations(User user) {
+      Set<Authorization> roles = new HashSet<>();
+      if (claims(user).getValue("roles") instanceof JsonArray array) {
+        for (Object o : array) {
+          if (o instanceof String role) {
+            roles.add(RoleBasedAuthorization.create(role));
+          }
+        }
+      }
+      user.authorizations().put(getId(), roles);
+      return Future.succeededFuture();
+    }
+  };
+
+  private ApiRoles() {}
+
+  /** A caller authenticated by {@code method}, holding the roles of {@code principal}. */
+  static User user(String method, JsonObject principal) {
+    User user = User.create(principal, new JsonObject().put(METHOD_ATTRIBUTE, method));
+    PROVIDER.getAuthorizations(user);
+    return user;
+  }
+
+  /** {@code user}, verified by {@code method}, with its roles loaded. */
+  static User authenticated(User user, String method) {
+    user.attributes().put(METHOD_ATTRIBUTE, method);
+    PROVIDER.getAuthorizations(user);
+    return user;
+  }
+
+  /** The verified claims of a JWT user (the principal for other users). */
+  static JsonObject claims(User user) {
+    JsonObject token = user.attributes().getJsonObject("accessToken");
+    return token != null ? token : user.principal();
+  }
+
+  static Set<String> roles(RoutingContext ctx) {
+    User user = ctx.user();
+    if (user == null) {
+      return Set.of();
+    }
+    Set<String> roles = new HashSet<>();
+    user.authorizations().forEach(PROVIDER.getId(), a -> {
+      if (a instanceof RoleBasedAuthorization r) {
+        roles.add(r.getRole());
+      }
+    });
+    return Set.copyOf(roles);
+  }
+
+  static String method(RoutingContext ctx) {
+    return ctx.user() == null ? null : ctx.user().attributes().getString(METHOD_ATTRIBUTE);
+  }
+
+  static void requireRole(RoutingContext ctx, String... anyOf) {
+    OrAuthorization any = anyOf(anyOf);
+    User user = ctx.user();
+    if (user == null || !user.authorizations().contains(PROVIDER.getId()) || !any.match(AuthorizationContext.create(user))) {
+      throw AuthErrors.forbidden(anyOf);
+    }
+  }
+
+  static Handler<RoutingContext> roleHandler(BiConsumer<RoutingContext, ApiException> onFailure, String... anyOf) {
+    AuthorizationHandler authorization = AuthorizationHandler.create(anyOf(anyOf)).addAuthorizationProvider(PROVIDER);
+    ApiException refusal = AuthErrors.forbidden(anyOf);
+    return ctx -> authorization.handle(LocalFailures.view(ctx, (real, status, failure) -> onFailure.accept(real,
+        failure instanceof ApiException api ? api : refusal), null));
+  }
+
+  private static OrAuthorization anyOf(String... roles) {
+    if (roles == null || roles.length == 0) {
+      throw new IllegalArgumentException("a role check needs at least one role");
+    }
+    OrAuthorization any = OrAuthorization.create();
+    for (String role : roles) {
+      any.addAuthorization(RoleBasedAuthorization.create(role));
+    }
+    return any;
+  }
+}

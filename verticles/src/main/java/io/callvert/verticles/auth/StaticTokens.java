@@ -1,0 +1,95 @@
+package io.callvert.verticles.auth;
+
+import io.callvert.runtime.api.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The static API tokens and the development token: an {@link AuthenticationProvider} for
+ * {@link TokenCredentials}, compared in constant time. Such a caller holds every role
+ * ({@link ApiAuthHandler#ALL_ROLES}).
+ */
+final class StaticTokens implements AuthenticationProvider {
+
+  private static final String BEARER = "Bearer";
+
+  /**
+   * One digest per thread: {@code MessageDigest.getInstance} walks the security providers on every
+   * call, and every API request hashes its token (allocation and JIT profiles of the benchmark).
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  });
+
+  private final List<byte[]> staticDigests = new ArrayList<>();
+  private final byte[] devDigest;
+
+  StaticTokens(List<String> statics, String devToken) {
+    statics.forEach(t -> staticDigests.add(sha256(t)));
+    this.devDigest = devToken == null ? null : sha256(devToken);
+  }
+
+  /** The token of a Bearer {@code Authorization} header; throws the 401 when there is none. */
+  static String bearer(String header) {
+    if (header == null || header.isBlank()) {
+      throw AuthErrors.bearerMissing();
+    }
+    header = header.strip();
+    int space = header.indexOf(' ');
+    String scheme = space < 0 ? header : header.substring(0, space);
+    if (!BEARER.equalsIgnoreCase(scheme)) {
+      throw AuthErrors.notBearer();
+    }
+    String token = space < 0 ? "" : header.substring(space + 1).strip();
+    if (token.isEmpty()) {
+      throw AuthErrors.bearerMissing();
+    }
+    return token;
+  }
+
+  /** Authenticates the token of an {@code Authorization} header. */
+  Future<User> authenticate(String authorizationHeader) {
+    try {
+      return authenticate(new TokenCredentials(bearer(authorizationHeader)));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token)) {
+      return Future.failedFuture(AuthErrors.unknownToken());
+    }
+    byte[] presented = sha256(token.getToken());
+    // Comparing digests makes every comparison the same length; no early exit across tokens.
+    boolean isStatic = false;
+    for (byte[] candidate : staticDigests) {
+      isStatic |= MessageDigest.isEqual(candidate, presented);
+    }
+    boolean isDev = devDigest != null && MessageDigest.isEqual(devDigest, presented);
+    if (!isStatic && !isDev) {
+      return Future.failedFuture(AuthErrors.unknownToken());
+    }
+    return Future.succeededFuture(ApiRoles.user(isStatic ? ApiAuthHandler.METHOD_STATIC : ApiAuthHandler.METHOD_DEV,
+        new JsonObject().put("roles", new JsonArray(List.copyOf(ApiAuthHandler.ALL_ROLES)))));
+  }
+
+  private static byte[] sha256(String value) {
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+  }
+}

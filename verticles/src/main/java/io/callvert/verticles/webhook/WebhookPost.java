@@ -1,0 +1,155 @@
+package io.callvert.verticles.webhook;
+
+import io.callvert.config.WebhookOptions;
+import io.callvert.verticles.auth.NotificationSigner;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One delivery attempt of a notification and the retry policy (contract rules 16, 17): the signed
+ * POST, what its outcome means (2xx delivered; 302 with a usable Location moves the callback;
+ * connection errors, timeouts, 408, 429 and 5xx retry; anything else dead-letters), and how long
+ * to wait before the next attempt (exponential backoff with jitter, or Retry-After, within the
+ * retry budget).
+ *
+ * <p>The body is sent with {@link JournalEntry#payload()}, a copy of the journal's bytes through
+ * public API. It used to be wrapped without a copy through Vert.x's internal
+ * {@code BufferInternal}; the webhook benchmark ({@code -Dbench.only=webhook}) measured no
+ * difference between the two (a body is under a kilobyte; an attempt is an HTTP exchange).
+ */
+final class WebhookPost {
+
+  /** 302s followed for one attempt; one more is not followed (and dead-letters). */
+  static final int MAX_REDIRECTS = 5;
+
+  /** What an attempt came to. */
+  sealed interface Outcome {
+    /** The bot acknowledged it (2xx). */
+    record Delivered() implements Outcome {}
+
+    /** A 302 moved the callback to {@code target}; {@code error} says so in the journal. */
+    record Moved(String target, String error) implements Outcome {}
+
+    /** Worth another attempt, after {@code retryAfterMs} when the bot said so (-1 otherwise). */
+    record Retry(String error, long retryAfterMs) implements Outcome {}
+
+    /** No attempt can help. */
+    record DeadLetter(String error) implements Outcome {}
+  }
+
+  private final WebClient client;
+  private final NotificationSigner signer;
+  private final WebhookOptions options;
+
+  WebhookPost(WebClient client, NotificationSigner signer, WebhookOptions options) {
+    this.client = client;
+    this.signer = signer;
+    this.options = options;
+  }
+
+  /**
+   * POSTs {@code e} to {@code uri} once ({@code redirects} 302s already followed for this attempt)
+   * and reports the outcome to {@code done}: at once for a URI the client refuses, else when the
+   * exchange is over, on the calling context.
+   */
+  void send(String uri, JournalEntry e, int redirects, Handler<Outcome> done) {
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      var request = client.postAbs(uri)
+          .timeout(options.timeoutMs())
+          .followRedirects(false)
+          .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
+          .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
+          .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
+      if (signer != null) {
+        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
+      }
+      sent = request.sendBuffer(e.payload());
+    } catch (RuntimeException ex) {
+      // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
+      // and leaving the entry in flight would block the call's queue forever.
+      done.handle(new Outcome.DeadLetter("cannot POST to " + uri + ": " + ex.getMessage()));
+      return;
+    }
+    sent.onComplete(ar -> {
+      if (ar.failed()) {
+        String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
+        done.handle(new Outcome.Retry("POST " + uri + " failed: " + cause, -1));
+      } else {
+        done.handle(outcome(uri, ar.result(), redirects));
+      }
+    });
+  }
+
+  private static Outcome outcome(String uri, HttpResponse<Buffer> resp, int redirects) {
+    int status = resp.statusCode();
+    if (status >= 200 && status < 300) {
+      return new Outcome.Delivered();
+    }
+    if (status == 302 && resp.getHeader("Location") != null && redirects < MAX_REDIRECTS) {
+      String location = resp.getHeader("Location");
+      String target = resolve(uri, location);
+      if (target == null) {
+        return new Outcome.DeadLetter("302 from " + uri + " with an unusable Location '" + location + "'");
+      }
+      return new Outcome.Moved(target, "302 from " + uri + ": callback moved to " + target);
+    }
+    if (status == 408 || status == 429 || status >= 500) {
+      return new Outcome.Retry("HTTP " + status + " from " + uri, retryAfterMs(resp.headers()));
+    }
+    return new Outcome.DeadLetter("HTTP " + status + " from " + uri + " (not retried)");
+  }
+
+  /**
+   * The wait before the next attempt of {@code e} (whose attempts so far are counted), or -1 when
+   * it would end beyond the retry budget counted from the first attempt.
+   */
+  long retryDelayMs(JournalEntry e, long retryAfterMs, long nowMs) {
+    long elapsed = nowMs - e.firstAttemptAt;
+    long backoff = Math.min(options.backoffMaxMs(), options.backoffInitialMs() << Math.min(20, e.attempts - 1));
+    long delay = retryAfterMs >= 0 ? retryAfterMs : backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+    return elapsed + delay > options.retryBudgetMs() ? -1 : delay;
+  }
+
+  /**
+   * A 302 {@code Location} resolved against the URI that answered it (RFC 9110 allows relative
+   * references); null unless the result is an absolute http(s) URI with a host.
+   */
+  static String resolve(String base, String location) {
+    try {
+      URI target = URI.create(base).resolve(location.trim());
+      String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && target.getHost() != null ? target.toString() : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
+  static long retryAfterMs(MultiMap headers) {
+    String v = headers.get("Retry-After");
+    if (v == null || v.isBlank()) {
+      return -1;
+    }
+    try {
+      return Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        return Math.max(0, at - System.currentTimeMillis());
+      } catch (RuntimeException notDate) {
+        return -1;
+      }
+    }
+  }
+}
