@@ -16,6 +16,7 @@ import io.callvert.verticles.auth.ApiAuthHandler;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
 import io.callvert.verticles.http.HttpApi;
+import io.callvert.verticles.http.HttpServers;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
 import io.callvert.verticles.webhook.WebhookDispatchers;
@@ -196,52 +197,12 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 
-  /**
-   * Opens the own server: one instance per event loop ({@code http.serverInstances}), sharing the
-   * port, so HTTP parsing, routing and JSON work spread over the cores instead of queueing on one
-   * loop. They are deployed together, so Vert.x gives them consecutive (distinct) event loops.
-   */
+  /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
-    // port 0 = a random port; Vert.x shares a random port between server instances only when it is
-    // asked for as a negative number (a plain 0 would bind each instance to a different port)
-    int port = options.http().port() == 0 ? -1 : options.http().port();
-    HttpServerOptions serverOptions = new HttpServerOptions()
-        .setHost(options.http().host())
-        .setPort(port)
-        .setCompressionSupported(false)
-        .setIdleTimeout(0);
-    java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> new HttpServerInstance(serverOptions, router, calls, servers),
-            new io.vertx.core.DeploymentOptions().setInstances(options.http().effectiveServerInstances()))
-        .map(id -> {
-          server = servers.get(0);
-          return null;
-        });
-  }
-
-  /** One server instance on its own event loop (a child: closed when Callvert is undeployed). */
-  private static final class HttpServerInstance extends VerticleBase {
-    private final HttpServerOptions serverOptions;
-    private final Router router;
-    private final CallManager calls;
-    private final java.util.List<HttpServer> servers;
-
-    HttpServerInstance(HttpServerOptions serverOptions, Router router, CallManager calls, java.util.List<HttpServer> servers) {
-      this.serverOptions = serverOptions;
-      this.router = router;
-      this.calls = calls;
-      this.servers = servers;
-    }
-
-    @Override
-    public Future<?> start() {
-      calls.adoptContext(context); // a descendant of the root: calls created here may deploy here
-      return vertx.createHttpServer(serverOptions).requestHandler(router).listen().andThen(ar -> {
-        if (ar.succeeded()) {
-          servers.add(ar.result());
-        }
-      });
-    }
+    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext).map(first -> {
+      server = first;
+      return null;
+    });
   }
 
   private Future<ApiAuthHandler> authHandler(AuthOptions auth) {
