@@ -43,11 +43,16 @@ public final class ClusterBench {
   public static void main(String[] args) throws Exception {
     int requests = Integer.getInteger("bench.requests", 20_000);
     Vertx client = Vertx.vertx();
-    // the bot: completes when the first call-lost (9100) notification arrives, with its arrival time
+    // the bot: completes when the first call-lost (9100) notification arrives, with its arrival time,
+    // and completes a call's promise in ESTABLISHED when its 'established' notification arrives
     io.vertx.core.Promise<Long> terminatedAt = io.vertx.core.Promise.promise();
     var sink = client.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
       if (b.toString().contains("\"subcode\":9100")) {
         terminatedAt.tryComplete(System.currentTimeMillis());
+      }
+      JsonObject n = b.toJsonObject().getJsonArray("value").getJsonObject(0);
+      if ("established".equals(n.getJsonObject("resourceData").getString("state"))) {
+        established(n.getString("resourceUrl").substring("/communications/calls/".length())).tryComplete();
       }
       req.response().setStatusCode(202).end();
     })).listen(0, "127.0.0.1").await();
@@ -80,7 +85,7 @@ public final class ClusterBench {
     for (int i = 0; i < 200; i++) {
       JsonObject call = send(http, ports.get(0), HttpMethod.POST, "/v1.0/communications/calls", callBody(callback)).await();
       String id = call.getString("id");
-      awaitEstablished(http, ports.get(0), id);
+      awaitEstablished(id);
       JsonObject op = send(http, ports.get(0), HttpMethod.POST, "/v1.0/communications/calls/" + id + "/subscribeToTone", new JsonObject()).await();
       targets.add(new String[] {id, op.getString("id")});
     }
@@ -89,7 +94,7 @@ public final class ClusterBench {
 
     // failover: a call owned by node 2, then node 2's member is terminated abruptly
     String lost = send(http, ports.get(2), HttpMethod.POST, "/v1.0/communications/calls", callBody(callback)).await().getString("id");
-    awaitEstablished(http, ports.get(2), lost);
+    awaitEstablished(lost);
     long killedAt = System.currentTimeMillis();
     managers.get(2).getHazelcastInstance().getLifecycleService().terminate();
     long told = terminatedAt.future().await(30, TimeUnit.SECONDS) - killedAt;
@@ -161,14 +166,20 @@ public final class ClusterBench {
         .put("mediaConfig", new JsonObject().put("@odata.type", "#microsoft.graph.serviceHostedMediaConfig"));
   }
 
-  static void awaitEstablished(HttpClient http, int port, String id) throws Exception {
-    for (int i = 0; i < 500; i++) {
-      if ("established".equals(send(http, port, HttpMethod.GET, "/v1.0/communications/calls/" + id, null).await().getString("state"))) {
-        return;
-      }
-      Thread.onSpinWait();
+  /** Per call id, completed by the bot when the call's 'established' notification arrives. */
+  static final java.util.Map<String, io.vertx.core.Promise<Void>> ESTABLISHED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static io.vertx.core.Promise<Void> established(String callId) {
+    return ESTABLISHED.computeIfAbsent(callId, k -> io.vertx.core.Promise.promise());
+  }
+
+  /** Waits for the call's 'established' notification (no re-reading of the call's state). */
+  static void awaitEstablished(String id) throws Exception {
+    try {
+      established(id).future().await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("call " + id + " never established", e);
     }
-    throw new IllegalStateException("call " + id + " never established");
   }
 
   static Future<JsonObject> send(HttpClient http, int port, HttpMethod method, String path, JsonObject body) {

@@ -24,6 +24,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -40,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Callvert embedded in a host application ({@link HostApplication}): its own server, mounted under
@@ -57,6 +62,7 @@ import org.junit.jupiter.api.Test;
  * {@link CallvertVerticle#pendingTimers()} (those timers live in Callvert's own queue, Vert.x
  * cannot cancel them), with the system clock in Vert.x's own timer table ({@link VertxTimers}).
  */
+@ExtendWith(VertxExtension.class)
 class EmbedIT {
 
   private static final String TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -217,7 +223,7 @@ class EmbedIT {
 
   @Test
   @DisplayName("Java API: the seed scenario with in-process notifications, in order, each after the result that created its operation")
-  void java_api_runs_the_seed_scenario_with_in_process_notifications() {
+  void java_api_runs_the_seed_scenario_with_in_process_notifications(VertxTestContext ctx) {
     CallvertVerticle callvert = deploy(EmbedIT::noOwnServer, "callvert");
     CallvertClient api = callvert.client();
     Inbox inbox = new Inbox(order);
@@ -229,6 +235,18 @@ class EmbedIT {
     onHost(() -> api.advanceClock(500));
     inbox.awaitOne(callId, n -> "established".equals(n.resourceData().getString("state")));
 
+    // the operations' terminal notifications, checked as they arrive; a third one fails the test (strict)
+    Checkpoint operationEnded = ctx.checkpoint(2);
+    Checkpoint bothEnded = ctx.checkpoint();
+    Predicate<Inbox.Note> operationEnd = n -> n.callId().equals(callId) && n.changeType().equals("deleted")
+        && n.resourceUrl().contains("/operations/");
+    inbox.onNote(operationEnd, n -> ctx.verify(() -> {
+      // rule 7 in-process: the caller holds each result before any notification about that operation
+      assertThat(order).as("rule 7 for %s", n.subjectId()).contains("result " + n.subjectId());
+      assertThat(n.resourceUrl()).isEqualTo("/communications/calls/" + callId + "/operations/" + n.subjectId());
+      operationEnded.flag();
+    }));
+
     String prompt = media.tone("embed-3s.wav", 3000, 440);
     JsonObject play = onHost(() -> api.playPrompt(callId, List.of(prompt), "play-1").onSuccess(op -> order.add("result " + op.getString("id"))));
     assertThat(play.getString("status")).isEqualTo("running");
@@ -236,6 +254,15 @@ class EmbedIT {
     JsonObject record = onHost(() -> api.recordResponse(callId, new JsonObject().put("clientContext", "record-1").put("maxRecordDurationInSeconds", 10))
         .onSuccess(op -> order.add("result " + op.getString("id"))));
     assertThat(record.getString("status")).isEqualTo("notStarted");
+    inbox.when(operationEnd, 2).onComplete(ctx.succeeding(ends -> ctx.verify(() -> {
+      Wire.assertSeedCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), play.getString("id"), record.getString("id"));
+      assertThat(ends.get(0).sequence()).isLessThan(ends.get(1).sequence());
+      assertThat(ends.get(0).subjectId()).isEqualTo(play.getString("id"));
+      for (String opId : List.of(play.getString("id"), record.getString("id"))) {
+        assertThat(order).containsSubsequence("result " + opId, "notification " + opId + " deleted");
+      }
+      bothEnded.flag();
+    })));
     onHost(() -> api.advanceClock(1000));
 
     JsonObject cancel = onHost(() -> api.cancelMediaProcessing(callId, "cancel-1"));
@@ -243,17 +270,8 @@ class EmbedIT {
     assertThat(cancel.getString("status")).isEqualTo("completed");
     assertThat(cancel.getJsonObject("resultInfo").getMap()).containsEntry("code", 200).containsEntry("subcode", 0);
 
-    List<Inbox.Note> ends = inbox.await(n -> n.callId().equals(callId) && n.changeType().equals("deleted"), 2);
-    Wire.assertSeedCancelled(ends.get(0).resourceData(), ends.get(1).resourceData(), play.getString("id"), record.getString("id"));
-    assertThat(ends.get(0).sequence()).isLessThan(ends.get(1).sequence());
-    assertThat(ends.get(0).resourceUrl()).isEqualTo("/communications/calls/" + callId + "/operations/" + play.getString("id"));
-    // rule 7 in-process: the caller holds each result before any notification about that operation
-    for (String opId : List.of(play.getString("id"), record.getString("id"))) {
-      assertThat(order).containsSubsequence("result " + opId, "notification " + opId + " deleted");
-    }
     JsonObject played = onHost(() -> api.getOperation(callId, play.getString("id")));
     assertThat(played.getString("status")).isEqualTo("failed");
-
     // no HTTP delivery was attempted for the in-process bot
     assertThat(bot.attempts()).isEmpty();
   }

@@ -15,6 +15,8 @@ import io.callvert.verticles.testkit.WebhookReceiver.Reply;
 import io.callvert.verticles.testkit.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -26,14 +28,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -178,28 +177,44 @@ class DeliveryIT {
 
   @Test
   @DisplayName("a receiver failing N times (500, 503, 408, 502) gets the notification on attempt N+1; later notifications wait and keep their order; journal attempts = N+1")
-  void retries_keep_order() {
+  void retries_keep_order(VertxTestContext ctx) {
     int n = 4;
     bot.script(Reply.of(500), Reply.of(503), Reply.of(408), Reply.of(502));
+    // every POST for the call, in order: the first notification n + 1 times, then the others once each
+    List<Long> sequences = List.of(1L, 1L, 1L, 1L, 1L, 2L, 3L, 4L);
+    List<String> attemptHeaders = List.of("1", "2", "3", "4", "5", "1", "1", "1");
+    Checkpoint attempted = ctx.checkpoint(sequences.size()); // strict: one attempt more fails the test
+    Checkpoint delivered = ctx.checkpoint();
+    Checkpoint journalled = ctx.checkpoint();
+
     String id = fullOutgoingCall(bot.url());
-    List<Received> got = bot.await(id, 4);
-    assertThat(states(got)).containsExactly("establishing", "established", "terminating", "terminated");
-    assertThat(got).extracting(Received::sequence).containsExactly(1L, 2L, 3L, 4L);
-
-    List<Received> attempts = bot.attempts().stream().filter(r -> r.callId().equals(id)).toList();
-    assertThat(attempts).extracting(Received::sequence).containsExactly(1L, 1L, 1L, 1L, 1L, 2L, 3L, 4L);
-    assertThat(attempts.subList(0, n + 1)).extracting(r -> r.headers().get("x-callvert-attempt"))
-        .containsExactly("1", "2", "3", "4", "5");
-    assertThat(attempts.subList(0, n + 1)).extracting(Received::body).containsOnly(attempts.get(0).body());
-
-    JsonArray journal = rt.journal(id);
-    assertThat(journal.getJsonObject(0).getInteger("attempts")).isEqualTo(n + 1);
-    assertThat(journal.getJsonObject(0).getString("state")).isEqualTo("delivered");
-    assertThat(journal.getJsonObject(0).getString("lastError")).contains("502");
-    for (int i = 1; i < 4; i++) {
-      assertThat(journal.getJsonObject(i).getInteger("attempts")).isEqualTo(1);
-      assertThat(journal.getJsonObject(i).getString("state")).isEqualTo("delivered");
-    }
+    List<Received> attempts = new CopyOnWriteArrayList<>();
+    bot.onAttempted(r -> r.callId().equals(id), r -> ctx.verify(() -> {
+      int i = attempts.size();
+      attempts.add(r);
+      assertThat(i).as("attempt #%d: %s", i + 1, r.body()).isLessThan(sequences.size());
+      assertThat(r.sequence()).as("sequence of attempt #%d", i + 1).isEqualTo(sequences.get(i));
+      assertThat(r.headers().get("x-callvert-attempt")).as("X-Callvert-Attempt of attempt #%d", i + 1).isEqualTo(attemptHeaders.get(i));
+      if (i <= n) {
+        assertThat(r.body()).as("a retry re-sends the same notification").isEqualTo(attempts.get(0).body());
+      }
+      attempted.flag();
+    }));
+    bot.whenReceived(r -> r.callId().equals(id), 4).onComplete(ctx.succeeding(got -> ctx.verify(() -> {
+      assertThat(states(got)).containsExactly("establishing", "established", "terminating", "terminated");
+      assertThat(got).extracting(Received::sequence).containsExactly(1L, 2L, 3L, 4L);
+      delivered.flag();
+    })));
+    // the journal has no change event: see TestRuntime.whenJournal
+    rt.whenJournal(id, j -> j.size() == 4 && j.stream().allMatch(e -> ((JsonObject) e).getString("state").equals("delivered")), 10_000)
+        .onComplete(ctx.succeeding(journal -> ctx.verify(() -> {
+          assertThat(journal.getJsonObject(0).getInteger("attempts")).isEqualTo(n + 1);
+          assertThat(journal.getJsonObject(0).getString("lastError")).contains("502");
+          for (int i = 1; i < 4; i++) {
+            assertThat(journal.getJsonObject(i).getInteger("attempts")).isEqualTo(1);
+          }
+          journalled.flag();
+        })));
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.callvert.verticles.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.callvert.config.AuthOptions;
+import io.callvert.config.CallvertOptions;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.TestRuntime.Resp;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -20,37 +22,35 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every error class of contract rule 5, each checked for the exact envelope
  * {@code {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}}, the
  * {@code request-id} header and the echoed {@code client-request-id}; none of them is a 5xx.
  */
+@CallvertTest
 class ErrorsIT {
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
+  /** An established outgoing call shared by the tests, made once for the class. */
   static String established;
 
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
+
+  ErrorsIT(TestRuntime rt, WebhookReceiver bot) {
+    this.rt = rt;
+    this.bot = bot;
+  }
+
   @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
+  static void establish(TestRuntime rt, WebhookReceiver bot) {
     established = rt.createOutgoingCall(bot.url());
     rt.advance(500);
     bot.awaitOne(established, r -> "established".equals(r.resourceData().getString("state")));
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
   }
 
   /** A request with a fresh client-request-id; returns the response and the id it sent. */
@@ -73,15 +73,15 @@ class ErrorsIT {
     return new Sent(runtime.send(b), crid);
   }
 
-  static Sent post(String path, String json) {
+  Sent post(String path, String json) {
     return send(rt, "POST", path, "application/json", json, TestRuntime.TOKEN);
   }
 
-  static Sent post(String path, JsonObject json) {
+  Sent post(String path, JsonObject json) {
     return post(path, json.encode());
   }
 
-  static JsonObject createBody(UnaryOperator<JsonObject> tweak) {
+  JsonObject createBody(UnaryOperator<JsonObject> tweak) {
     return tweak.apply(TestRuntime.outgoingCallBody(bot.url(), "+15550001"));
   }
 
@@ -301,36 +301,45 @@ class ErrorsIT {
 
   // ------------------------------------------------------------------ JWT roles (403)
 
-  /** A runtime that only accepts JWTs signed by a test RSA key, with the Graph app roles in {@code roles}. */
+  /** Only JWTs signed by {@link #JWT_KEYS} for {@link WithJwt#AUDIENCE} are accepted (no static or development token). */
+  static final class JwtOptions implements UnaryOperator<CallvertOptions> {
+    @Override
+    public CallvertOptions apply(CallvertOptions o) {
+      return o.withAuth(AuthOptions.defaults().withJwt(o.auth().jwt()
+          .withPublicKeyPem(pem("PUBLIC KEY", JWT_KEYS.getPublic().getEncoded())).withAudiences(List.of(WithJwt.AUDIENCE))));
+    }
+  }
+
+  /** The test issuer's RSA key pair: its public half configures {@link WithJwt}'s Callvert, its private half signs the tokens. */
+  static final KeyPair JWT_KEYS = rsaKeyPair();
+
+  static KeyPair rsaKeyPair() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A runtime of its own that only accepts JWTs signed by a test RSA key, with the Graph app roles in {@code roles}. */
   @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  @CallvertTest(options = JwtOptions.class)
   @DisplayName("with JWT authentication")
   class WithJwt {
 
     static final String AUDIENCE = "https://graph.microsoft.com";
 
-    TestRuntime jwtRt;
-    WebhookReceiver jwtBot;
-    JWTAuth issuer;
+    private final TestRuntime jwtRt;
+    private final WebhookReceiver jwtBot;
+    private final JWTAuth issuer;
 
-    @BeforeAll
-    void start() throws Exception {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      KeyPair pair = g.generateKeyPair();
-      String publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
-      String privatePem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
-      jwtRt = TestRuntime.start(o -> o.withAuth(AuthOptions.defaults().withJwt(o.auth().jwt()
-          .withPublicKeyPem(publicPem).withAudiences(List.of(AUDIENCE)))));
-      jwtBot = new WebhookReceiver(jwtRt.vertx);
-      issuer = JWTAuth.create(jwtRt.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-          .setAlgorithm("RS256").setBuffer(privatePem)));
-    }
-
-    @AfterAll
-    void stop() {
-      jwtRt.close();
-      jwtBot.close();
+    WithJwt(TestRuntime jwtRt, WebhookReceiver jwtBot) {
+      this.jwtRt = jwtRt;
+      this.jwtBot = jwtBot;
+      this.issuer = JWTAuth.create(jwtRt.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+          .setAlgorithm("RS256").setBuffer(pem("PRIVATE KEY", JWT_KEYS.getPrivate().getEncoded()))));
     }
 
     String token(String... roles) {
@@ -377,10 +386,8 @@ class ErrorsIT {
           .put("roles", new JsonArray().add("Calls.Initiate.All")), new JWTOptions().setAlgorithm("RS256"));
       send(jwtRt, "POST", "/v1.0/communications/calls", "application/json", createJson(), expired)
           .error(401, "InvalidAuthenticationToken");
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
       JWTAuth stranger = JWTAuth.create(jwtRt.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-          .setAlgorithm("RS256").setBuffer(pem("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded()))));
+          .setAlgorithm("RS256").setBuffer(pem("PRIVATE KEY", rsaKeyPair().getPrivate().getEncoded()))));
       String forged = stranger.generateToken(new JsonObject().put("aud", AUDIENCE).put("roles", new JsonArray().add("Calls.Initiate.All")),
           new JWTOptions().setAlgorithm("RS256").setExpiresInMinutes(5));
       send(jwtRt, "POST", "/v1.0/communications/calls", "application/json", createJson(), forged)

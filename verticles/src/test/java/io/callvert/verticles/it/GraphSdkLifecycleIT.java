@@ -23,13 +23,13 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.AuthenticationProvider;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.callvert.verticles.testkit.WebhookReceiver.Received;
 import io.callvert.verticles.testkit.Wire;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,28 +42,28 @@ import org.junit.jupiter.api.Test;
  * Azure-identity token provider insists on https and allowed hosts), and the base URL is set on the
  * request adapter.
  */
+@CallvertTest
 class GraphSdkLifecycleIT {
 
   static final String TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
   static final String BOT_APP = "6f1e1b2a-1111-4222-8333-944455556666";
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
+  /** Made once for the class's Callvert. */
   static GraphServiceClient graph;
 
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
+
+  GraphSdkLifecycleIT(TestRuntime rt, WebhookReceiver bot) {
+    this.rt = rt;
+    this.bot = bot;
+  }
+
   @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
+  static void client(TestRuntime rt) {
     AuthenticationProvider devToken = (request, context) -> request.headers.add("Authorization", "Bearer " + TestRuntime.TOKEN);
     graph = new GraphServiceClient(devToken);
     graph.getRequestAdapter().setBaseUrl(rt.baseUrl + "/v1.0");
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
   }
 
   static Identity identity(String id, String displayName) {

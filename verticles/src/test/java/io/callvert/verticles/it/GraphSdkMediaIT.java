@@ -24,12 +24,12 @@ import com.microsoft.graph.models.Tone;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.callvert.runtime.audio.DtmfDetector;
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,29 +46,28 @@ import org.junit.jupiter.api.Test;
  * recordOperation (only beta has it); Callvert sends it anyway and the SDK keeps it in
  * {@code additionalData}, which is what these tests check.
  */
+@CallvertTest
 class GraphSdkMediaIT {
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
+  /** With the status casing workaround; made once for the class's Callvert. */
   static GraphServiceClient graph;
   /** The SDK as shipped (no status casing workaround). */
   static GraphServiceClient stock;
 
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-    graph = GraphSdkMediaSupport.client(rt);
-    stock = GraphSdkMediaSupport.stockClient(rt);
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
+  private final WavServer media;
+
+  GraphSdkMediaIT(TestRuntime rt, WebhookReceiver bot, WavServer media) {
+    this.rt = rt;
+    this.bot = bot;
+    this.media = media;
   }
 
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
+  @BeforeAll
+  static void clients(TestRuntime rt) {
+    graph = GraphSdkMediaSupport.client(rt);
+    stock = GraphSdkMediaSupport.stockClient(rt);
   }
 
   private static CallItemRequestBuilder call(String callId) {

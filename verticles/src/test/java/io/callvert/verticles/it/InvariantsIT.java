@@ -5,11 +5,14 @@ import static io.callvert.verticles.it.MediaItSupport.opPath;
 import static io.callvert.verticles.it.MediaItSupport.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxTestContext;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,37 +33,26 @@ import org.junit.jupiter.api.Test;
  * concurrent requests to one call. Seeded: a failure names its seed; rerun it with
  * {@code -Dinvariants.seed=<seed> -Dinvariants.rounds=1}.
  */
+@CallvertTest
 class InvariantsIT {
 
   static final int CALLS = 3;
   static final int STEPS = 160;
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  static WavServer media;
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
   /** For concurrent bursts; kept in a field so it is not collected mid-test. */
-  static HttpClient async;
-  static List<String> goodPrompts = new ArrayList<>();
-  static List<String> badPrompts = new ArrayList<>();
+  private final HttpClient async = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      .version(HttpClient.Version.HTTP_1_1).build();
+  private final List<String> goodPrompts;
+  private final List<String> badPrompts;
 
-  @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
-    media = new WavServer(rt.vertx);
-    async = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
-    goodPrompts.add(media.tone("inv-150.wav", 150, 440));
-    goodPrompts.add(media.tone("inv-400.wav", 400, 550));
-    goodPrompts.add(media.tone("inv-900.wav", 900, 660));
-    badPrompts.add(media.url("/inv-missing.wav"));
-    badPrompts.add(media.put("inv-8k.wav", MediaItSupport.sineWav(8000, 1, 300, 440)));
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    media.close();
-    bot.close();
+  InvariantsIT(TestRuntime rt, WebhookReceiver bot, WavServer media) {
+    this.rt = rt;
+    this.bot = bot;
+    goodPrompts = List.of(media.tone("inv-150.wav", 150, 440), media.tone("inv-400.wav", 400, 550),
+        media.tone("inv-900.wav", 900, 660));
+    badPrompts = List.of(media.url("/inv-missing.wav"), media.put("inv-8k.wav", MediaItSupport.sineWav(8000, 1, 300, 440)));
   }
 
   /** An operation as the client saw it created. */
@@ -73,14 +63,18 @@ class InvariantsIT {
   }
 
   /** One randomized run. */
-  static final class Round {
+  final class Round {
+    final VertxTestContext ctx;
+    final long seed;
     final Random rnd;
     final List<String> live = new ArrayList<>();
     final List<String> allCalls = new ArrayList<>();
     final Map<String, Op> ops = new LinkedHashMap<>();
     final List<String> log = new ArrayList<>();
 
-    Round(long seed) {
+    Round(VertxTestContext ctx, long seed) {
+      this.ctx = ctx;
+      this.seed = seed;
       this.rnd = new Random(seed);
     }
 
@@ -199,8 +193,30 @@ class InvariantsIT {
       }
       JsonObject op = new JsonObject(text);
       String opId = op.getString("id");
-      ops.put(callId + "/" + opId, new Op(callId, opId, action, op.getString("status"), sentAt));
+      Op created = new Op(callId, opId, action, op.getString("status"), sentAt);
+      ops.put(callId + "/" + opId, created);
       log.set(log.size() - 1, log.get(log.size() - 1) + op.getString("status") + " " + opId.substring(0, 8));
+      expectEnd(created);
+    }
+
+    /**
+     * Rule 8 as its notifications arrive: an operation answered running or notStarted gets exactly one
+     * terminal notification (a strict checkpoint: a second flag fails the test), with a payload of
+     * rules 7, 11 and 13; one answered completed is never notified.
+     */
+    void expectEnd(Op op) {
+      if (op.answeredStatus().equals("completed")) {
+        bot.onReceived(r -> r.resourceUrl().equals(op.resourceUrl()),
+            r -> ctx.failNow(new AssertionError("seed " + seed + ": " + op + " answered completed must never be notified: " + r.body())));
+        return;
+      }
+      Checkpoint ended = ctx.checkpoint();
+      java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+      bot.onReceived(r -> r.resourceUrl().equals(op.resourceUrl()), end -> ctx.verify(() -> {
+        assertThat(seen.incrementAndGet()).as("seed %d, rule 8: exactly one terminal notification for %s", seed, op).isEqualTo(1);
+        assertTerminal(op, end);
+        ended.flag();
+      }));
     }
 
     void caller(String callId, String what, JsonObject body) {
@@ -319,33 +335,37 @@ class InvariantsIT {
         }
         assertThat(op.answeredStatus()).isIn("running", "notStarted");
         assertThat(about).as("rule 8: exactly one terminal notification for %s", op).hasSize(1);
-        WebhookReceiver.Received end = about.get(0);
-        assertThat(end.changeType()).isEqualTo("deleted");
-        // rule 7, observable form: it arrived after the client sent the request that created it
-        assertThat(end.receivedAt()).as("rule 7 for %s", op).isGreaterThanOrEqualTo(op.sentAt());
-        JsonObject data = end.resourceData();
-        assertThat(data.getString("id")).isEqualTo(op.opId());
-        assertThat(data.getString("status")).isIn("completed", "failed");
-        JsonObject ri = data.getJsonObject("resultInfo");
-        assertThat(ri).isNotNull();
-        assertThat(ri.getInteger("code")).isIn(200, 400, 410);
-        if (data.getString("@odata.type").equals("#microsoft.graph.recordOperation")) {
-          boolean hasRecording = !data.getString("recordingLocation").isEmpty();
-          assertThat(!data.getString("recordingAccessToken").isEmpty()).isEqualTo(hasRecording);
-          if (data.getString("status").equals("completed")) {
-            assertThat(hasRecording).as("successful record %s has a recording", op).isTrue();
-          }
-        }
-        String tuple = data.getString("status") + " " + ri.getInteger("code") + "/" + ri.getInteger("subcode") + " "
-            + data.getString("completionReason") + " " + ri.getString("message");
-        assertThat(tuple).as("terminal payload of %s (rules 11, 13)", op).isIn(ALLOWED_ENDS.get(data.getString("@odata.type")));
-        if (data.getString("status").equals("failed") && ri.getInteger("code") == 400
-            && data.getString("@odata.type").equals("#microsoft.graph.recordOperation")) {
-          assertThat(data.getString("recordingLocation")).as("failed record %s has no recording", op).isEmpty();
-        }
+        JsonObject data = about.get(0).resourceData();
         JsonObject now = MediaItSupport.getOperation(rt, op.callId(), op.opId());
         assertThat(now.getString("status")).as("GET %s after the end", op).isEqualTo(data.getString("status"));
       }
+    }
+  }
+
+  /** The terminal notification of {@code op}: a deleted one after its request was sent, with an allowed payload. */
+  static void assertTerminal(Op op, WebhookReceiver.Received end) {
+    assertThat(end.changeType()).isEqualTo("deleted");
+    // rule 7, observable form: it arrived after the client sent the request that created it
+    assertThat(end.receivedAt()).as("rule 7 for %s", op).isGreaterThanOrEqualTo(op.sentAt());
+    JsonObject data = end.resourceData();
+    assertThat(data.getString("id")).isEqualTo(op.opId());
+    assertThat(data.getString("status")).isIn("completed", "failed");
+    JsonObject ri = data.getJsonObject("resultInfo");
+    assertThat(ri).isNotNull();
+    assertThat(ri.getInteger("code")).isIn(200, 400, 410);
+    if (data.getString("@odata.type").equals("#microsoft.graph.recordOperation")) {
+      boolean hasRecording = !data.getString("recordingLocation").isEmpty();
+      assertThat(!data.getString("recordingAccessToken").isEmpty()).isEqualTo(hasRecording);
+      if (data.getString("status").equals("completed")) {
+        assertThat(hasRecording).as("successful record %s has a recording", op).isTrue();
+      }
+    }
+    String tuple = data.getString("status") + " " + ri.getInteger("code") + "/" + ri.getInteger("subcode") + " "
+        + data.getString("completionReason") + " " + ri.getString("message");
+    assertThat(tuple).as("terminal payload of %s (rules 11, 13)", op).isIn(ALLOWED_ENDS.get(data.getString("@odata.type")));
+    if (data.getString("status").equals("failed") && ri.getInteger("code") == 400
+        && data.getString("@odata.type").equals("#microsoft.graph.recordOperation")) {
+      assertThat(data.getString("recordingLocation")).as("failed record %s has no recording", op).isEmpty();
     }
   }
 
@@ -369,21 +389,27 @@ class InvariantsIT {
 
   @Test
   @DisplayName("rules 7, 8, 16 hold under randomized interleavings of media actions, caller input, clock moves, concurrent bursts and call ends")
-  void randomized_interleavings() {
+  void randomized_interleavings(VertxTestContext ctx) {
     long base = Long.getLong("invariants.seed", System.nanoTime());
     int rounds = Integer.getInteger("invariants.rounds", 4);
     long started = System.currentTimeMillis();
+    // holds the context open until the last round is checked: the operations' checkpoints come and go
+    Checkpoint checked = ctx.checkpoint(rounds);
     for (int i = 0; i < rounds; i++) {
       long seed = base + i;
-      Round round = new Round(seed);
+      Round round = new Round(ctx, seed);
       try {
         round.run();
         round.check();
+        if (ctx.failed()) {
+          throw new AssertionError(ctx.causeOfFailure().getMessage(), ctx.causeOfFailure());
+        }
       } catch (AssertionError | RuntimeException e) {
         List<String> tail = round.log.subList(Math.max(0, round.log.size() - 40), round.log.size());
         System.out.println("InvariantsIT failed with seed " + seed + "; last steps:\n  " + String.join("\n  ", tail));
         throw new AssertionError("seed " + seed + " (rerun with -Dinvariants.seed=" + seed + " -Dinvariants.rounds=1): " + e.getMessage(), e);
       }
+      checked.flag();
       System.out.println("InvariantsIT seed " + seed + ": " + round.ops.size() + " operations on " + round.allCalls.size()
           + " calls, " + (System.currentTimeMillis() - started) + " ms so far");
     }

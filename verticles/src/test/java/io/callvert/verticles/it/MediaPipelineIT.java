@@ -30,14 +30,13 @@ import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.WavServer;
 import io.callvert.verticles.testkit.WebhookReceiver;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -535,12 +534,14 @@ class MediaPipelineIT {
 
   @Test
   @DisplayName("queue limit: with calls.mediaQueueLimit operations (running one included) another playPrompt or recordResponse gets 429 + Retry-After; sendDtmfTones and a barge-in record are still accepted")
-  void queue_limit() {
+  void queue_limit(VertxTestContext ctx) {
     String callId = establishedCall(rt, bot);
     String uri = media.tone("pipe-limit.wav", 2000, 440);
+    List<String> queued = new java.util.ArrayList<>();
     for (int i = 0; i < QUEUE_LIMIT; i++) {
       TestRuntime.Resp r = action(rt, callId, "playPrompt", playBody("q" + i, uri));
       assertThat(r.json().getString("status")).isEqualTo(i == 0 ? "running" : "notStarted");
+      queued.add(r.json().getString("id"));
     }
     TestRuntime.Resp over = rt.send(java.net.http.HttpRequest.newBuilder(rt.uri(callPath(callId) + "/playPrompt"))
         .header("Authorization", "Bearer " + TestRuntime.TOKEN).header("Content-Type", "application/json")
@@ -565,11 +566,19 @@ class MediaPipelineIT {
     assertThat(action(rt, callId, "subscribeToTone", new JsonObject()).json().getString("status")).isEqualTo("completed");
     assertThat(rt.post(callPath(callId) + "/keepAlive", null).status()).isEqualTo(200);
 
+    // the barge-in cancels the queued prompts in queue order, each exactly once (strict checkpoint)
+    Checkpoint cancelled = ctx.checkpoint(QUEUE_LIMIT);
+    List<String> cancelledIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    bot.onReceived(r -> r.callId().equals(callId) && r.changeType().equals("deleted")
+        && "mediaOperationCanceled".equals(r.resourceData().getString("completionReason")), r -> ctx.verify(() -> {
+          String id = r.resourceData().getString("id");
+          cancelledIds.add(id);
+          assertThat(cancelledIds).as("cancelled in queue order").isEqualTo(queued.subList(0, cancelledIds.size()));
+          assertThat(r.resourceData().getJsonObject("resultInfo")).isEqualTo(resultInfo(400, 8508, CANCELLED));
+          cancelled.flag();
+        }));
     TestRuntime.Resp barge = action(rt, callId, "recordResponse", new JsonObject().put("bargeInAllowed", true));
     assertThat(barge.json().getString("status")).isEqualTo("running");
-    List<WebhookReceiver.Received> cancelled = bot.awaitMatching(r -> r.callId().equals(callId) && r.changeType().equals("deleted")
-        && "mediaOperationCanceled".equals(r.resourceData().getString("completionReason")), QUEUE_LIMIT);
-    assertThat(cancelled).hasSize(QUEUE_LIMIT);
     // with room again, a playPrompt is accepted (queued behind the barge-in record)
     assertThat(action(rt, callId, "playPrompt", playBody("again", uri)).json().getString("status")).isEqualTo("notStarted");
     hangUp(rt, bot, callId);

@@ -2,6 +2,7 @@ package io.callvert.verticles.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
 import io.callvert.verticles.testkit.TestRuntime.Resp;
 import io.callvert.verticles.testkit.WebhookReceiver;
@@ -9,7 +10,6 @@ import io.callvert.verticles.testkit.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,26 +22,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * namespace-qualified action segments; ids in any case, with or without dashes. URLs Callvert emits
  * keep the request's version prefix and always say {@code /communications}.
  */
+@CallvertTest
 class PathsIT {
 
-  static TestRuntime rt;
-  static WebhookReceiver bot;
-  /** An established outgoing call shared by the read-only and idempotent tests. */
+  /** An established outgoing call shared by the read-only and idempotent tests, made once for the class. */
   static String call;
 
+  private final TestRuntime rt;
+  private final WebhookReceiver bot;
+
+  PathsIT(TestRuntime rt, WebhookReceiver bot) {
+    this.rt = rt;
+    this.bot = bot;
+  }
+
   @BeforeAll
-  static void start() {
-    rt = TestRuntime.start();
-    bot = new WebhookReceiver(rt.vertx);
+  static void establish(TestRuntime rt, WebhookReceiver bot) {
     call = rt.createOutgoingCall(bot.url());
     rt.advance(500);
     bot.awaitOne(call, r -> "established".equals(r.resourceData().getString("state")));
-  }
-
-  @AfterAll
-  static void stop() {
-    rt.close();
-    bot.close();
   }
 
   /** The version prefix of a path prefix, as Callvert echoes it: lower-case, or empty. */

@@ -73,7 +73,7 @@ class ShutdownIT {
       bot.awaitOne(ended, r -> r.changeType().equals("deleted"));
 
       long t0 = System.nanoTime();
-      rt.vertx.undeploy(rt.deploymentId).await(30, TimeUnit.SECONDS);
+      rt.undeploy().await(30, TimeUnit.SECONDS);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
       // no waiting from here on: everything must already have arrived

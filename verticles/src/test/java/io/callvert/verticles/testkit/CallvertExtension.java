@@ -80,6 +80,11 @@ public final class CallvertExtension implements BeforeAllCallback, AfterAllCallb
     if (bot != null) {
       bot.close();
     }
+    // a class receiver outlives the test: its handlers (onReceived) must not flag the next test's checkpoints
+    Fixture f = fixture(context);
+    if (f != null && f.classBot() != null) {
+      f.classBot().removeListeners();
+    }
   }
 
   @Override

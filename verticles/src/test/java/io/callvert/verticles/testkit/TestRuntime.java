@@ -217,13 +217,26 @@ public final class TestRuntime implements AutoCloseable {
     }
   }
 
-  /** Undeploys Callvert (unless a test already did) and closes its Vert.x. */
+  /** The one undeploy of Callvert, once asked for: by a test ({@link #undeploy}) or by {@link #close}. */
+  private io.vertx.core.Future<Void> undeployed;
+
+  /**
+   * Undeploys Callvert (a graceful shutdown: live calls end, notifications are flushed) and leaves its
+   * Vert.x running, so that a bot and media server on it still receive what the shutdown sends.
+   * Asked again, or by {@link #close} while it is under way, it returns the same future.
+   */
+  public synchronized io.vertx.core.Future<Void> undeploy() {
+    if (undeployed == null) {
+      undeployed = vertx.deploymentIDs().contains(deploymentId) ? vertx.undeploy(deploymentId) : io.vertx.core.Future.succeededFuture();
+    }
+    return undeployed;
+  }
+
+  /** Undeploys Callvert (unless a test already did, or is doing so) and closes its Vert.x. */
   @Override
   public void close() {
     try {
-      if (vertx.deploymentIDs().contains(deploymentId)) {
-        vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
-      }
+      undeploy().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     } finally {

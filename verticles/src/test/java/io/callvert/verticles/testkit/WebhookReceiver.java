@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -79,6 +80,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
   private record Waiter(boolean acceptedOnly, Predicate<Received> p, int n, Promise<List<Received>> promise) {}
 
+  /** Handlers called with every matching arrival (see {@link #onReceived}); guarded by {@code this}. */
+  private final List<Listener> listeners = new ArrayList<>();
+
+  private record Listener(boolean acceptedOnly, Predicate<Received> p, Consumer<Received> handler) {}
+
   /** How long the blocking {@code await…} helpers wait before failing the test. */
   static final long TIMEOUT_MS = 10_000;
 
@@ -106,8 +112,14 @@ public final class WebhookReceiver implements AutoCloseable {
       synchronized (this) {
         attempts.add(r);
         reply = script.poll();
-        if (reply == null || (reply.status() >= 200 && reply.status() < 300)) {
+        boolean accepted = reply == null || (reply.status() >= 200 && reply.status() < 300);
+        if (accepted) {
           received.add(r);
+        }
+        for (Listener l : listeners) {
+          if ((accepted || !l.acceptedOnly()) && l.p().test(r)) {
+            completions.add(() -> l.handler().accept(r));
+          }
         }
         for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
           Waiter w = it.next();
@@ -118,7 +130,14 @@ public final class WebhookReceiver implements AutoCloseable {
           }
         }
       }
-      completions.forEach(Runnable::run);
+      for (Runnable c : completions) {
+        try {
+          c.run();
+        } catch (RuntimeException | Error e) {
+          // a handler that does not report through ctx.verify(..): still answer the POST below
+          e.printStackTrace();
+        }
+      }
       if (reply != null && reply.status() < 0) {
         return;
       }
@@ -189,6 +208,41 @@ public final class WebhookReceiver implements AutoCloseable {
   private List<Received> matching(Waiter w) {
     List<Received> matching = (w.acceptedOnly() ? received : attempts).stream().filter(w.p()).limit(w.n()).toList();
     return matching.size() >= w.n() ? matching : null;
+  }
+
+  /**
+   * Calls {@code handler} with every accepted (2xx) notification matching {@code p}: at once with the
+   * ones already received, in arrival order, then with each one as it arrives (on the receiver's
+   * event loop, after it was recorded). For a {@code VertxTestContext} checkpoint flagged per event:
+   * <pre>{@code
+   * Checkpoint tones = ctx.checkpoint(3); // strict: a fourth tone fails the test
+   * bot.onReceived(r -> r.callId().equals(callId) && isTone(r), r -> ctx.verify(() -> {
+   *   assertThat(r.changeType()).isEqualTo("updated");
+   *   tones.flag();
+   * }));
+   * }</pre>
+   * With a receiver of {@link CallvertTest.Scope#CLASS}, {@link CallvertExtension} removes the
+   * handlers after each test.
+   */
+  public WebhookReceiver onReceived(Predicate<Received> p, Consumer<Received> handler) {
+    return listen(true, p, handler);
+  }
+
+  /** Like {@link #onReceived} for every POST, whatever it was answered (or not answered yet). */
+  public WebhookReceiver onAttempted(Predicate<Received> p, Consumer<Received> handler) {
+    return listen(false, p, handler);
+  }
+
+  private synchronized WebhookReceiver listen(boolean acceptedOnly, Predicate<Received> p, Consumer<Received> handler) {
+    // replayed under the lock, so that no arrival is handled before the ones that came earlier
+    (acceptedOnly ? received : attempts).stream().filter(p).forEach(handler);
+    listeners.add(new Listener(acceptedOnly, p, handler));
+    return this;
+  }
+
+  /** Drops every {@link #onReceived}/{@link #onAttempted} handler (the fixture does so after each test). */
+  public synchronized void removeListeners() {
+    listeners.clear();
   }
 
   /** Waits until {@code n} accepted notifications of {@code callId} arrived; returns them in order. */
