@@ -62,7 +62,7 @@ public final class ConfigKeys {
     b.longValue("webhook.backoffMaxMs", "Retry delay cap; at least webhook.backoffInitialMs.");
     b.longValue("webhook.retryBudgetMs", "How long a notification is retried before it is dead-lettered (kept in the journal); 0 = no retries.");
     b.longValue("webhook.causalityGateMs",
-        "How long an operation's notification waits for the HTTP response that created the operation to be written (rule 7) before it goes anyway; 0 = no wait.");
+        "How long an operation's notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer) before it goes anyway; 0 = no wait.");
     b.integer("webhook.maxConnections", "Connection pool size of the notification HTTP client.");
     b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
     b.string("cluster.host", "Interface the cluster member binds to.");

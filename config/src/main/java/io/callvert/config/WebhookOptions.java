@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param backoffInitialMs first retry delay, default 500 ms
  * @param backoffMaxMs retry delay cap, default 30 s, at least {@code backoffInitialMs}
  * @param retryBudgetMs how long a notification is retried before it is dead-lettered, default 24 h; 0 = no retries
- * @param causalityGateMs how long an operation notification waits for the HTTP response that created the operation to be written (rule 7), default 5 s; 0 = no wait
+ * @param causalityGateMs how long an operation notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer), default 5 s; 0 = no wait
  * @param maxConnections connection pool size of the notification HTTP client, default 64
  */
 public record WebhookOptions(boolean signingEnabled, String issuer, String appId, String signingKeyPem,

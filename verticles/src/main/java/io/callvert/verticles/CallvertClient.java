@@ -252,7 +252,7 @@ public final class CallvertClient {
   }
 
   /**
-   * Completes the caller's future first, then opens the causality gate (rule 7): the operation's
+   * Completes the caller's future first, then opens the causality gate (contract rule 7 — No notification before its answer): the operation's
    * notifications can only follow the result the caller already holds.
    */
   private Future<JsonObject> released(Future<GraphResponse> reply, String callId) {

@@ -23,12 +23,12 @@ public sealed interface CallEvent {
   /** The caller pressed a key, and the bot subscribed to tones. */
   record ToneReceived(String callId, CallState state, CallSnapshot.Tone tone) implements CallEvent {}
 
-  /** An operation reached its terminal status: its one terminal notification (rule 8). */
+  /** An operation reached its terminal status: its one terminal notification (contract rule 8 — Exactly one ending per operation). */
   record OperationEnded(String callId, OperationSnapshot operation) implements CallEvent {}
 
   /** The call ended. */
   record CallEnded(String callId, EndReason reason, Direction direction) implements CallEvent {}
 
-  /** The node that owned the call left the cluster; a survivor reports the end (rule 22, node loss). */
+  /** The node that owned the call left the cluster; a survivor reports the end (contract rule 22 — Node loss). */
   record CallLost(String callId) implements CallEvent {}
 }

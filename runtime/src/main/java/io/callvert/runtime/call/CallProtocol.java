@@ -25,13 +25,13 @@ public final class CallProtocol {
   /** Show the call. */
   public record GetCall() implements Command {}
 
-  /** Show one of the call's operations, live or remembered (rule 6). */
+  /** Show one of the call's operations, live or remembered (contract rule 6 — An action answers with its operation). */
   public record GetOperation(String operationId) implements Command {}
 
   /** The bot hangs up: the call ends for everyone. */
   public record HangUp() implements Command {}
 
-  /** The bot says it is still there (rule 15): the inactivity timer starts again. */
+  /** The bot says it is still there (contract rule 15 — Call lifecycle): the inactivity timer starts again. */
   public record KeepAlive() implements Command {}
 
   /** The bot answers an incoming call, optionally moving its callback. */
@@ -43,7 +43,7 @@ public final class CallProtocol {
   /** The bot sends an incoming call elsewhere; for the simulated caller the call ends. */
   public record Redirect(String callbackUri) implements Command {}
 
-  /** Play prompts, in order, after the media queued before (rule 9). */
+  /** Play prompts, in order, after the media queued before (contract rule 9 — One media queue per call). */
   public record PlayPrompt(String clientContext, List<MediaRef> prompts) implements Command {
     public PlayPrompt {
       prompts = List.copyOf(prompts);
@@ -52,7 +52,7 @@ public final class CallProtocol {
 
   /**
    * Optionally play a prompt, beep, then record the caller until silence, a stop tone or the
-   * maximum duration (rules 13, 14). A barge-in record cancels the media queue first (rule 12).
+   * maximum duration (contract rules 13, 14). A barge-in record cancels the media queue first (contract rule 12 — Barge-in cancels, then records).
    *
    * @param recordingBaseUrl where the recording will be downloadable from, prefixed to its path
    */
@@ -64,7 +64,7 @@ public final class CallProtocol {
     }
   }
 
-  /** End the running media operation and every queued one; never a tone subscription (rule 10). */
+  /** End the running media operation and every queued one; never a tone subscription (contract rule 10 — Cancel empties the media queue). */
   public record CancelMedia(String clientContext) implements Command {}
 
   /** Tell the bot about every key the caller presses from now on. */
@@ -129,7 +129,7 @@ public final class CallProtocol {
 
   /**
    * An operation. When it was created by this command, {@code gated} says that its notifications
-   * wait until the answer has been written (rule 7); operations complete at once are not gated.
+   * wait until the answer has been written (contract rule 7 — No notification before its answer); operations complete at once are not gated.
    */
   public record OperationView(OperationSnapshot operation, boolean created, boolean gated) implements Reply {}
 

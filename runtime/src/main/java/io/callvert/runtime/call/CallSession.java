@@ -299,7 +299,7 @@ public final class CallSession {
 
   /**
    * Ends the call: optionally announces {@code terminating}, ends every media and DTMF operation
-   * (a record keeps what it captured), then announces the end (rule 15).
+   * (a record keeps what it captured), then announces the end (contract rule 15 — Call lifecycle).
    */
   private void terminate(EndReason reason, boolean announceTerminating) {
     if (announceTerminating) {
@@ -330,7 +330,7 @@ public final class CallSession {
 
   // ------------------------------------------------------------------ shared with the parts
 
-  /** Emits an event to the bot, gated on {@code gate} (rule 7) when not null. */
+  /** Emits an event to the bot, gated on {@code gate} (contract rule 7 — No notification before its answer) when not null. */
   void notify(CallEvent event, String gate) {
     fx.notify(new Notification(delivery(), gate, event));
   }
@@ -340,7 +340,7 @@ public final class CallSession {
     return new Notification.Delivery(id, callbackUri, appId, tenantId);
   }
 
-  /** A terminal operation: its one terminal event (gated on its own id, rule 7), then remembered. */
+  /** A terminal operation: its one terminal event (gated on its own id, contract rule 7 — No notification before its answer), then remembered. */
   void ended(Operation op) {
     OperationSnapshot s = op.snapshot();
     notify(new CallEvent.OperationEnded(id, s), op.id);
@@ -381,7 +381,7 @@ public final class CallSession {
   }
 
   /**
-   * What a surviving node needs to report this call if its node dies (rule 22, node loss): where to send, as
+   * What a surviving node needs to report this call if its node dies (contract rule 22 — Node loss): where to send, as
    * whom, and the operations that are still live. Written to the cluster call directory.
    */
   public OwnerRecord ownerRecord() {

@@ -68,7 +68,7 @@ final class DtmfSender {
     }
   }
 
-  /** The call ended: every live operation fails (rule 15). */
+  /** The call ended: every live operation fails (contract rule 15 — Call lifecycle). */
   void endAll() {
     long now = call.now();
     List<Operation.Dtmf> live = new ArrayList<>(queue);

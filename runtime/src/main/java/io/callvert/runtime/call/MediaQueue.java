@@ -14,10 +14,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The call's media FIFO (rule 9): playPrompt and recordResponse wait here and run one at a time,
+ * The call's media FIFO (contract rule 9 — One media queue per call): playPrompt and recordResponse wait here and run one at a time,
  * head first; a record moves through prompt, beep and listening; cancellation and barge-in end
- * the running and every queued operation (rules 10–12); a finished record publishes what the
- * caller said (rules 13, 14).
+ * the running and every queued operation (contract rules 10–12); a finished record publishes what the
+ * caller said (contract rules 13, 14).
  */
 final class MediaQueue {
 
@@ -255,12 +255,12 @@ final class MediaQueue {
     startNext();
   }
 
-  /** Cancels the running operation and every queued one, in queue order (rules 10, 11, 12). */
+  /** Cancels the running operation and every queued one, in queue order (contract rules 10, 11, 12). */
   private void cancelAll() {
     endEvery(Outcome.CANCELLED);
   }
 
-  /** The call ended: every operation fails; a listening record keeps what it captured (rule 15). */
+  /** The call ended: every operation fails; a listening record keeps what it captured (contract rule 15 — Call lifecycle). */
   void endAll() {
     endEvery(Outcome.CALL_ENDED);
   }
@@ -287,7 +287,7 @@ final class MediaQueue {
     }
   }
 
-  /** The one place a media operation ends: terminal once, timers disarmed, one event (rules 7, 8). */
+  /** The one place a media operation ends: terminal once, timers disarmed, one event (contract rules 7, 8). */
   private void finish(Operation.Media op, Outcome outcome) {
     if (op.isTerminal()) {
       return;

@@ -5,7 +5,7 @@ package io.callvert.runtime.call;
  *
  * @param to    where and as whom it is delivered
  * @param gate  an operation or call id whose creating answer must be written before this event may
- *              be sent (rule 7), or null
+ *              be sent (contract rule 7 — No notification before its answer), or null
  * @param event what happened
  */
 public record Notification(Delivery to, String gate, CallEvent event) {

@@ -103,7 +103,7 @@ abstract class Operation {
   }
 
   /**
-   * A terminal operation as it is remembered for {@code GET .../operations/{id}} (rule 6): what a
+   * A terminal operation as it is remembered for {@code GET .../operations/{id}} (contract rule 6 — An action answers with its operation): what a
    * dialect shows and nothing else, the id as the two longs of its GUID, in one object of ~48
    * bytes. Every request leaves one behind for the call's lifetime, so a call that served
    * thousands of requests must not keep the live pipeline objects (measured: see

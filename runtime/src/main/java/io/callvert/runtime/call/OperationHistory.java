@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.UUID;
 
 /**
- * The terminal operations of a call, oldest first, kept so {@code GET} still finds them (rule 6):
+ * The terminal operations of a call, oldest first, kept so {@code GET} still finds them (contract rule 6 — An action answers with its operation):
  * compact ({@link Operation.Done}), and bounded — beyond {@link #MAX_REMEMBERED} per call the
  * oldest is forgotten. Live operations are found in their queues instead.
  */

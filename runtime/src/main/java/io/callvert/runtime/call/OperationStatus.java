@@ -1,6 +1,6 @@
 package io.callvert.runtime.call;
 
-/** An operation's status: it moves forward only, and ends in exactly one terminal status (rule 8). */
+/** An operation's status: it moves forward only, and ends in exactly one terminal status (contract rule 8 — Exactly one ending per operation). */
 public enum OperationStatus {
   NOT_STARTED, RUNNING, COMPLETED, FAILED;
 

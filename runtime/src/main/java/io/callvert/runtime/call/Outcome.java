@@ -17,11 +17,11 @@ public enum Outcome {
   INITIAL_SILENCE(OperationStatus.FAILED),
   /** A prompt could not be fetched or is not playable. */
   PROMPT_FAILED(OperationStatus.FAILED),
-  /** Cancelled by cancelMediaProcessing or a barge-in (rules 10–12). */
+  /** Cancelled by cancelMediaProcessing or a barge-in (contract rules 10–12). */
   CANCELLED(OperationStatus.FAILED),
-  /** The call ended while the operation was live (rule 15). */
+  /** The call ended while the operation was live (contract rule 15 — Call lifecycle). */
   CALL_ENDED(OperationStatus.FAILED),
-  /** The node that owned the call left the cluster (rule 22, node loss). */
+  /** The node that owned the call left the cluster (contract rule 22 — Node loss). */
   OWNER_LOST(OperationStatus.FAILED);
 
   private final OperationStatus status;

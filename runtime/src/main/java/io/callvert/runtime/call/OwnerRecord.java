@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a surviving cluster node needs to report a call whose node was lost (rule 22, node loss): where its
+ * What a surviving cluster node needs to report a call whose node was lost (contract rule 22 — Node loss): where its
  * events go and which operations were live.
  *
  * @param to    the call's delivery
@@ -21,7 +21,7 @@ public record OwnerRecord(Notification.Delivery to, CallState state, List<LiveOp
   public record LiveOperation(String id, OperationKind kind, String clientContext) {}
 
   /**
-   * The events a survivor sends for a call whose owner was lost (rule 8 holds even then): one
+   * The events a survivor sends for a call whose owner was lost (contract rule 8 — Exactly one ending per operation holds even then): one
    * terminal event per live operation, then the call's end. None for a call already over.
    */
   public List<Notification> lostEvents() {

@@ -6,7 +6,7 @@ package io.callvert.runtime.call;
  */
 public sealed interface TimerKey {
 
-  /** No keepAlive in time ends the call (rule 15). */
+  /** No keepAlive in time ends the call (contract rule 15 — Call lifecycle). */
   enum Call implements TimerKey {
     KEEP_ALIVE, ANSWER_DEADLINE, CALLEE_DECISION
   }

@@ -142,7 +142,7 @@ public final class GraphJson {
     };
   }
 
-  /** Call-level result when the node owning a call is lost (contract rule 22, node loss). */
+  /** Call-level result when the node owning a call is lost (contract rule 22 — Node loss). */
   public static final int OWNER_LOST_CODE = 500;
   public static final int OWNER_LOST_SUBCODE = 9100;
   public static final int OPERATION_OWNER_LOST_SUBCODE = 9101;

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Normalises the identity objects a bot sends (participantInfo, invitationParticipantInfo,
  * identitySet, identity) so that everything Callvert echoes carries its {@code @odata.type}
- * (contract rule 3), and validates their shape (rule 4).
+ * (contract rule 3), and validates their shape (contract rule 4 — Unknown properties ignored, wrong ones rejected).
  */
 public final class GraphShapes {
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules 7 and 8 under randomized interleavings of requests, caller input, time and media results.
+ * Contract rules 7 and 8 under randomized interleavings of requests, caller input, time and media results.
  * Reproducible: the base seed is fixed (override with {@code -Dcallvert.seed=N}); a failure names
  * the run's seed, which {@code -Dcallvert.runSeed=N} replays alone, and lists the steps taken.
  */

@@ -109,7 +109,7 @@ class MediaQueueTest {
   }
 
   @Test
-  @DisplayName("cancelMediaProcessing ends the running then the queued operation with rule 11 payloads, in queue order")
+  @DisplayName("cancelMediaProcessing ends the running then the queued operation with contract rule 11 — What a cancelled operation reports payloads, in queue order")
   void cancel_ends_running_and_queued_in_order() {
     String play = play(1);
     d.mediaReady(play, Tones.beep(3000));
@@ -181,7 +181,7 @@ class MediaQueueTest {
   }
 
   @Test
-  @DisplayName("recordResponse with bargeInAllowed cancels running and queued media (rule 11 payloads) and starts at once")
+  @DisplayName("recordResponse with bargeInAllowed cancels running and queued media (contract rule 11 — What a cancelled operation reports payloads) and starts at once")
   void barge_in_cancels_and_starts_at_once() {
     String first = play(1);
     d.mediaReady(first, Tones.beep(3000));

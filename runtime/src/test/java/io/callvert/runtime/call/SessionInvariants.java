@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Contract invariants checked over the whole effect log of one ended call: rule 7 (every operation
- * notification is gated on its own id and produced after the reply that created it), rule 8
+ * Contract invariants checked over the whole effect log of one ended call: contract rule 7 — No notification before its answer (every operation
+ * notification is gated on its own id and produced after the reply that created it), contract rule 8 — Exactly one ending per operation
  * (exactly one terminal notification per operation answered notStarted/running, none for one
  * answered completed), nothing after {@code terminated}, and terminal payloads from the closed set
- * of rules 11 and 13.
+ * of contract rules 11 and 13.
  */
 final class SessionInvariants {
 
@@ -71,12 +71,12 @@ final class SessionInvariants {
       }
       assertThat(answered).as("notification about an operation no reply created: %s", opId).containsKey(opId);
       assertThat(n.gate()).as("gate of %s", opId).isEqualTo(opId);
-      assertThat(log.indexOf(n)).as("notification of %s comes after its reply (rule 7)", opId)
+      assertThat(log.indexOf(n)).as("notification of %s comes after its reply (contract rule 7 — No notification before its answer)", opId)
           .isGreaterThan(d.replyIndex(opId));
       endings.add(checkTerminalPayload(d, n, answered.get(opId)));
     }
 
-    // rule 8
+    // contract rule 8 — Exactly one ending per operation
     for (Map.Entry<String, JsonObject> e : answered.entrySet()) {
       String status = e.getValue().getString("status");
       List<Notified> about = d.about(e.getKey());

@@ -244,7 +244,7 @@ public final class CallManager {
     }
   }
 
-  /** The HTTP response that created {@code gate} has been written: its events may go (rule 7). */
+  /** The HTTP response that created {@code gate} has been written: its events may go (contract rule 7 — No notification before its answer). */
   public void release(String callId, String gate) {
     if (cluster != null && registry.get(callId) == null) {
       cluster.release(callId, gate);
@@ -278,7 +278,7 @@ public final class CallManager {
     return cluster == null ? Future.succeededFuture(List.of()) : cluster.directory().keys();
   }
 
-  /** Cluster members left: the reporter tells the bots of their calls (rule 22, node loss). */
+  /** Cluster members left: the reporter tells the bots of their calls (contract rule 22 — Node loss). */
   public void onNodesLost(Set<String> lost) {
     if (cluster != null) {
       cluster.onNodesLost(lost);

@@ -107,7 +107,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
       msg.reply(answer, LOCAL);
     } else {
       // in a cluster, an operation is answered once the directory knows it: a survivor can then
-      // always report it if this node dies (rule 22, node loss)
+      // always report it if this node dies (contract rule 22 — Node loss)
       recorded.onComplete(ar -> msg.reply(answer, LOCAL));
     }
     afterInput();

@@ -26,7 +26,7 @@ import java.util.function.Function;
 /**
  * A {@link CallManager}'s part in a cluster: the directory entry of each call it owns, commands
  * forwarded to the node that owns a call, this node's ingress for the others, and the report of
- * calls whose node was lost (rule 22).
+ * calls whose node was lost (contract rule 22 — Node loss).
  */
 final class ClusterLink {
 
@@ -150,7 +150,7 @@ final class ClusterLink {
 
   /**
    * Cluster members left. One survivor (the lowest node id) tells the bots of every call the lost
-   * nodes owned: a terminal event per live operation, then the call's end (rule 22). Those calls
+   * nodes owned: a terminal event per live operation, then the call's end (contract rule 22 — Node loss). Those calls
    * then answer 404.
    */
   void onNodesLost(Set<String> lost) {

@@ -14,7 +14,7 @@ public sealed interface IngressMessage {
   /** A command for the call; answered with its {@link CallProtocol.Reply}. */
   record Forward(String callId, CallProtocol.Command command) implements IngressMessage {}
 
-  /** The answer that created {@code gate} was written by the asking node (rule 7). */
+  /** The answer that created {@code gate} was written by the asking node (contract rule 7 — No notification before its answer). */
   record Release(String callId, String gate) implements IngressMessage {}
 
   /** The call's notification journal; answered with its JSON, or failed 404. */

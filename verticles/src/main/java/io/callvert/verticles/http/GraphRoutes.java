@@ -47,7 +47,7 @@ final class GraphRoutes {
 
   // ------------------------------------------------------------------ /communications/calls
 
-  /** Every Graph calls path (rule 1); other paths go on to the next route. */
+  /** Every Graph calls path (contract rule 1 — Every path form reaches the call); other paths go on to the next route. */
   void handleGraph(RoutingContext ctx) {
     String path = HttpApi.relativePath(ctx);
     if (path.startsWith("/callvert/")) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Callvert's HTTP surface as one vertx-web {@link Router}: the Graph calls API (contract rules 1–6),
- * Callvert's own simulator and inspection API (rule 18), recordings, and the OpenID/JWKS documents
+ * Callvert's own simulator and inspection API (contract rule 18 — Callvert's own API), recordings, and the OpenID/JWKS documents
  * bots use to verify notifications. The router works on its own server or mounted as a sub-router
  * under any prefix of a host application; every URL it emits includes that prefix.
  *
@@ -74,7 +74,7 @@ public final class HttpApi {
   /**
    * A new router serving the whole API; mount it anywhere.
    *
-   * <p>Its handlers answer their own errors (the Graph error envelope, rule 5) instead of calling
+   * <p>Its handlers answer their own errors (the Graph error envelope, contract rule 5 — Graph's error envelope; client mistakes are 4xx) instead of calling
    * {@code ctx.fail}: in a sub-router, {@code ctx.fail} goes to the host router, whose own failure
    * handlers would answer first. The failure handler at the end is only a safety net for failures
    * raised outside Callvert's handlers.
@@ -317,7 +317,7 @@ public final class HttpApi {
 
   /**
    * The request body as a JSON object; null when empty and not required. A body must be JSON
-   * (415 otherwise); malformed JSON or a non-object is a 400 (rule 5).
+   * (415 otherwise); malformed JSON or a non-object is a 400 (contract rule 5 — Graph's error envelope; client mistakes are 4xx).
    */
   static JsonObject jsonBody(RoutingContext ctx, boolean required) {
     Buffer buf = body(ctx);

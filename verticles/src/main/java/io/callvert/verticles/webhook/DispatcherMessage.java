@@ -5,7 +5,7 @@ package io.callvert.verticles.webhook;
  */
 public sealed interface DispatcherMessage {
 
-  /** The answer that created {@code gate} has been written: its notifications may go (rule 7). */
+  /** The answer that created {@code gate} has been written: its notifications may go (contract rule 7 — No notification before its answer). */
   record Release(String callId, String gate) implements DispatcherMessage {}
 
   /** Answer with the call's notification journal as JSON. */

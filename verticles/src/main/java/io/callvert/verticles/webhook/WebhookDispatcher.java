@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per call it keeps a {@link CallQueue}: a FIFO and a journal. The head of the FIFO waits while
  * it is gated on an operation whose creating HTTP response has not been written yet (causality,
- * rule 7; a gate opens on release or after {@code causalityGateMs}). Each attempt is a
+ * contract rule 7 — No notification before its answer; a gate opens on release or after {@code causalityGateMs}). Each attempt is a
  * {@link WebhookPost}: a 2xx delivers; a 302 with Location moves the call's callback URI and
  * retries there at once; connection errors, timeouts, 408, 429 and 5xx retry with exponential
  * backoff and jitter (honouring Retry-After) within the retry budget; any other status

@@ -173,7 +173,7 @@ class EmbedIT {
     assertThat(http.get(host.baseUrl() + "/nowhere").json()).isEqualTo(new JsonObject().put("hostError", 404));
     assertThat(host.hostFailures).containsExactly(413, 401, 500, 404);
 
-    // under the prefix, Callvert answers its own errors (rule 5), whatever failure handlers the host has
+    // under the prefix, Callvert answers its own errors (contract rule 5 — Graph's error envelope; client mistakes are 4xx), whatever failure handlers the host has
     Resp unknownCall = http.get(api + "/v1.0/communications/calls/0b7e5f4c-0000-4000-8000-000000000000");
     assertThat(unknownCall.status()).isEqualTo(404);
     assertThat(unknownCall.json().getJsonObject("error").getString("code")).isEqualTo("8522");
@@ -241,8 +241,8 @@ class EmbedIT {
     Predicate<Inbox.Note> operationEnd = n -> n.callId().equals(callId) && n.changeType().equals("deleted")
         && n.resourceUrl().contains("/operations/");
     inbox.onNote(operationEnd, n -> ctx.verify(() -> {
-      // rule 7 in-process: the caller holds each result before any notification about that operation
-      assertThat(order).as("rule 7 for %s", n.subjectId()).contains("result " + n.subjectId());
+      // contract rule 7 — No notification before its answer in-process: the caller holds each result before any notification about that operation
+      assertThat(order).as("contract rule 7 — No notification before its answer for %s", n.subjectId()).contains("result " + n.subjectId());
       assertThat(n.resourceUrl()).isEqualTo("/communications/calls/" + callId + "/operations/" + n.subjectId());
       operationEnded.flag();
     }));

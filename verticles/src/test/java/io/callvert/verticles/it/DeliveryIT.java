@@ -37,7 +37,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Notification delivery (contract rules 16 and 17, journal of rule 18): signed JWTs a bot can verify
+ * Notification delivery (contract rules 16 and 17, journal of contract rule 18 — Callvert's own API): signed JWTs a bot can verify
  * from the published JWKS, per-call sequence numbers, ordered retries on 5xx/408/429 (with
  * Retry-After), 302 moves, a receiver that is down for a while, dead-lettering, and the journal.
  *

@@ -162,7 +162,7 @@ class ErrorsIT {
   }
 
   @Test
-  @DisplayName("unknown properties, nulls and @odata.type extras are ignored (rule 4)")
+  @DisplayName("unknown properties, nulls and @odata.type extras are ignored (contract rule 4 — Unknown properties ignored, wrong ones rejected)")
   void unknown_properties_ignored() {
     Resp r = rt.post("/v1.0/communications/calls", createBody(b -> b.put("someBetaOnlyField", new JsonObject().put("x", 1))
         .put("subject", null).put("callOptions", new JsonObject().put("@odata.type", "#microsoft.graph.outgoingCallOptions"))));

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code GET /callvert/calls/{id}/heard} (rule 18): what the caller heard, cut exactly where a
+ * {@code GET /callvert/calls/{id}/heard} (contract rule 18 — Callvert's own API): what the caller heard, cut exactly where a
  * cancel stopped a prompt, played items back to back without added silence.
  */
 @CallvertTest

@@ -200,9 +200,9 @@ class InvariantsIT {
     }
 
     /**
-     * Rule 8 as its notifications arrive: an operation answered running or notStarted gets exactly one
+     * Contract rule 8 — Exactly one ending per operation as its notifications arrive: an operation answered running or notStarted gets exactly one
      * terminal notification (a strict checkpoint: a second flag fails the test), with a payload of
-     * rules 7, 11 and 13; one answered completed is never notified.
+     * contract rules 7, 11 and 13; one answered completed is never notified.
      */
     void expectEnd(Op op) {
       if (op.answeredStatus().equals("completed")) {
@@ -213,7 +213,7 @@ class InvariantsIT {
       Checkpoint ended = ctx.checkpoint();
       java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
       bot.onReceived(r -> r.resourceUrl().equals(op.resourceUrl()), end -> ctx.verify(() -> {
-        assertThat(seen.incrementAndGet()).as("seed %d, rule 8: exactly one terminal notification for %s", seed, op).isEqualTo(1);
+        assertThat(seen.incrementAndGet()).as("seed %d, contract rule 8 — Exactly one ending per operation: exactly one terminal notification for %s", seed, op).isEqualTo(1);
         assertTerminal(op, end);
         ended.flag();
       }));
@@ -292,7 +292,7 @@ class InvariantsIT {
       Map<String, List<WebhookReceiver.Received>> byOp = new HashMap<>();
       for (String callId : allCalls) {
         List<WebhookReceiver.Received> got = byCall.get(callId);
-        // rule 16/17: sequence 1..n, strictly increasing, no gaps; the terminated notification is the last
+        // contract rule 16 — Per-call notification order/17: sequence 1..n, strictly increasing, no gaps; the terminated notification is the last
         for (int i = 0; i < got.size(); i++) {
           assertThat(got.get(i).sequence()).as("sequence #%d of call %s", i, callId).isEqualTo(i + 1L);
         }
@@ -311,7 +311,7 @@ class InvariantsIT {
           }
         }
       }
-      // rules 9-12: the media queue and the DTMF queue are FIFOs, so their operations end in the order
+      // contract rules 9-12: the media queue and the DTMF queue are FIFOs, so their operations end in the order
       // they were accepted (completion, cancel, barge-in and call end all take them in queue order).
       // Only sequential requests have a known acceptance order, so burst operations are left out.
       for (String callId : allCalls) {
@@ -334,7 +334,7 @@ class InvariantsIT {
           continue;
         }
         assertThat(op.answeredStatus()).isIn("running", "notStarted");
-        assertThat(about).as("rule 8: exactly one terminal notification for %s", op).hasSize(1);
+        assertThat(about).as("contract rule 8 — Exactly one ending per operation: exactly one terminal notification for %s", op).hasSize(1);
         JsonObject data = about.get(0).resourceData();
         JsonObject now = MediaItSupport.getOperation(rt, op.callId(), op.opId());
         assertThat(now.getString("status")).as("GET %s after the end", op).isEqualTo(data.getString("status"));
@@ -345,8 +345,8 @@ class InvariantsIT {
   /** The terminal notification of {@code op}: a deleted one after its request was sent, with an allowed payload. */
   static void assertTerminal(Op op, WebhookReceiver.Received end) {
     assertThat(end.changeType()).isEqualTo("deleted");
-    // rule 7, observable form: it arrived after the client sent the request that created it
-    assertThat(end.receivedAt()).as("rule 7 for %s", op).isGreaterThanOrEqualTo(op.sentAt());
+    // contract rule 7 — No notification before its answer, observable form: it arrived after the client sent the request that created it
+    assertThat(end.receivedAt()).as("contract rule 7 — No notification before its answer for %s", op).isGreaterThanOrEqualTo(op.sentAt());
     JsonObject data = end.resourceData();
     assertThat(data.getString("id")).isEqualTo(op.opId());
     assertThat(data.getString("status")).isIn("completed", "failed");
@@ -362,7 +362,7 @@ class InvariantsIT {
     }
     String tuple = data.getString("status") + " " + ri.getInteger("code") + "/" + ri.getInteger("subcode") + " "
         + data.getString("completionReason") + " " + ri.getString("message");
-    assertThat(tuple).as("terminal payload of %s (rules 11, 13)", op).isIn(ALLOWED_ENDS.get(data.getString("@odata.type")));
+    assertThat(tuple).as("terminal payload of %s (contract rules 11, 13)", op).isIn(ALLOWED_ENDS.get(data.getString("@odata.type")));
     if (data.getString("status").equals("failed") && ri.getInteger("code") == 400
         && data.getString("@odata.type").equals("#microsoft.graph.recordOperation")) {
       assertThat(data.getString("recordingLocation")).as("failed record %s has no recording", op).isEmpty();
@@ -388,7 +388,7 @@ class InvariantsIT {
           "failed 410/8509 unknown Action failed, the call ended."));
 
   @Test
-  @DisplayName("rules 7, 8, 16 hold under randomized interleavings of media actions, caller input, clock moves, concurrent bursts and call ends")
+  @DisplayName("contract rules 7, 8, 16 hold under randomized interleavings of media actions, caller input, clock moves, concurrent bursts and call ends")
   void randomized_interleavings(VertxTestContext ctx) {
     long base = Long.getLong("invariants.seed", System.nanoTime());
     int rounds = Integer.getInteger("invariants.rounds", 4);

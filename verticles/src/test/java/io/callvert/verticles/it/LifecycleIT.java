@@ -352,7 +352,7 @@ class LifecycleIT {
   }
 
   @Test
-  @DisplayName("POST /callvert/clock/advance with the system clock → 400 invalidRequest (rule 18)")
+  @DisplayName("POST /callvert/clock/advance with the system clock → 400 invalidRequest (contract rule 18 — Callvert's own API)")
   void advance_needs_virtual_clock(TestRuntime rt) {
     try (TestRuntime own = TestRuntime.start(o -> o.withClock(io.callvert.config.ClockMode.SYSTEM))) {
       JsonObject e = Wire.assertError(own.post("/callvert/clock/advance", new JsonObject().put("durationMs", 1000)), 400, "invalidRequest");
@@ -365,7 +365,7 @@ class LifecycleIT {
 
   // ------------------------------------------------------------------ shapes
 
-  /** Every JSON object below {@code o} (in objects and arrays) carries {@code @odata.type} (rule 3). */
+  /** Every JSON object below {@code o} (in objects and arrays) carries {@code @odata.type} (contract rule 3 — Enums in lower camel case, every object typed). */
   static void assertTyped(String path, Object o) {
     if (o instanceof JsonObject obj) {
       assertThat(obj.getString("@odata.type")).as("@odata.type at %s", path).startsWith("#microsoft.graph.");

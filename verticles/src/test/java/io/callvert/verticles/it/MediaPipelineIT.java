@@ -130,7 +130,7 @@ class MediaPipelineIT {
   }
 
   @Test
-  @DisplayName("record, stop tone via POST /callvert/calls/{id}/tones: completed 200/8514 stopToneDetected; the stop tone is still reported as a tone (rule 14), before the record's end")
+  @DisplayName("record, stop tone via POST /callvert/calls/{id}/tones: completed 200/8514 stopToneDetected; the stop tone is still reported as a tone (contract rule 14 — One notification per key press), before the record's end")
   void record_stop_tone() {
     String callId = establishedCall(rt, bot);
     action(rt, callId, "subscribeToTone", new JsonObject());
@@ -369,7 +369,7 @@ class MediaPipelineIT {
     hangUp(rt, bot, callId);
   }
 
-  // ------------------------------------------------------------------ rule 6 details
+  // ------------------------------------------------------------------ contract rule 6 — An action answers with its operation details
 
   @Test
   @DisplayName("clientContext: 256 characters are echoed, 257 are a 400 invalidRequest naming the field")
@@ -426,7 +426,7 @@ class MediaPipelineIT {
   }
 
   @Test
-  @DisplayName("media action bodies: out-of-range or wrongly typed known fields -> 400 naming the field; unknown fields, @odata.type and nulls are ignored (rule 4)")
+  @DisplayName("media action bodies: out-of-range or wrongly typed known fields -> 400 naming the field; unknown fields, @odata.type and nulls are ignored (contract rule 4 — Unknown properties ignored, wrong ones rejected)")
   void media_action_validation() {
     String callId = establishedCall(rt, bot);
     String uri = media.tone("pipe-valid.wav", 100, 440);
@@ -501,7 +501,7 @@ class MediaPipelineIT {
   }
 
   @Test
-  @DisplayName("barge-in: recordResponse bargeInAllowed cancels the running and queued operations in order with rule 11 payloads, answers running and listens at once")
+  @DisplayName("barge-in: recordResponse bargeInAllowed cancels the running and queued operations in order with contract rule 11 — What a cancelled operation reports payloads, answers running and listens at once")
   void barge_in() {
     String callId = establishedCall(rt, bot);
     String longPrompt = media.tone("pipe-barge-3s.wav", 3000, 440);
@@ -562,7 +562,7 @@ class MediaPipelineIT {
     assertThat(recOver.header("Retry-After")).isNotNull();
 
     action(rt, callId, "sendDtmfTones", new JsonObject().put("tones", new JsonArray().add("tone1")));
-    // rule 9: subscribeToTone and keepAlive never enter the media queue
+    // contract rule 9 — One media queue per call: subscribeToTone and keepAlive never enter the media queue
     assertThat(action(rt, callId, "subscribeToTone", new JsonObject()).json().getString("status")).isEqualTo("completed");
     assertThat(rt.post(callPath(callId) + "/keepAlive", null).status()).isEqualTo(200);
 

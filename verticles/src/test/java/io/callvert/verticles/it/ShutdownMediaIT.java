@@ -19,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rule 8 when Callvert itself stops: every running or queued media and DTMF operation still gets
+ * Contract rule 8 — Exactly one ending per operation when Callvert itself stops: every running or queued media and DTMF operation still gets
  * its one terminal notification (410/8509), before its call's terminated notification. Undeploying
  * Callvert drains its notifications (shutdown.graceMs), so the bot and the media server of the
  * fixture, which live on the same Vert.x, are still there to receive them; the fixture closes that

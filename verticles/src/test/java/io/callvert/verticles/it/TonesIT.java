@@ -110,7 +110,7 @@ class TonesIT {
   }
 
   @Test
-  @DisplayName("tones before and after cancelMediaProcessing are reported: the subscription survives the cancel (rule 10)")
+  @DisplayName("tones before and after cancelMediaProcessing are reported: the subscription survives the cancel (contract rule 10 — Cancel empties the media queue)")
   void subscription_survives_cancel(TestRuntime rt, WebhookReceiver bot, WavServer media) {
     String callId = establishedCall(rt, bot);
     action(rt, callId, "subscribeToTone", new JsonObject());

@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 /**
  * What Callvert is expected to put on the wire, written out by hand from the contract so that
  * black-box tests compare whole bodies: notification envelopes, call stubs, resultInfos, and the
- * Graph error envelope of rule 5.
+ * Graph error envelope of contract rule 5 — Graph's error envelope; client mistakes are 4xx.
  */
 public final class Wire {
 
   private Wire() {}
 
-  /** A lower-case dashed GUID (rule 2). */
+  /** A lower-case dashed GUID (contract rule 2 — Ids are lower-case dashed GUIDs). */
   public static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   public static String callPath(String callId) {
@@ -85,7 +85,7 @@ public final class Wire {
   }
 
   /**
-   * Rule 11: the terminal payloads of the seed scenario's cancelled prompt and cancelled queued
+   * Contract rule 11 — What a cancelled operation reports: the terminal payloads of the seed scenario's cancelled prompt and cancelled queued
    * record (clientContext "record-1").
    */
   public static void assertSeedCancelled(JsonObject playEnd, JsonObject recordEnd, String playId, String recordId) {
