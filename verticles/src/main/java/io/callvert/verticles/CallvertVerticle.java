@@ -192,7 +192,8 @@ public final class CallvertVerticle extends VerticleBase {
     directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
     String ingress = "callvert." + instanceName + ".ingress." + instanceId;
     ingressAddress = ingress;
-    return calls.attachCluster(directory, ingress, graph::render)
+    // one dialect today; a second one adds its renderer under its name
+    return calls.attachCluster(directory, ingress, dialect -> graph::render)
         .compose(v -> directory.start(calls::onNodesLost))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }

@@ -388,6 +388,6 @@ public final class CallSession {
     List<OwnerRecord.LiveOperation> live = new java.util.ArrayList<>();
     media.forEachLive(op -> live.add(new OwnerRecord.LiveOperation(op.id, op.kind, op.clientContext)));
     dtmf.forEachLive(op -> live.add(new OwnerRecord.LiveOperation(op.id, op.kind, op.clientContext)));
-    return new OwnerRecord(delivery(), state, live);
+    return new OwnerRecord(echo.dialect(), delivery(), state, live);
   }
 }

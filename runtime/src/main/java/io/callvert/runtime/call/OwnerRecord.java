@@ -7,11 +7,12 @@ import java.util.List;
  * What a surviving cluster node needs to report a call whose node was lost (contract rule 22 — Node loss): where its
  * events go and which operations were live.
  *
- * @param to    the call's delivery
- * @param state the call's state when the record was written
- * @param live  its live operations, in queue order
+ * @param dialect the dialect that created the call, which renders its events ({@link Echo#dialect()})
+ * @param to      the call's delivery
+ * @param state   the call's state when the record was written
+ * @param live    its live operations, in queue order
  */
-public record OwnerRecord(Notification.Delivery to, CallState state, List<LiveOperation> live) {
+public record OwnerRecord(String dialect, Notification.Delivery to, CallState state, List<LiveOperation> live) {
 
   public OwnerRecord {
     live = List.copyOf(live);

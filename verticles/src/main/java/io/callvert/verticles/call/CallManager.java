@@ -98,10 +98,12 @@ public final class CallManager {
    * Joins the cluster: calls are entered in the directory, commands for other nodes' calls
    * forwarded, and this node answers for its own on {@code ingressAddress}.
    *
-   * @param lostCalls renders the events of calls whose node was lost
+   * @param dialects the renderer of each dialect by name ({@link io.callvert.runtime.call.Echo#dialect()}), for
+   *                 the events of calls whose node was lost
    */
-  public Future<Void> attachCluster(CallDirectory directory, String ingressAddress, Function<Notification, Outbound> lostCalls) {
-    ClusterLink link = new ClusterLink(this, directory, ingressAddress, options.http().requestTimeoutMs(), lostCalls);
+  public Future<Void> attachCluster(CallDirectory directory, String ingressAddress,
+      Function<String, Function<Notification, Outbound>> dialects) {
+    ClusterLink link = new ClusterLink(this, directory, ingressAddress, options.http().requestTimeoutMs(), dialects);
     this.cluster = link;
     return vertx.eventBus().<io.callvert.verticles.cluster.IngressMessage>consumer(ingressAddress, link::onIngress)
         .completion();

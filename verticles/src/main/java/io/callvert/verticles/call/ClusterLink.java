@@ -34,12 +34,12 @@ final class ClusterLink {
   private final CallDirectory directory;
   private final String ingressAddress;
   private final DeliveryOptions forwardOptions;
-  private final Function<Notification, Outbound> dialect;
+  private final Function<String, Function<Notification, Outbound>> dialects;
 
   ClusterLink(CallManager calls, CallDirectory directory, String ingressAddress, long timeoutMs,
-      Function<Notification, Outbound> dialect) {
+      Function<String, Function<Notification, Outbound>> dialects) {
     this.calls = calls;
-    this.dialect = dialect;
+    this.dialects = dialects;
     this.directory = directory;
     this.ingressAddress = ingressAddress;
     this.forwardOptions = new DeliveryOptions().setSendTimeout(timeoutMs);
@@ -160,7 +160,9 @@ final class ClusterLink {
     directory.keys().onSuccess(keys -> keys.stream().filter(k -> lost.contains(k.getString("node")))
         .forEach(k -> directory.withdrawKey(k.getString("kid"))));
     directory.ownedBy(lost).onSuccess(owned -> owned.forEach((callId, record) -> {
-      for (Notification n : OwnerRecords.fromJson(callId, record).lostEvents()) {
+      OwnerRecord owner = OwnerRecords.fromJson(callId, record);
+      Function<Notification, Outbound> dialect = dialects.apply(owner.dialect());
+      for (Notification n : owner.lostEvents()) {
         calls.dispatch(dialect.apply(n));
       }
       directory.remove(callId);

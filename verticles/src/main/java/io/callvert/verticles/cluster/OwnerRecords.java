@@ -20,7 +20,7 @@ public final class OwnerRecords {
       ops.add(new JsonObject().put("id", op.id()).put("kind", op.kind().name()).put("clientContext", op.clientContext()));
     }
     Notification.Delivery to = r.to();
-    return new JsonObject().put("callbackUri", to.callbackUri()).put("audience", to.audience())
+    return new JsonObject().put("dialect", r.dialect()).put("callbackUri", to.callbackUri()).put("audience", to.audience())
         .put("tenantId", to.tenantId()).put("state", r.state().name()).put("ops", ops);
   }
 
@@ -32,7 +32,7 @@ public final class OwnerRecords {
       live.add(new OwnerRecord.LiveOperation(o.getString("id"), OperationKind.valueOf(o.getString("kind")),
           o.getString("clientContext")));
     }
-    return new OwnerRecord(new Notification.Delivery(callId, j.getString("callbackUri"), j.getString("audience"),
+    return new OwnerRecord(j.getString("dialect"), new Notification.Delivery(callId, j.getString("callbackUri"), j.getString("audience"),
         j.getString("tenantId")), CallState.valueOf(j.getString("state")), live);
   }
 }
