@@ -35,6 +35,13 @@ final class Check {
     return value;
   }
 
+  static long atLeast(String key, long value, long min) {
+    if (value < min) {
+      throw new ConfigException(key, "must be >= " + min + ", got " + value);
+    }
+    return value;
+  }
+
   static long range(String key, long value, long min, long max) {
     if (value < min || value > max) {
       throw new ConfigException(key, "must be " + min + ".." + max + ", got " + value);

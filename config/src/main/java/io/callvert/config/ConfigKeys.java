@@ -41,6 +41,13 @@ public final class ConfigKeys {
     b.longValue("calls.retentionMs", "How long a terminated call stays readable; 0 forgets it immediately.");
     b.integer("calls.mediaQueueLimit", "Maximum queued media operations (prompts, recordings) per call.");
     b.integer("calls.maxCalls", "Maximum concurrent call sessions.");
+    b.longValue("calls.maxCallerSpeechMs", "Most simulated-caller audio (speech and key tones) one call holds at once, in ms"
+        + " of PCM16 mono 16 kHz (32 bytes per ms); speech beyond it is 429 activityLimitReached (contract rule 38). At"
+        + " least 120000, one /speech request's maximum.");
+    b.integer("calls.maxPendingKeys", "Most simulated-caller key presses one call holds waiting to be pressed; more are"
+        + " 429 activityLimitReached (contract rule 38). At least 64, one /tones request's maximum.");
+    b.integer("calls.maxRetainedCalls", "Most ended calls kept readable during retention; beyond it the call that ended"
+        + " first is forgotten early, as after retention (contract rule 39). 0 forgets ended calls at once.");
     b.enumeration("callee.behaviour", CalleeBehaviour.jsonValues(),
         "What simulated callees of outgoing calls do unless a target rule says otherwise.");
     b.longValue("callee.answerDelayMs", "Delay before a simulated callee answers.");
@@ -64,6 +71,8 @@ public final class ConfigKeys {
     b.longValue("webhook.causalityGateMs",
         "How long an operation's notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer) before it goes anyway; 0 = no wait.");
     b.integer("webhook.maxConnections", "Connection pool size of the notification HTTP client.");
+    b.longValue("webhook.minRetryDelayMs", "Shortest wait before a failed notification is retried, whatever Retry-After"
+        + " or the backoff says (contract rule 40); 0 = no minimum.");
     b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
     b.string("cluster.host", "Interface the cluster member binds to.");
     b.integer("cluster.port", "Cluster member port.");

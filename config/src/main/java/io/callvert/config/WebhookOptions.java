@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param retryBudgetMs how long a notification is retried before it is dead-lettered, default 24 h; 0 = no retries
  * @param causalityGateMs how long an operation notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer), default 5 s; 0 = no wait
  * @param maxConnections connection pool size of the notification HTTP client, default 64
+ * @param minRetryDelayMs the shortest wait before retrying a failed notification, whatever the bot's
+ *     {@code Retry-After} or the backoff says, default 100 ms; 0 = no minimum
  */
 public record WebhookOptions(boolean signingEnabled, String issuer, String appId, String signingKeyPem,
     long tokenLifetimeMs, long timeoutMs, long backoffInitialMs, long backoffMaxMs, long retryBudgetMs,
-    long causalityGateMs, int maxConnections) {
+    long causalityGateMs, int maxConnections, long minRetryDelayMs) {
 
   public static final boolean DEFAULT_SIGNING_ENABLED = true;
   public static final String DEFAULT_ISSUER = "https://api.botframework.com";
@@ -38,6 +40,7 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
   public static final long DEFAULT_RETRY_BUDGET_MS = 86_400_000L;
   public static final long DEFAULT_CAUSALITY_GATE_MS = 5_000L;
   public static final int DEFAULT_MAX_CONNECTIONS = 64;
+  public static final long DEFAULT_MIN_RETRY_DELAY_MS = 100L;
 
   /** Validates (the signing key must parse); {@code null} issuer/appId mean the defaults. */
   public WebhookOptions {
@@ -58,12 +61,13 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
     Check.nonNegative("webhook.retryBudgetMs", retryBudgetMs);
     Check.nonNegative("webhook.causalityGateMs", causalityGateMs);
     Check.positive("webhook.maxConnections", maxConnections);
+    Check.nonNegative("webhook.minRetryDelayMs", minRetryDelayMs);
   }
 
   public static WebhookOptions defaults() {
     return new WebhookOptions(DEFAULT_SIGNING_ENABLED, DEFAULT_ISSUER, DEFAULT_APP_ID, null, DEFAULT_TOKEN_LIFETIME_MS,
         DEFAULT_TIMEOUT_MS, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_RETRY_BUDGET_MS,
-        DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS);
+        DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_RETRY_DELAY_MS);
   }
 
   /** {@link #signingKeyPem()} parsed, if set ({@code empty} = the runtime generates a key at start). */
@@ -80,50 +84,54 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
         + ", signingKeyPem=" + (signingKeyPem == null ? "null" : "<redacted>") + ", tokenLifetimeMs=" + tokenLifetimeMs
         + ", timeoutMs=" + timeoutMs + ", backoffInitialMs=" + backoffInitialMs + ", backoffMaxMs=" + backoffMaxMs
         + ", retryBudgetMs=" + retryBudgetMs + ", causalityGateMs=" + causalityGateMs + ", maxConnections="
-        + maxConnections + "]";
+        + maxConnections + ", minRetryDelayMs=" + minRetryDelayMs + "]";
   }
 
   public WebhookOptions withSigningEnabled(boolean signingEnabled) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withIssuer(String issuer) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withAppId(String appId) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withSigningKeyPem(String signingKeyPem) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withTokenLifetimeMs(long tokenLifetimeMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withTimeoutMs(long timeoutMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withBackoffInitialMs(long backoffInitialMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withBackoffMaxMs(long backoffMaxMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withRetryBudgetMs(long retryBudgetMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withCausalityGateMs(long causalityGateMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 
   public WebhookOptions withMaxConnections(int maxConnections) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+  }
+
+  public WebhookOptions withMinRetryDelayMs(long minRetryDelayMs) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
   }
 }

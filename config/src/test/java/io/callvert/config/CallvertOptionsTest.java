@@ -21,10 +21,10 @@ class CallvertOptionsTest {
         new AuthOptions(List.of("secret-token-1", "secret-token-2"),
             new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"))),
         ClockMode.VIRTUAL,
-        new CallsOptions(1, 2, 0, 3, 4),
+        new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0),
         new CalleeOptions(CalleeBehaviour.BUSY, 0, 9, Map.of("+15550100", new CalleeRule(CalleeBehaviour.ANSWER, 7))),
         new MediaOptions("/var/rec", 5, 0, 6),
-        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1),
+        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0),
         new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
         new ShutdownOptions(0),
         new MetricsOptions(false));
@@ -38,7 +38,7 @@ class CallvertOptionsTest {
     assertThat(d.auth().tokens()).isEmpty();
     assertThat(d.auth().hasRealCredentials()).isFalse();
     assertThat(d.clock()).isEqualTo(ClockMode.SYSTEM);
-    assertThat(d.calls()).isEqualTo(new CallsOptions(15_000, 2_700_000, 600_000, 100, 250_000));
+    assertThat(d.calls()).isEqualTo(new CallsOptions(15_000, 2_700_000, 600_000, 100, 250_000, 300_000, 256, 10_000));
     assertThat(d.callee()).isEqualTo(new CalleeOptions(CalleeBehaviour.ANSWER, 500, 30_000, Map.of()));
     assertThat(d.media().recordingsDir()).endsWith("callvert-recordings");
     assertThat(d.webhook().appId()).isEqualTo("00000000-0000-0000-0000-00000000c411");
@@ -89,6 +89,10 @@ class CallvertOptionsTest {
       {"calls":{"mediaQueueLimit":0}}                               | calls.mediaQueueLimit
       {"calls":{"answerDeadlineMs":1.5}}                            | calls.answerDeadlineMs
       {"calls":{"maxCalls":3000000000}}                             | calls.maxCalls
+      {"calls":{"maxCallerSpeechMs":119999}}                        | calls.maxCallerSpeechMs
+      {"calls":{"maxPendingKeys":63}}                               | calls.maxPendingKeys
+      {"calls":{"maxRetainedCalls":-1}}                             | calls.maxRetainedCalls
+      {"webhook":{"minRetryDelayMs":-1}}                            | webhook.minRetryDelayMs
       {"callee":{"behaviour":"maybe"}}                              | callee.behaviour
       {"callee":{"answerDelayMs":-1}}                               | callee.answerDelayMs
       {"callee":{"targets":[]}}                                     | callee.targets

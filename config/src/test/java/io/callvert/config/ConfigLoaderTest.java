@@ -140,6 +140,8 @@ class ConfigLoaderTest {
         return TestKeys.PRIVATE_PEM;
       case "http.serverInstances":
         return "3";
+      case "calls.maxCallerSpeechMs":
+        return "654321"; // at least one request's maximum, 120000
       default:
         break;
     }

@@ -323,6 +323,11 @@ public final class CallvertVerticle extends VerticleBase {
     return addresses;
   }
 
+  /** Diagnostics: ended calls held for retention, at most {@code calls.maxRetainedCalls} (contract rule 39). */
+  public int retainedCalls() {
+    return calls == null ? 0 : calls.registry().retainedCount();
+  }
+
   /** Diagnostics: timers of Callvert's call clock still pending (0 once undeployed). */
   public int pendingTimers() {
     return calls == null ? 0 : calls.scheduler().pendingTimers();

@@ -18,22 +18,13 @@ final class PcmConversion {
    */
   static Clip toCanonical(byte[] wav, WavChunks.Layout layout) throws AudioFormatException {
     WavChunks.Fmt fmt = layout.fmt();
+    long outLength = outputSamples(layout);
     int bits = fmt.bits();
-    if (bits != 8 && bits != 16 && bits != 24 && bits != 32) {
-      throw new AudioFormatException(
-          "unsupported PCM bit depth " + bits + "; expected 8, 16, 24 or 32");
-    }
-    if (fmt.sampleRate() < Wav.MIN_SOURCE_RATE || fmt.sampleRate() > Wav.MAX_SOURCE_RATE) {
-      throw new AudioFormatException("unsupported sample rate " + fmt.sampleRate() + " Hz; expected "
-          + Wav.MIN_SOURCE_RATE + " to " + Wav.MAX_SOURCE_RATE + " Hz");
-    }
     int bytesPerSample = bits / 8;
-    int frameBytes = bytesPerSample * fmt.channels();
-    int frames = layout.dataLength() / frameBytes;
+    int frames = frames(layout);
     if (bits == 16 && fmt.channels() == 1 && fmt.sampleRate() == Clip.SAMPLE_RATE) {
       return decode16Mono(wav, layout.dataOffset(), frames);
     }
-    long outLength = ((long) frames * Clip.SAMPLE_RATE + fmt.sampleRate() / 2) / fmt.sampleRate();
     if (outLength > Integer.MAX_VALUE - 8) {
       throw new AudioFormatException("WAV too long: " + frames + " frames at " + fmt.sampleRate()
           + " Hz do not fit in one clip");
@@ -56,6 +47,34 @@ final class PcmConversion {
       }
     }
     return Clip.of(out);
+  }
+
+  /**
+   * How many canonical samples {@link #toCanonical} makes of the data chunk {@code layout} found,
+   * from the header alone (nothing is decoded): the size of a conversion, known before it runs.
+   *
+   * @throws AudioFormatException for a bit depth or rate {@link #toCanonical} refuses
+   */
+  static long outputSamples(WavChunks.Layout layout) throws AudioFormatException {
+    WavChunks.Fmt fmt = layout.fmt();
+    int bits = fmt.bits();
+    if (bits != 8 && bits != 16 && bits != 24 && bits != 32) {
+      throw new AudioFormatException(
+          "unsupported PCM bit depth " + bits + "; expected 8, 16, 24 or 32");
+    }
+    if (fmt.sampleRate() < Wav.MIN_SOURCE_RATE || fmt.sampleRate() > Wav.MAX_SOURCE_RATE) {
+      throw new AudioFormatException("unsupported sample rate " + fmt.sampleRate() + " Hz; expected "
+          + Wav.MIN_SOURCE_RATE + " to " + Wav.MAX_SOURCE_RATE + " Hz");
+    }
+    long frames = frames(layout);
+    if (bits == 16 && fmt.channels() == 1 && fmt.sampleRate() == Clip.SAMPLE_RATE) {
+      return frames;
+    }
+    return (frames * Clip.SAMPLE_RATE + fmt.sampleRate() / 2) / fmt.sampleRate();
+  }
+
+  private static int frames(WavChunks.Layout layout) {
+    return layout.dataLength() / (layout.fmt().bits() / 8 * layout.fmt().channels());
   }
 
   /** {@code count} canonical samples from {@code offset}: the only copy is the decoding itself. */

@@ -110,6 +110,18 @@ public final class Wav {
     return PcmConversion.toCanonical(wav, WavChunks.scan(wav, true));
   }
 
+  /**
+   * How many canonical (16 kHz mono) samples {@link #parseAndConvert(byte[])} would make of
+   * {@code wav}, read from its header without decoding a sample: what a conversion will cost
+   * (2 bytes per sample), known before it runs. Refuses what {@link #parseAndConvert(byte[])}
+   * refuses, with the same messages.
+   *
+   * @throws AudioFormatException naming the problem
+   */
+  public static long convertedSamples(byte[] wav) throws AudioFormatException {
+    return PcmConversion.outputSamples(WavChunks.scan(wav, true));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Rendering
 

@@ -78,8 +78,34 @@ public final class CallProtocol {
   /** The caller presses keys ({@code 0-9 * # A-D}), after the keys still pending. */
   public record PressKeys(String keys) implements Command {}
 
-  /** The caller speaks: the given audio, or synthetic speech of {@code durationMs} when it is null. */
-  public record Speak(Clip audio, int durationMs) implements Command {}
+  /**
+   * The caller speaks: the given audio; else the given WAV, converted by the call once it has room
+   * for it (contract rule 38 — Bounded caller input; {@code durationMs} is its converted length,
+   * read from its header); else synthetic speech of {@code durationMs}.
+   */
+  public record Speak(Clip audio, int durationMs, byte[] wav) implements Command {
+
+    /** Audio as it will be held: canonical samples (16 per ms). */
+    public long samples() {
+      return audio != null ? audio.length() : (long) durationMs * (Clip.SAMPLE_RATE / 1000);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Speak s && java.util.Objects.equals(audio, s.audio) && durationMs == s.durationMs
+          && java.util.Arrays.equals(wav, s.wav);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Objects.hash(audio, durationMs) + java.util.Arrays.hashCode(wav);
+    }
+
+    @Override
+    public String toString() {
+      return "Speak[audio=" + audio + ", durationMs=" + durationMs + ", wav=" + (wav == null ? "null" : wav.length + " bytes") + "]";
+    }
+  }
 
   /** The caller hangs up. */
   public record CallerHangUp() implements Command {}

@@ -17,7 +17,11 @@ public final class CallRejected extends RuntimeException {
     /** The command is for incoming calls only and this call is outgoing. */
     NOT_INCOMING,
     /** The media or DTMF queue holds {@code limit} operations already. */
-    QUEUE_FULL
+    QUEUE_FULL,
+    /** The simulated caller's keys waiting to be pressed would exceed {@code limit} (calls.maxPendingKeys). */
+    CALLER_KEYS_FULL,
+    /** The caller audio the call holds would exceed {@code limit} ms (calls.maxCallerSpeechMs). */
+    CALLER_AUDIO_FULL
   }
 
   private final Reason reason;
@@ -47,6 +51,14 @@ public final class CallRejected extends RuntimeException {
     return new CallRejected(Reason.QUEUE_FULL, null, null, limit, null);
   }
 
+  static CallRejected callerKeysFull(int limit) {
+    return new CallRejected(Reason.CALLER_KEYS_FULL, null, null, limit, null);
+  }
+
+  static CallRejected callerAudioFull(long limitMs) {
+    return new CallRejected(Reason.CALLER_AUDIO_FULL, null, null, (int) Math.min(Integer.MAX_VALUE, limitMs), null);
+  }
+
   public static CallRejected callNotFound() {
     return new CallRejected(Reason.CALL_NOT_FOUND, null, null, 0, null);
   }
@@ -69,7 +81,7 @@ public final class CallRejected extends RuntimeException {
     return required;
   }
 
-  /** The queue limit, for {@link Reason#QUEUE_FULL}. */
+  /** The limit reached, for {@link Reason#QUEUE_FULL}, {@link Reason#CALLER_KEYS_FULL}, {@link Reason#CALLER_AUDIO_FULL}. */
   public int limit() {
     return limit;
   }

@@ -20,6 +20,8 @@ final class CallerAudio {
 
   private final EnergyDetector detector;
   private final ArrayList<Segment> segments = new ArrayList<>();
+  /** Samples of every segment held (contract rule 38 — Bounded caller input). */
+  private long heldSamples;
 
   CallerAudio(EnergyDetector detector) {
     this.detector = detector;
@@ -31,11 +33,23 @@ final class CallerAudio {
       voiced.add(new long[] {start + iv.startMs(), start + iv.endMs()});
     }
     segments.add(new Segment(start, clip, voiced));
+    heldSamples += clip.length();
   }
 
   /** Forgets segments that ended before {@code time}: nothing can record them any more. */
   void prune(long time) {
-    segments.removeIf(s -> s.end() < time);
+    segments.removeIf(s -> {
+      if (s.end() < time) {
+        heldSamples -= s.clip.length();
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** Canonical samples held (2 bytes each): what the call keeps of its caller's audio right now. */
+  long heldSamples() {
+    return heldSamples;
   }
 
   /** Earliest voiced instant at or after {@code from}, or -1. */

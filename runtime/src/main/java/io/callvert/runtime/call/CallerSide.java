@@ -1,7 +1,9 @@
 package io.callvert.runtime.call;
 
+import io.callvert.runtime.audio.AudioFormatException;
 import io.callvert.runtime.audio.Clip;
 import io.callvert.runtime.audio.Tones;
+import io.callvert.runtime.audio.Wav;
 import io.callvert.runtime.call.CallProtocol.PressKeys;
 import io.callvert.runtime.call.CallProtocol.Reply;
 import io.callvert.runtime.call.CallProtocol.Speak;
@@ -39,6 +41,12 @@ final class CallerSide {
     long now = call.now();
     // One caller, one keypad: keys of this request are pressed after those still pending.
     long first = Math.max(now, keypadFreeAt);
+    // contract rule 38 (Bounded caller input): the keys left waiting stay within calls.maxPendingKeys
+    int waiting = (pendingKeys == null ? 0 : pendingKeys.size()) + keys.length() - (first == now ? 1 : 0);
+    int maxPending = call.env.calls().maxPendingKeys();
+    if (waiting > maxPending) {
+      throw CallRejected.callerKeysFull(maxPending);
+    }
     for (int i = 0; i < keys.length(); i++) {
       char key = keys.charAt(i);
       long at = first + (long) i * CallSession.CALLER_TONE_SPACING_MS;
@@ -58,12 +66,28 @@ final class CallerSide {
   }
 
   Reply speak(Speak c) {
-    Clip clip = c.audio() != null ? c.audio() : Tones.speech(c.durationMs(), keyCounter++ ^ call.id().hashCode());
     long now = call.now();
     forgetUnrecordableAudio(now);
+    // contract rule 38 (Bounded caller input): checked before a WAV is converted, from its header's length
+    long maxMs = call.env.calls().maxCallerSpeechMs();
+    if (call.callerAudio.heldSamples() + c.samples() > maxMs * (Clip.SAMPLE_RATE / 1000)) {
+      throw CallRejected.callerAudioFull(maxMs);
+    }
+    Clip clip = c.audio() != null ? c.audio()
+        : c.wav() != null ? converted(c.wav())
+        : Tones.speech(c.durationMs(), keyCounter++ ^ call.id().hashCode());
     call.callerAudio.add(now, clip);
     call.media.onCallerVoice();
     return CallProtocol.DONE;
+  }
+
+  /** A WAV the dialect already checked ({@link Wav#convertedSamples}), converted to canonical audio. */
+  private static Clip converted(byte[] wav) {
+    try {
+      return Wav.parseAndConvert(wav);
+    } catch (AudioFormatException e) {
+      throw new IllegalArgumentException("speech WAV refused after its header was accepted: " + e.getMessage(), e);
+    }
   }
 
   void onKeyDue(TimerKey.CallerKey timer) {

@@ -59,6 +59,10 @@ public final class GraphReplies {
       case CALL_NOT_FOUND -> ApiException.callNotFound();
       case OPERATION_NOT_FOUND -> ApiException.operationNotFound(e.operationId());
       case QUEUE_FULL -> ApiException.queueFull(e.limit());
+      case CALLER_KEYS_FULL -> new ApiException(429, "activityLimitReached", "The caller already has key presses waiting,"
+          + " at most " + e.limit() + " per call (calls.maxPendingKeys); retry later.", 1L);
+      case CALLER_AUDIO_FULL -> new ApiException(429, "activityLimitReached", "The call already holds caller audio up to"
+          + " its limit of " + e.limit() + " ms (calls.maxCallerSpeechMs); retry later.", 1L);
       case NOT_INCOMING -> ApiException.invalidRequest(action + " is only valid for incoming calls; this call is outgoing"
           + " (state '" + GraphJson.state(e.state()) + "').");
       case WRONG_STATE -> ApiException.invalidRequest("Call is in state '" + GraphJson.state(e.state()) + "'; "

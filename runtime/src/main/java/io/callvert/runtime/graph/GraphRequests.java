@@ -1,5 +1,6 @@
 package io.callvert.runtime.graph;
 
+import io.callvert.config.CallsOptions;
 import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.AudioFormatException;
 import io.callvert.runtime.audio.Clip;
@@ -189,8 +190,9 @@ public final class GraphRequests {
   /** {@code POST /callvert/calls/{id}/tones}. */
   public static Command pressKeys(JsonObject body) {
     String tones = Fields.requiredString(body, "tones", "tones");
-    if (tones.length() > 64) {
-      throw ApiException.invalidRequest("'tones' holds " + tones.length() + " keys; at most 64 are allowed.");
+    if (tones.length() > CallsOptions.MAX_KEYS_PER_REQUEST) {
+      throw ApiException.invalidRequest("'tones' holds " + tones.length() + " keys; at most "
+          + CallsOptions.MAX_KEYS_PER_REQUEST + " are allowed.");
     }
     StringBuilder keys = new StringBuilder(tones.length());
     for (int i = 0; i < tones.length(); i++) {
@@ -205,21 +207,32 @@ public final class GraphRequests {
 
   /** {@code POST /callvert/calls/{id}/speech} with a JSON body: synthetic speech. */
   public static Command speak(JsonObject body) {
-    int ms = Fields.intInRange(body, "durationMs", -1, 1, 120_000);
+    int ms = Fields.intInRange(body, "durationMs", -1, 1, CallsOptions.MAX_SPEECH_REQUEST_MS);
     if (ms < 0) {
       throw ApiException.invalidRequest("'durationMs' is required (or send a WAV body with Content-Type audio/wav).");
     }
-    return new CallProtocol.Speak(null, ms);
+    return new CallProtocol.Speak(null, ms, null);
   }
 
-  /** {@code POST /callvert/calls/{id}/speech} with a WAV body: the caller says exactly that. */
+  /**
+   * {@code POST /callvert/calls/{id}/speech} with a WAV body: the caller says exactly that. Its
+   * length after conversion to 16 kHz is read from the header, and checked against one request's
+   * maximum, before a sample is converted (contract rule 38 — Bounded caller input); the call
+   * converts it once it knows it has room.
+   */
   public static Command speakWav(byte[] wav) {
+    long samples;
     try {
-      Clip clip = Wav.parseAndConvert(wav);
-      return new CallProtocol.Speak(clip, (int) clip.durationMs());
+      samples = Wav.convertedSamples(wav);
     } catch (AudioFormatException e) {
       throw ApiException.invalidRequest("The speech body is not a usable WAV: " + e.getMessage());
     }
+    long ms = (samples * 1000 + Clip.SAMPLE_RATE - 1) / Clip.SAMPLE_RATE;
+    if (ms > CallsOptions.MAX_SPEECH_REQUEST_MS) {
+      throw ApiException.invalidRequest("The speech WAV lasts " + ms + " ms at 16 kHz; at most "
+          + CallsOptions.MAX_SPEECH_REQUEST_MS + " ms per request.");
+    }
+    return new CallProtocol.Speak(null, (int) ms, wav);
   }
 
   // ------------------------------------------------------------------ shapes

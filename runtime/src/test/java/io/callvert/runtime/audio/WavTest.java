@@ -251,6 +251,30 @@ class WavTest {
   // --- parseAndConvert -------------------------------------------------------------------------
 
   @Test
+  @DisplayName("convertedSamples reads a conversion's size from the header, equal to what parseAndConvert makes, "
+      + "and refuses what it refuses (contract rule 38: caller speech is bounded before it is converted)")
+  void converted_samples_from_the_header() throws Exception {
+    int[][] formats = {{1, 1_000, 8}, {2, 44_100, 16}, {1, 8_000, 24}, {3, 11_025, 32}, {1, 16_000, 16}, {2, 16_000, 8}};
+    for (int[] f : formats) {
+      int channels = f[0];
+      int rate = f[1];
+      int bits = f[2];
+      byte[] data = new byte[rate / 10 * channels * bits / 8 + 3]; // 100 ms and a partial frame
+      byte[] wav = new WavBuilder().fmt(1, channels, rate, bits).data(data).build();
+      assertThat(Wav.convertedSamples(wav)).as("%d ch %d Hz %d-bit", channels, rate, bits)
+          .isEqualTo(Wav.parseAndConvert(wav).length());
+    }
+    // 1 MiB of 8-bit 1 kHz is 1,048,576 s... at 16 kHz: 16,777,216 samples (33.5 MB), known without converting
+    byte[] big = new WavBuilder().fmt(1, 1, 1_000, 8).data(new byte[1 << 20]).build();
+    assertThat(Wav.convertedSamples(big)).isEqualTo(16L << 20);
+    byte[] float32 = new WavBuilder().fmt(3, 1, 16_000, 32).data(new byte[8]).build();
+    assertThatThrownBy(() -> Wav.convertedSamples(float32)).isInstanceOf(AudioFormatException.class)
+        .hasMessageContaining("IEEE float");
+    byte[] tooSlow = new WavBuilder().fmt(1, 1, 999, 16).data(new byte[8]).build();
+    assertThatThrownBy(() -> Wav.convertedSamples(tooSlow)).hasMessageContaining("unsupported sample rate 999 Hz");
+  }
+
+  @Test
   @DisplayName("parseAndConvert turns 44.1 kHz stereo into 16 kHz mono, keeping duration, pitch")
   void convert_resamples_and_downmixes() throws Exception {
     double seconds = 1.5;

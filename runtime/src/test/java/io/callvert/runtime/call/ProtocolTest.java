@@ -23,7 +23,8 @@ class ProtocolTest {
     List<Object> samples = List.of(
         new CallProtocol.PlayPrompt("cc", List.of(new MediaRef("http://127.0.0.1/a.wav", "r1"))),
         new CallProtocol.RecordResponse(null, List.of(), true, false, 1000, 2000, 3000, "#*", "http://x/rec"),
-        new CallProtocol.Speak(Tones.speech(40, 7), 40),
+        new CallProtocol.Speak(Tones.speech(40, 7), 40, null),
+        new CallProtocol.Speak(null, 40, io.callvert.runtime.audio.Wav.encode(Tones.speech(40, 7))),
         CallProtocol.GET_CALL,
         new CallProtocol.Reject(CallProtocol.RejectReason.BUSY, null),
         new CallProtocol.OperationView(new OperationSnapshot(OperationKind.RECORD, "0b2c0b8e-0000-4000-8000-000000000001",

@@ -293,9 +293,10 @@ public final class CallManager {
   }
 
   void retire(String callId, CallSession finalState) {
-    registry.retire(callId, finalState);
+    List<String> evicted = registry.retire(callId, finalState, options.calls().maxRetainedCalls());
     publishOwner(callId, finalState.ownerRecord());
     control(callId, new DispatcherMessage.CallEnded(callId));
+    evicted.forEach(this::forget); // contract rule 39 (Retained calls are bounded): oldest ended call first
     // Retention counts from the end of the call, read now: the timer is armed on the root context a
     // moment later, and the clock must not move in between (a test clock advanced in that moment
     // once pushed the expiry a whole advance later), hence the hold until it is armed.
@@ -312,8 +313,9 @@ public final class CallManager {
 
   /** The instance is going away: the call is over and leaves the cluster directory now. */
   void retireOnShutdown(String callId, CallSession finalState) {
-    registry.retire(callId, finalState);
+    List<String> evicted = registry.retire(callId, finalState, options.calls().maxRetainedCalls());
     control(callId, new DispatcherMessage.CallEnded(callId));
+    evicted.forEach(this::forget);
     if (cluster != null) {
       cluster.directory().remove(callId);
     }
@@ -332,7 +334,13 @@ public final class CallManager {
   }
 
   private void expire(String callId) {
-    registry.remove(callId);
+    if (registry.remove(callId)) {
+      forget(callId);
+    }
+  }
+
+  /** A call left the registry (retention over, or evicted): its directory entry, recordings and journal go too. */
+  private void forget(String callId) {
     if (cluster != null) {
       cluster.directory().remove(callId);
     }

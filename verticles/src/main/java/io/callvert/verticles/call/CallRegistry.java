@@ -1,13 +1,17 @@
 package io.callvert.verticles.call;
 
 import io.callvert.runtime.call.CallSession;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The calls this node owns: live ones (served by their call verticle at {@code address}) and ended
- * ones kept readable for the retention period. Read from HTTP event loops, written by call
- * verticles and the node; hence concurrent.
+ * ones kept readable for the retention period, at most {@code calls.maxRetainedCalls} of them: the
+ * call that ended first is evicted first (contract rule 39 — Retained calls are bounded). Read from
+ * HTTP event loops, written by call verticles and the node; hence concurrent.
  */
 public final class CallRegistry {
 
@@ -34,6 +38,9 @@ public final class CallRegistry {
 
   private final ConcurrentHashMap<String, Handle> calls = new ConcurrentHashMap<>();
   private final AtomicInteger live = new AtomicInteger();
+  /** Ended calls still held, in the order they ended (their expiry order too: retention is one length for all). */
+  private final ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger retained = new AtomicInteger();
 
   public Handle get(String canonicalId) {
     return calls.get(canonicalId);
@@ -60,25 +67,63 @@ public final class CallRegistry {
     calls.put(handle.id, handle);
   }
 
-  void retire(String id, CallSession finalState) {
+  /**
+   * The call ended: it answers from {@code finalState} from now on. Returns the ended calls evicted
+   * to keep at most {@code maxRetained} (oldest ending first, possibly this one when the bound is 0);
+   * they are gone from the registry, and the caller forgets the rest of them.
+   */
+  List<String> retire(String id, CallSession finalState, int maxRetained) {
     Handle h = calls.get(id);
     if (h != null && h.retained == null) {
       h.retained = finalState;
       live.decrementAndGet();
+      retained.incrementAndGet();
+      ended.add(id);
     }
+    List<String> evicted = List.of();
+    while (retained.get() > maxRetained) {
+      String oldest = ended.poll();
+      if (oldest == null) {
+        break;
+      }
+      Handle old = calls.get(oldest);
+      if (old != null && !old.isLive() && calls.remove(oldest, old)) {
+        retained.decrementAndGet();
+        if (evicted.isEmpty()) {
+          evicted = new ArrayList<>(1);
+        }
+        evicted.add(oldest);
+      }
+    }
+    return evicted;
   }
 
-  void remove(String id) {
+  /** Forgets a call; false when it was already gone (evicted before its retention ended). */
+  boolean remove(String id) {
     Handle h = calls.remove(id);
-    if (h != null && h.retained == null) {
-      live.decrementAndGet();
+    if (h == null) {
+      return false;
     }
+    if (h.retained == null) {
+      live.decrementAndGet();
+    } else {
+      retained.decrementAndGet();
+      ended.remove(id); // the head, as a rule: calls expire in the order they ended
+    }
+    return true;
   }
 
   /** Forgets every call (the instance was undeployed). */
   void clear() {
     calls.clear();
+    ended.clear();
     live.set(0);
+    retained.set(0);
+  }
+
+  /** Ended calls held for retention. */
+  public int retainedCount() {
+    return retained.get();
   }
 
   public int liveCount() {

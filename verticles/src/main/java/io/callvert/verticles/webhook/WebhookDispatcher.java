@@ -49,6 +49,7 @@ public final class WebhookDispatcher {
   private final String address;
   private final WebhookOptions options;
   private final WebhookPost post;
+  private final RetryPolicy retries;
   private CallvertMetrics metrics = CallvertMetrics.NOOP;
   private final Map<String, CallQueue> calls = new HashMap<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
@@ -68,6 +69,7 @@ public final class WebhookDispatcher {
     this.tapAddress = tapAddress;
     this.options = options;
     this.post = new WebhookPost(client, signer, options);
+    this.retries = new RetryPolicy(options);
   }
 
   /** Registers the shard's local consumer on the calling context (its own event loop). */
@@ -215,14 +217,19 @@ public final class WebhookDispatcher {
     });
   }
 
+  /**
+   * A failed attempt: the next one after the wait {@link RetryPolicy} decides, within the retry
+   * budget, or dead-lettered now (contract rule 40). The entry stays in flight while it waits, so
+   * nothing else of the call is sent meanwhile (contract rule 16).
+   */
   private void retry(String callId, CallQueue q, JournalEntry e, String error, long retryAfterMs) {
     e.lastError = error;
-    long delay = post.retryDelayMs(e, retryAfterMs, System.currentTimeMillis());
-    if (delay < 0) {
-      settle(callId, q, e, JournalEntry.DEAD_LETTERED,
-          error + "; retry budget of " + options.retryBudgetMs() + " ms exhausted");
+    RetryPolicy.Decision next = retries.next(e, retryAfterMs, System.currentTimeMillis());
+    if (!next.retries()) {
+      settle(callId, q, e, JournalEntry.DEAD_LETTERED, error + "; " + next.giveUpReason());
       return;
     }
+    long delay = next.delayMs();
     e.state = JournalEntry.PENDING;
     metrics.retried();
     vertx.setTimer(Math.max(1, delay), t -> {

@@ -10,10 +10,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One delivery attempt of a notification and the retry policy (contract rules 16, 17): the signed
@@ -111,17 +108,6 @@ final class WebhookPost {
   }
 
   /**
-   * The wait before the next attempt of {@code e} (whose attempts so far are counted), or -1 when
-   * it would end beyond the retry budget counted from the first attempt.
-   */
-  long retryDelayMs(JournalEntry e, long retryAfterMs, long nowMs) {
-    long elapsed = nowMs - e.firstAttemptAt;
-    long backoff = Math.min(options.backoffMaxMs(), options.backoffInitialMs() << Math.min(20, e.attempts - 1));
-    long delay = retryAfterMs >= 0 ? retryAfterMs : backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-    return elapsed + delay > options.retryBudgetMs() ? -1 : delay;
-  }
-
-  /**
    * A 302 {@code Location} resolved against the URI that answered it (RFC 9110 allows relative
    * references); null unless the result is an absolute http(s) URI with a host.
    */
@@ -135,21 +121,8 @@ final class WebhookPost {
     }
   }
 
-  /** Retry-After as delta-seconds or HTTP-date, in ms; -1 when absent or unreadable. */
+  /** Retry-After in ms, read defensively ({@link RetryPolicy#retryAfterMs}); -1 when absent or unusable. */
   static long retryAfterMs(MultiMap headers) {
-    String v = headers.get("Retry-After");
-    if (v == null || v.isBlank()) {
-      return -1;
-    }
-    try {
-      return Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        return Math.max(0, at - System.currentTimeMillis());
-      } catch (RuntimeException notDate) {
-        return -1;
-      }
-    }
+    return RetryPolicy.retryAfterMs(headers.get("Retry-After"), System.currentTimeMillis());
   }
 }

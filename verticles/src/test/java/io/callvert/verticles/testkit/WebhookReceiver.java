@@ -57,8 +57,12 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  /** A scripted answer for the next POST. */
-  public record Reply(int status, Map<String, String> headers) {
+  /** A scripted answer for the next POST: a status and headers, after {@code delayMs} (0: at once). */
+  public record Reply(int status, Map<String, String> headers, long delayMs) {
+    public Reply(int status, Map<String, String> headers) {
+      this(status, headers, 0);
+    }
+
     public static Reply of(int status) {
       return new Reply(status, Map.of());
     }
@@ -66,6 +70,16 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Never answers: the POST stays open until the sender gives up (its timeout) or the receiver stops. */
     public static Reply hang() {
       return new Reply(-1, Map.of());
+    }
+
+    /** Closes the connection instead of answering (the sender sees a reset). */
+    public static Reply reset() {
+      return new Reply(-2, Map.of());
+    }
+
+    /** A slow bot: answers {@code status} only after {@code delayMs} (a timer on the bot's side). */
+    public static Reply slow(int status, long delayMs) {
+      return new Reply(status, Map.of(), delayMs);
     }
   }
 
@@ -75,6 +89,11 @@ public final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private final List<Received> attempts = new ArrayList<>();
   private final Deque<Reply> script = new ArrayDeque<>();
+  /** Answers the POSTs the script does not (null: 202); guarded by {@code this}. */
+  private java.util.function.Function<Received, Reply> responder;
+  /** POSTs of each call received and neither answered nor closed yet, and the most there ever were at once. */
+  private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
   /** Futures not completed yet, checked on every arrival; guarded by {@code this}. */
   private final List<Waiter> waiters = new ArrayList<>();
 
@@ -112,6 +131,9 @@ public final class WebhookReceiver implements AutoCloseable {
       synchronized (this) {
         attempts.add(r);
         reply = script.poll();
+        if (reply == null && responder != null) {
+          reply = responder.apply(r);
+        }
         boolean accepted = reply == null || (reply.status() >= 200 && reply.status() < 300);
         if (accepted) {
           received.add(r);
@@ -138,15 +160,68 @@ public final class WebhookReceiver implements AutoCloseable {
           e.printStackTrace();
         }
       }
+      String call = callIdOf(r);
+      java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable done = () -> {
+        if (over.compareAndSet(false, true)) {
+          inFlight.merge(call, -1, Integer::sum);
+        }
+      };
+      int now = inFlight.merge(call, 1, Integer::sum);
+      maxInFlight.merge(call, now, Math::max);
+      req.connection().closeHandler(v -> done.run()); // the sender gave up (timeout) or a reset
+      if (reply != null && reply.status() == -2) {
+        done.run();
+        req.connection().close();
+        return;
+      }
       if (reply != null && reply.status() < 0) {
         return;
       }
-      var resp = req.response().setStatusCode(reply == null ? 202 : reply.status());
-      if (reply != null) {
-        reply.headers().forEach(resp::putHeader);
+      Reply answer = reply;
+      Runnable respond = () -> {
+        if (over.get()) {
+          return; // the connection is gone
+        }
+        var resp = req.response().setStatusCode(answer == null ? 202 : answer.status());
+        if (answer != null) {
+          answer.headers().forEach(resp::putHeader);
+        }
+        done.run();
+        resp.end();
+      };
+      if (answer != null && answer.delayMs() > 0) {
+        vertx.setTimer(answer.delayMs(), t -> respond.run());
+      } else {
+        respond.run();
       }
-      resp.end();
     });
+  }
+
+  private static String callIdOf(Received r) {
+    try {
+      return r.callId();
+    } catch (RuntimeException notANotification) {
+      return "?";
+    }
+  }
+
+  /**
+   * Answers every POST the script does not answer (the function returning null: 202). Each POST
+   * tells its own answer from its path, headers or body (e.g. {@code X-Callvert-Attempt}), so calls
+   * with different faults can share one receiver.
+   */
+  public synchronized WebhookReceiver respond(java.util.function.Function<Received, Reply> responder) {
+    this.responder = responder;
+    return this;
+  }
+
+  /**
+   * The most POSTs of {@code callId} this receiver ever held at once: received and neither answered
+   * nor closed by the sender (contract rule 16 — one in flight per call: always 1).
+   */
+  public int maxInFlight(String callId) {
+    return maxInFlight.getOrDefault(callId, 0);
   }
 
   /** Callback URI for this receiver (any path is accepted). */
