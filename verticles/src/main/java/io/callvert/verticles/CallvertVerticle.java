@@ -129,7 +129,7 @@ public final class CallvertVerticle extends VerticleBase {
           + "(or bind http.host to 127.0.0.1)", configSource, null));
     }
     Codecs.registerOnce(vertx);
-    graph = GraphDialect.create(options.webhook().appId(), options.calls().keepAliveTimeoutMs());
+    graph = GraphDialect.create(options);
     String instanceId = Ids.newId().substring(0, 8);
     clock = options.clock() == ClockMode.VIRTUAL ? new VirtualClock(System.currentTimeMillis()) : Clock.SYSTEM;
     client = WebClient.create(vertx, new WebClientOptions()
