@@ -55,22 +55,25 @@ public final class ConfigKeys {
     b.object("callee.targets", "Per-target rules keyed by phone number or user/application id, e.g. "
         + "`{\"+15550100\":{\"behaviour\":\"busy\"}}`; omitted fields use the global behaviour and delay.");
     b.string("media.recordingsDir", "<java.io.tmpdir>/callvert-recordings", "Directory for recordings.");
-    b.longValue("media.fetchTimeoutMs", "Timeout for fetching a prompt's media URI.");
+    b.longValue("media.fetchTimeoutMs", "Total deadline for fetching a prompt's media URI (DNS, connect, headers and the whole body).");
     b.longValue("media.cacheMaxBytes", "Size limit of the fetched-prompt cache in bytes; 0 disables caching.");
-    b.longValue("media.maxPromptBytes", "Largest single prompt file accepted, in bytes.");
+    b.longValue("media.maxPromptBytes", "Largest single prompt file accepted, in bytes; reading stops as soon as a response declares or sends more.");
+    b.integer("media.maxConnections", "Connections of the media HTTP client per destination host and port (a pool of its own, apart from the notifications').");
+    b.integer("media.maxPreFetchMedia", "Most mediaConfig.preFetchMedia items one request may name; more is 400 invalidRequest.");
+    b.integer("media.preFetchConcurrency", "Most concurrent downloads of one call's preFetchMedia list.");
     b.bool("webhook.signingEnabled", "Sign notifications with a Bot Framework style JWT (Authorization: Bearer).");
     b.string("webhook.issuer", "iss claim of notification tokens.");
     b.string("webhook.appId", "aud claim of notification tokens: the bot's application id.");
     b.nullableString("webhook.signingKeyPem",
         "PKCS#8 PEM RSA private key that signs notification tokens; generated at start when unset.");
     b.longValue("webhook.tokenLifetimeMs", "Lifetime of a notification token, at most 300000.");
-    b.longValue("webhook.timeoutMs", "Timeout of one notification delivery attempt.");
+    b.longValue("webhook.timeoutMs", "Total deadline of one notification delivery attempt (DNS, connect, request and the whole response).");
     b.longValue("webhook.backoffInitialMs", "First retry delay of a failed notification.");
     b.longValue("webhook.backoffMaxMs", "Retry delay cap; at least webhook.backoffInitialMs.");
     b.longValue("webhook.retryBudgetMs", "How long a notification is retried before it is dead-lettered (kept in the journal); 0 = no retries.");
     b.longValue("webhook.causalityGateMs",
         "How long an operation's notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer) before it goes anyway; 0 = no wait.");
-    b.integer("webhook.maxConnections", "Connection pool size of the notification HTTP client.");
+    b.integer("webhook.maxConnections", "Connections of the notification HTTP client per destination host and port (a pool of its own, apart from media fetches').");
     b.longValue("webhook.minRetryDelayMs", "Shortest wait before a failed notification is retried, whatever Retry-After"
         + " or the backoff says (contract rule 40); 0 = no minimum.");
     b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
@@ -81,6 +84,10 @@ public final class ConfigKeys {
     b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
     b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
     b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics).");
+    b.list("outbound.allow", "Host names (`bots.example.com`, `*.example.com`), addresses and CIDR blocks (`10.1.0.0/16`) that notifications and media fetches may always reach, even internal ones.");
+    b.list("outbound.deny", "Host names, addresses and CIDR blocks notifications and media fetches may not reach unless outbound.allow names them (`0.0.0.0/0` and `::/0` allow only outbound.allow).");
+    b.enumeration("outbound.internalAddresses", InternalAddresses.jsonValues(),
+        "Whether notifications and media fetches may reach loopback, private, link-local (cloud metadata) and other internal addresses: auto = only when http.host is loopback. Checked after DNS, on every address and redirect.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

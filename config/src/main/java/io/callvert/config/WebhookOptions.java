@@ -14,12 +14,12 @@ import java.util.Optional;
  *     P-384 or P-521: ES256, ES384, ES512; Ed25519: EdDSA); {@code null} = generated at start.
  *     Literal {@code \n} sequences are turned into newlines. Never echoed by {@link #toString()}
  * @param tokenLifetimeMs lifetime of a notification token, default and maximum 300000 (5 min)
- * @param timeoutMs timeout of one delivery attempt, default 5 s
+ * @param timeoutMs total deadline of one delivery attempt (DNS, connect, request and the whole response), default 5 s
  * @param backoffInitialMs first retry delay, default 500 ms
  * @param backoffMaxMs retry delay cap, default 30 s, at least {@code backoffInitialMs}
  * @param retryBudgetMs how long a notification is retried before it is dead-lettered, default 24 h; 0 = no retries
  * @param causalityGateMs how long an operation notification waits for the HTTP response that created the operation to be written (contract rule 7 — No notification before its answer), default 5 s; 0 = no wait
- * @param maxConnections connection pool size of the notification HTTP client, default 64
+ * @param maxConnections connections of the notification HTTP client per destination host and port, default 64
  * @param minRetryDelayMs the shortest wait before retrying a failed notification, whatever the bot's
  *     {@code Retry-After} or the backoff says, default 100 ms; 0 = no minimum
  */

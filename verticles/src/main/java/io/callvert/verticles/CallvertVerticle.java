@@ -26,8 +26,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.callvert.runtime.net.HostPolicy;
+import io.callvert.verticles.net.OutboundHttp;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -79,7 +79,9 @@ public final class CallvertVerticle extends VerticleBase {
   private CallManager calls;
   private WebhookDispatchers dispatcher;
   private RecordingStore recordings;
-  private WebClient client;
+  /** Notifications and media each have their own client (connection pool): one's slow hosts never hold the other's. */
+  private OutboundHttp client;
+  private OutboundHttp mediaClient;
   private NotificationSigner signer;
   private Router router;
   private GraphDialect graph;
@@ -129,15 +131,13 @@ public final class CallvertVerticle extends VerticleBase {
           + "(or bind http.host to 127.0.0.1)", configSource, null));
     }
     Codecs.registerOnce(vertx);
-    graph = GraphDialect.create(options.webhook().appId(), options.calls().keepAliveTimeoutMs());
+    graph = GraphDialect.create(options);
     String instanceId = Ids.newId().substring(0, 8);
     clock = options.clock() == ClockMode.VIRTUAL ? new VirtualClock(System.currentTimeMillis()) : Clock.SYSTEM;
-    client = WebClient.create(vertx, new WebClientOptions()
-        .setUserAgent("Callvert/" + version())
-        .setKeepAlive(true)
-        .setFollowRedirects(false),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(options.webhook().maxConnections()));
-    MediaService media = new MediaService(vertx, client, options.media());
+    HostPolicy outbound = HostPolicy.of(options);
+    client = new OutboundHttp(vertx, outbound, "Callvert/" + version(), options.webhook().maxConnections());
+    mediaClient = new OutboundHttp(vertx, outbound, "Callvert/" + version(), options.media().maxConnections());
+    MediaService media = new MediaService(vertx, mediaClient, options.media());
     recordings = new RecordingStore(vertx, options.media().recordingsDir());
     String dispatcherAddress = "callvert." + instanceId + ".webhooks";
     int shards = options.http().effectiveServerInstances();
@@ -182,6 +182,7 @@ public final class CallvertVerticle extends VerticleBase {
     return shards.transform(ar -> {
       if (client != null) {
         client.close();
+        mediaClient.close();
       }
       return Future.failedFuture(cause);
     });
@@ -250,6 +251,7 @@ public final class CallvertVerticle extends VerticleBase {
         .andThen(ar -> {
           metrics.close(); // a later deployment registers its own meters
           client.close();
+          mediaClient.close();
         });
   }
 

@@ -20,6 +20,17 @@ public record GraphDialect(GraphRequests requests, GraphJson json, GraphReplies 
     return new GraphDialect(new GraphRequests(defaultAppId), json, new GraphReplies(json), new GraphEvents(json));
   }
 
+  /**
+   * The dialect of a Callvert instance: {@code webhook.appId}, {@code calls.keepAliveTimeoutMs}, the outbound host
+   * policy callback URIs must pass and {@code media.maxPreFetchMedia}.
+   */
+  public static GraphDialect create(io.callvert.config.CallvertOptions options) {
+    GraphJson json = new GraphJson(options.calls().keepAliveTimeoutMs());
+    GraphRequests requests = new GraphRequests(options.webhook().appId(),
+        io.callvert.runtime.net.HostPolicy.of(options), options.media().maxPreFetchMedia());
+    return new GraphDialect(requests, json, new GraphReplies(json), new GraphEvents(json));
+  }
+
   /** Renders a call's event as the notification its bot receives. */
   public Outbound render(Notification n) {
     return events.render(n);

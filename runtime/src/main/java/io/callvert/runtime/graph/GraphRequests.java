@@ -1,6 +1,7 @@
 package io.callvert.runtime.graph;
 
 import io.callvert.config.CallsOptions;
+import io.callvert.config.MediaOptions;
 import io.callvert.runtime.api.ApiException;
 import io.callvert.runtime.audio.AudioFormatException;
 import io.callvert.runtime.audio.Clip;
@@ -14,6 +15,7 @@ import io.callvert.runtime.call.Echo;
 import io.callvert.runtime.call.MediaRef;
 import io.callvert.runtime.call.MediaSetup;
 import io.callvert.runtime.call.Modality;
+import io.callvert.runtime.net.HostPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -31,10 +33,24 @@ public final class GraphRequests {
   public static final String DIALECT = "graph";
 
   private final String defaultAppId;
+  /** Refuses callback URIs whose host is refused without DNS (contract rule 37 — Outbound host policy). */
+  private final HostPolicy outbound;
+  /** {@code media.maxPreFetchMedia}. */
+  private final int maxPreFetchMedia;
 
   /** @param defaultAppId the bot app id used when a request names none ({@code webhook.appId}) */
   public GraphRequests(String defaultAppId) {
+    this(defaultAppId, HostPolicy.ALLOW_ALL, MediaOptions.DEFAULT_MAX_PRE_FETCH_MEDIA);
+  }
+
+  /**
+   * @param outbound         the host policy a callback URI must pass (when its host is decided without DNS)
+   * @param maxPreFetchMedia most {@code mediaConfig.preFetchMedia} items a request may name
+   */
+  public GraphRequests(String defaultAppId, HostPolicy outbound, int maxPreFetchMedia) {
     this.defaultAppId = defaultAppId;
+    this.outbound = outbound;
+    this.maxPreFetchMedia = maxPreFetchMedia;
   }
 
   // ------------------------------------------------------------------ new calls
@@ -82,8 +98,8 @@ public final class GraphRequests {
 
   private record Common(String callbackUri, String tenantId, String subject, List<Modality> modalities) {}
 
-  private static Common common(JsonObject b) {
-    String cb = Fields.callbackUri(Fields.requiredString(b, "callbackUri", "callbackUri"), "callbackUri");
+  private Common common(JsonObject b) {
+    String cb = callbackUri(Fields.requiredString(b, "callbackUri", "callbackUri"));
     String tenant = Fields.string(b, "tenantId", "tenantId");
     String subject = Fields.string(b, "subject", "subject");
     JsonArray requested = Fields.array(b, "requestedModalities", "requestedModalities");
@@ -111,7 +127,7 @@ public final class GraphRequests {
     };
   }
 
-  private static Command answer(JsonObject body) {
+  private Command answer(JsonObject body) {
     JsonObject b = body == null ? new JsonObject() : body;
     String cb = Fields.string(b, "callbackUri", "callbackUri");
     JsonArray accepted = Fields.array(b, "acceptedModalities", "acceptedModalities");
@@ -120,10 +136,10 @@ public final class GraphRequests {
     }
     modalities(accepted, "acceptedModalities");
     MediaSetup media = mediaConfig(Fields.object(b, "mediaConfig", "mediaConfig"));
-    return new CallProtocol.Answer(cb == null ? null : Fields.callbackUri(cb, "callbackUri"), media);
+    return new CallProtocol.Answer(cb == null ? null : callbackUri(cb), media);
   }
 
-  private static Command reject(JsonObject body) {
+  private Command reject(JsonObject body) {
     String reason = Fields.string(body, "reason", "reason");
     String r = reason == null ? "none" : reason.toLowerCase(Locale.ROOT);
     CallProtocol.RejectReason why = switch (r) {
@@ -133,10 +149,10 @@ public final class GraphRequests {
       default -> throw ApiException.invalidRequest("'reason' must be one of none, busy, forbidden; got '" + reason + "'.");
     };
     String cb = Fields.string(body, "callbackUri", "callbackUri");
-    return new CallProtocol.Reject(why, cb == null ? null : Fields.callbackUri(cb, "callbackUri"));
+    return new CallProtocol.Reject(why, cb == null ? null : callbackUri(cb));
   }
 
-  private static Command redirect(JsonObject body) {
+  private Command redirect(JsonObject body) {
     JsonArray t = Fields.array(body, "targets", "targets");
     if (t == null || t.isEmpty() || t.size() > 25) {
       throw ApiException.invalidRequest("'targets' is required and must hold 1 to 25 invitationParticipantInfo.");
@@ -144,7 +160,7 @@ public final class GraphRequests {
     GraphShapes.invitationTargets(t);
     Fields.intInRange(body, "timeout", 55, 15, 90);
     String cb = Fields.string(body, "callbackUri", "callbackUri");
-    return new CallProtocol.Redirect(cb == null ? null : Fields.callbackUri(cb, "callbackUri"));
+    return new CallProtocol.Redirect(cb == null ? null : callbackUri(cb));
   }
 
   private static Command recordResponse(JsonObject body, String recordingsUrl) {
@@ -258,8 +274,18 @@ public final class GraphRequests {
     return out;
   }
 
+  /** A callback URI (contract rule 33) that the host policy does not refuse before DNS (rule 37). */
+  private String callbackUri(String value) {
+    String cb = Fields.callbackUri(value, "callbackUri");
+    String why = outbound.refusalOfUri(cb);
+    if (why != null) {
+      throw ApiException.invalidRequest("'callbackUri' is refused by the outbound host policy: " + why + ".");
+    }
+    return cb;
+  }
+
   /** A required serviceHostedMediaConfig. */
-  private static MediaSetup mediaConfig(JsonObject mc) {
+  private MediaSetup mediaConfig(JsonObject mc) {
     if (mc == null) {
       throw ApiException.invalidRequest("'mediaConfig' is required (a #microsoft.graph.serviceHostedMediaConfig).");
     }
@@ -269,6 +295,10 @@ public final class GraphRequests {
     JsonArray pre = Fields.array(mc, "preFetchMedia", "mediaConfig.preFetchMedia");
     if (pre == null) {
       return MediaSetup.NOTHING_TO_PREFETCH;
+    }
+    if (pre.size() > maxPreFetchMedia) {
+      throw ApiException.invalidRequest("'mediaConfig.preFetchMedia' may hold at most " + maxPreFetchMedia
+          + " mediaInfo (media.maxPreFetchMedia), got " + pre.size() + ".");
     }
     List<MediaRef> refs = new ArrayList<>(pre.size());
     for (int i = 0; i < pre.size(); i++) {

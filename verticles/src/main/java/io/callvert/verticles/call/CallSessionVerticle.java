@@ -201,7 +201,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void prefetch(List<MediaRef> media) {
-    manager.media().fetchAll(media).onFailure(e -> log.info("call {}: preFetchMedia failed: {}", callId, e.getMessage()));
+    manager.media().prefetch(media).onFailure(e -> log.info("call {}: preFetchMedia failed: {}", callId, e.getMessage()));
   }
 
   @Override

@@ -12,7 +12,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
+import io.callvert.verticles.net.OutboundHttp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class WebhookDispatcher {
   private volatile boolean closed;
 
   public WebhookDispatcher(Vertx vertx, String address, String tapAddress, WebhookOptions options,
-      WebClient client, NotificationSigner signer) {
+      OutboundHttp client, NotificationSigner signer) {
     this.vertx = vertx;
     this.address = address;
     this.tapAddress = tapAddress;

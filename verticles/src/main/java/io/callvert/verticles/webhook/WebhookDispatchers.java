@@ -11,7 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.ext.web.client.WebClient;
+import io.callvert.verticles.net.OutboundHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +58,7 @@ public final class WebhookDispatchers {
   private volatile String deploymentId;
 
   public WebhookDispatchers(Vertx vertx, String baseAddress, int shardCount, WebhookOptions options,
-      WebClient client, NotificationSigner signer) {
+      OutboundHttp client, NotificationSigner signer) {
     this.vertx = vertx;
     this.tapAddress = baseAddress + ".tap";
     for (int i = 0; i < Math.max(1, shardCount); i++) {

@@ -2,13 +2,11 @@ package io.callvert.verticles.webhook;
 
 import io.callvert.config.WebhookOptions;
 import io.callvert.verticles.auth.NotificationSigner;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.http.HttpMethod;
+import io.callvert.verticles.net.OutboundHttp;
 import java.net.URI;
 import java.util.Locale;
 
@@ -44,11 +42,11 @@ final class WebhookPost {
     record DeadLetter(String error) implements Outcome {}
   }
 
-  private final WebClient client;
+  private final OutboundHttp client;
   private final NotificationSigner signer;
   private final WebhookOptions options;
 
-  WebhookPost(WebClient client, NotificationSigner signer, WebhookOptions options) {
+  WebhookPost(OutboundHttp client, NotificationSigner signer, WebhookOptions options) {
     this.client = client;
     this.signer = signer;
     this.options = options;
@@ -60,35 +58,35 @@ final class WebhookPost {
    * exchange is over, on the calling context.
    */
   void send(String uri, JournalEntry e, int redirects, Handler<Outcome> done) {
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      var request = client.postAbs(uri)
-          .timeout(options.timeoutMs())
-          .followRedirects(false)
-          .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
-          .putHeader("X-Callvert-Sequence", Long.toString(e.sequence))
-          .putHeader("X-Callvert-Attempt", Integer.toString(e.attempts));
-      if (signer != null) {
-        request.putHeader(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
-      }
-      sent = request.sendBuffer(e.payload());
-    } catch (RuntimeException ex) {
-      // The client throws for URIs it can never use (e.g. port out of range): no retry can help,
-      // and leaving the entry in flight would block the call's queue forever.
-      done.handle(new Outcome.DeadLetter("cannot POST to " + uri + ": " + ex.getMessage()));
-      return;
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
+        .add("X-Callvert-Sequence", Long.toString(e.sequence))
+        .add("X-Callvert-Attempt", Integer.toString(e.attempts));
+    if (signer != null) {
+      headers.add(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
     }
-    sent.onComplete(ar -> {
-      if (ar.failed()) {
-        String cause = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
-        done.handle(new Outcome.Retry("POST " + uri + " failed: " + cause, -1));
-      } else {
+    // webhook.timeoutMs is a total deadline (DNS, connect, request, the whole response); the response body is
+    // discarded; the host policy (contract rule 37 — Outbound host policy) is checked after DNS on every attempt,
+    // so also on every 302 target
+    client.exchange(HttpMethod.POST, uri, headers, e.payload(), options.timeoutMs(), -1).onComplete(ar -> {
+      if (ar.succeeded()) {
         done.handle(outcome(uri, ar.result(), redirects));
+        return;
+      }
+      Throwable cause = ar.cause();
+      OutboundHttp.Kind kind = cause instanceof OutboundHttp.Failure f ? f.kind() : OutboundHttp.Kind.CONNECTION;
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      switch (kind) {
+        // no retry can help, and leaving the entry in flight would block the call's queue forever
+        case UNUSABLE -> done.handle(new Outcome.DeadLetter("cannot POST to " + uri + ": " + message));
+        case REFUSED -> done.handle(new Outcome.DeadLetter("POST " + uri + " refused by the outbound host policy: "
+            + message + " (not retried)"));
+        default -> done.handle(new Outcome.Retry("POST " + uri + " failed: " + message, -1));
       }
     });
   }
 
-  private static Outcome outcome(String uri, HttpResponse<Buffer> resp, int redirects) {
+  private static Outcome outcome(String uri, OutboundHttp.Response resp, int redirects) {
     int status = resp.statusCode();
     if (status >= 200 && status < 300) {
       return new Outcome.Delivered();

@@ -203,9 +203,9 @@ class MediaPipelineIT {
   // ------------------------------------------------------------------ prompt failures
 
   @Test
-  @DisplayName("prompt that answers 404: failed 400/8511 (completionReason unknown, the only playPrompt reason that fits) with a detail naming the HTTP status")
+  @DisplayName("prompt that answers 404: failed 400/8511 (completionReason unknown, the only playPrompt reason that fits) with the generic detail that does not name the status (contract rule 37: no port-scan oracle)")
   void prompt_404() {
-    assertPromptFails("missing-prompt.wav", null, "HTTP 404");
+    assertPromptFailsGenerically("missing-prompt.wav", null);
   }
 
   @Test
@@ -221,13 +221,47 @@ class MediaPipelineIT {
   }
 
   @Test
-  @DisplayName("prompt that is not a WAV at all: failed 400/8511 with a detail saying so")
+  @DisplayName("prompt that is not a WAV at all: failed 400/8511 with the same generic detail as a 404 or a refused connection (contract rule 37: no port-scan oracle)")
   void prompt_not_wav() {
-    assertPromptFails("pipe-text.wav", "this is not audio".getBytes(java.nio.charset.StandardCharsets.UTF_8), "RIFF");
+    assertPromptFailsGenerically("pipe-text.wav", "this is not audio".getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
-  @DisplayName("prompt whose server never answers: failed 400/8511 after media.fetchTimeoutMs with a detail saying it timed out; the queued prompt behind it then plays")
+  @DisplayName("prompt on a closed port: failed 400/8511 with exactly the detail of a 404 and of a body that is not a WAV")
+  void prompt_closed_port() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String callId = establishedCall(rt, bot);
+    String uri = "http://127.0.0.1:" + closed + "/closed.wav";
+    String opId = action(rt, callId, "playPrompt", playBody("closed", uri)).json().getString("id");
+    rt.advance(0);
+    JsonObject end = awaitEnd(bot, callId, opId).resourceData();
+    assertThat(withoutDetail(end)).isEqualTo(playEnd(callId, opId, "closed", "failed", resultInfo(400, 8511, PROMPT_FAILED), "unknown"));
+    assertThat(end.getJsonObject("resultInfo").getString("detail")).isEqualTo(genericDetail(uri));
+    hangUp(rt, bot, callId);
+  }
+
+  /** The one wording of every fetch failure that could tell one network service from another. */
+  static String genericDetail(String uri) {
+    return "could not fetch a WAV file from " + uri + " (the connection failed, the server answered with an error, "
+        + "or the body is not RIFF/WAVE)";
+  }
+
+  private void assertPromptFailsGenerically(String name, byte[] bytes) {
+    String callId = establishedCall(rt, bot);
+    String uri = bytes == null ? media.url("/" + name) : media.put(name, bytes);
+    String opId = action(rt, callId, "playPrompt", playBody("bad-" + name, uri)).json().getString("id");
+    rt.advance(0);
+    JsonObject end = awaitEnd(bot, callId, opId).resourceData();
+    assertThat(withoutDetail(end)).isEqualTo(playEnd(callId, opId, "bad-" + name, "failed", resultInfo(400, 8511, PROMPT_FAILED), "unknown"));
+    assertThat(end.getJsonObject("resultInfo").getString("detail")).isEqualTo(genericDetail(uri));
+    hangUp(rt, bot, callId);
+  }
+
+  @Test
+  @DisplayName("prompt whose server never answers: failed 400/8511 after media.fetchTimeoutMs with a detail saying it timed out (Callvert's own limit, named); the queued prompt behind it then plays")
   void prompt_fetch_timeout() {
     String callId = establishedCall(rt, bot);
     String good = media.tone("pipe-after-hang.wav", 300, 660);
@@ -239,7 +273,8 @@ class MediaPipelineIT {
     assertThat(System.currentTimeMillis() - t0).isGreaterThanOrEqualTo(FETCH_TIMEOUT_MS - 50);
     JsonObject end = awaitEnd(bot, callId, hangOpId).resourceData();
     assertThat(withoutDetail(end)).isEqualTo(playEnd(callId, hangOpId, "hang", "failed", resultInfo(400, 8511, PROMPT_FAILED), "unknown"));
-    assertThat(end.getJsonObject("resultInfo").getString("detail")).contains("timed out").contains("/hang/pipe.wav");
+    assertThat(end.getJsonObject("resultInfo").getString("detail"))
+        .isEqualTo("timed out fetching " + media.url("/hang/pipe.wav") + " (media.fetchTimeoutMs is " + FETCH_TIMEOUT_MS + " ms)");
 
     String nextId = next.json().getString("id");
     assertThat(status(rt, callId, nextId)).isEqualTo("running");
@@ -259,7 +294,7 @@ class MediaPipelineIT {
     JsonObject end = awaitEnd(bot, callId, opId).resourceData();
     assertThat(withoutDetail(end)).isEqualTo(recordEnd(callId, opId, "rec-badprompt", "failed",
         resultInfo(400, 8511, PROMPT_FAILED), "playPromptFailed", "", ""));
-    assertThat(end.getJsonObject("resultInfo").getString("detail")).contains("404");
+    assertThat(end.getJsonObject("resultInfo").getString("detail")).isEqualTo(genericDetail(media.url("/missing-record-prompt.wav")));
     hangUp(rt, bot, callId);
   }
 

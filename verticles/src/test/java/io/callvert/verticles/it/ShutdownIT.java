@@ -165,6 +165,8 @@ class ShutdownIT {
   void non_loopback_with_tokens_starts() {
     try (TestRuntime rt = TestRuntime.start(o -> o.withHttp(o.http().withHost("0.0.0.0"))
         .withShutdown(new ShutdownOptions(500)) // the call's bot below does not exist: don't wait for it
+        // a non-loopback bind refuses internal callback hosts (contract rule 37) unless allowed
+        .withOutbound(o.outbound().withAllow(List.of("127.0.0.0/8")))
         .withAuth(o.auth().withTokens(List.of("s3cret-static-token"))))) {
       Resp dev = rt.get("/v1.0/communications/calls/" + java.util.UUID.randomUUID());
       Wire.assertError(dev, 401, "InvalidAuthenticationToken");
