@@ -18,10 +18,11 @@ import io.vertx.core.json.JsonObject;
  * @param cluster Hazelcast clustering
  * @param shutdown graceful shutdown
  * @param metrics metrics
+ * @param store the durable store (what survives a restart)
  */
 public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode clock, CallsOptions calls,
     CalleeOptions callee, MediaOptions media, WebhookOptions webhook, ClusterOptions cluster,
-    ShutdownOptions shutdown, MetricsOptions metrics) {
+    ShutdownOptions shutdown, MetricsOptions metrics, StoreOptions store) {
 
   public static final ClockMode DEFAULT_CLOCK = ClockMode.SYSTEM;
 
@@ -37,12 +38,13 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
     cluster = cluster == null ? ClusterOptions.defaults() : cluster;
     shutdown = shutdown == null ? ShutdownOptions.defaults() : shutdown;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
+    store = store == null ? StoreOptions.defaults() : store;
   }
 
   public static CallvertOptions defaults() {
     return new CallvertOptions(HttpOptions.defaults(), AuthOptions.defaults(), DEFAULT_CLOCK, CallsOptions.defaults(),
         CalleeOptions.defaults(), MediaOptions.defaults(), WebhookOptions.defaults(), ClusterOptions.defaults(),
-        ShutdownOptions.defaults(), MetricsOptions.defaults());
+        ShutdownOptions.defaults(), MetricsOptions.defaults(), StoreOptions.defaults());
   }
 
   /**
@@ -58,7 +60,7 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
   }
 
   private CallvertOptions(CallvertOptions o) {
-    this(o.http, o.auth, o.clock, o.calls, o.callee, o.media, o.webhook, o.cluster, o.shutdown, o.metrics);
+    this(o.http, o.auth, o.clock, o.calls, o.callee, o.media, o.webhook, o.cluster, o.shutdown, o.metrics, o.store);
   }
 
   /**
@@ -93,51 +95,56 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
 
   /** A copy with {@code http} replaced ({@code null} = defaults). */
   public CallvertOptions withHttp(HttpOptions http) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code auth} replaced ({@code null} = defaults). */
   public CallvertOptions withAuth(AuthOptions auth) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code clock} replaced ({@code null} = defaults). */
   public CallvertOptions withClock(ClockMode clock) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code calls} replaced ({@code null} = defaults). */
   public CallvertOptions withCalls(CallsOptions calls) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code callee} replaced ({@code null} = defaults). */
   public CallvertOptions withCallee(CalleeOptions callee) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code media} replaced ({@code null} = defaults). */
   public CallvertOptions withMedia(MediaOptions media) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code webhook} replaced ({@code null} = defaults). */
   public CallvertOptions withWebhook(WebhookOptions webhook) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code cluster} replaced ({@code null} = defaults). */
   public CallvertOptions withCluster(ClusterOptions cluster) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code shutdown} replaced ({@code null} = defaults). */
   public CallvertOptions withShutdown(ShutdownOptions shutdown) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 
   /** A copy with {@code metrics} replaced ({@code null} = defaults). */
   public CallvertOptions withMetrics(MetricsOptions metrics) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
+  }
+
+  /** A copy with {@code store} replaced ({@code null} = defaults). */
+  public CallvertOptions withStore(StoreOptions store) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, store);
   }
 }

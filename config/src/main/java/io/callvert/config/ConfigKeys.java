@@ -81,6 +81,9 @@ public final class ConfigKeys {
     b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
     b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
     b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics).");
+    b.nullableString("store.dir", "Directory of the durable store (callvert.mv, H2 MVStore): the node's live calls,"
+        + " undelivered notifications and recordings survive a restart or kill, and on start the node delivers what"
+        + " was pending and ends those calls (contract rule 41). Unset keeps everything in memory only.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

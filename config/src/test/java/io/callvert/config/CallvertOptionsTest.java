@@ -27,7 +27,8 @@ class CallvertOptionsTest {
         new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0),
         new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
         new ShutdownOptions(0),
-        new MetricsOptions(false));
+        new MetricsOptions(false),
+        new StoreOptions("/var/lib/callvert"));
   }
 
   @Test
@@ -242,7 +243,7 @@ class CallvertOptionsTest {
     assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
     assertThat(o.metrics().enabled()).isFalse();
     assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
-    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null))
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null))
         .isEqualTo(CallvertOptions.defaults());
   }
 
