@@ -88,6 +88,9 @@ public final class ConfigKeys {
     b.list("outbound.deny", "Host names, addresses and CIDR blocks notifications and media fetches may not reach unless outbound.allow names them (`0.0.0.0/0` and `::/0` allow only outbound.allow).");
     b.enumeration("outbound.internalAddresses", InternalAddresses.jsonValues(),
         "Whether notifications and media fetches may reach loopback, private, link-local (cloud metadata) and other internal addresses: auto = only when http.host is loopback. Checked after DNS, on every address and redirect.");
+    b.nullableString("store.dir", "Directory of the durable store (callvert.mv, H2 MVStore): the node's live calls,"
+        + " undelivered notifications and recordings survive a restart or kill, and on start the node delivers what"
+        + " was pending and ends those calls (contract rule 42). Unset keeps everything in memory only.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

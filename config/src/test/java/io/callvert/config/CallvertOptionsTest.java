@@ -28,7 +28,8 @@ class CallvertOptionsTest {
         new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
         new ShutdownOptions(0),
         new MetricsOptions(false),
-        new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY));
+        new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY),
+        new StoreOptions("/var/lib/callvert"));
   }
 
   @Test
@@ -243,7 +244,7 @@ class CallvertOptionsTest {
     assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
     assertThat(o.metrics().enabled()).isFalse();
     assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
-    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null))
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null))
         .isEqualTo(CallvertOptions.defaults());
   }
 

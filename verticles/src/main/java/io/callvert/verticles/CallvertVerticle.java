@@ -19,6 +19,8 @@ import io.callvert.verticles.http.HttpApi;
 import io.callvert.verticles.http.HttpServers;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
+import io.callvert.verticles.store.DurableStore;
+import io.callvert.verticles.store.Restart;
 import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +31,7 @@ import io.vertx.ext.web.Router;
 import io.callvert.runtime.net.HostPolicy;
 import io.callvert.verticles.net.OutboundHttp;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -79,6 +82,8 @@ public final class CallvertVerticle extends VerticleBase {
   private CallManager calls;
   private WebhookDispatchers dispatcher;
   private RecordingStore recordings;
+  /** What survives a restart (contract rule 42); {@link DurableStore#NONE} without {@code store.dir}. */
+  private DurableStore store = DurableStore.NONE;
   /** Notifications and media each have their own client (connection pool): one's slow hosts never hold the other's. */
   private OutboundHttp client;
   private OutboundHttp mediaClient;
@@ -145,9 +150,18 @@ public final class CallvertVerticle extends VerticleBase {
     Future<NotificationSigner> signerReady = options.webhook().signingEnabled()
         ? NotificationSigner.create(vertx, options.webhook().issuer(), options.webhook().signingKeyPem(), options.webhook().tokenLifetimeMs())
         : Future.succeededFuture(null);
+    if (options.store().enabled() && vertx.isClustered()) {
+      return Future.failedFuture(new ConfigException("store.dir", "the durable store is for a single node: in a "
+          + "cluster a surviving node ends a lost node's calls (contract rule 22); unset store.dir or cluster.enabled",
+          configSource, null));
+    }
     return signerReady
         .compose(s -> {
           signer = s;
+          return DurableStore.open(vertx, options.store(), configSource);
+        })
+        .compose(st -> {
+          store = st;
           return authHandler(options.auth());
         })
         .compose(auth -> {
@@ -158,9 +172,15 @@ public final class CallvertVerticle extends VerticleBase {
               calls.registry()::liveCount);
           dispatcher.metrics(metrics);
           calls.metrics(metrics);
+          if (store.enabled()) {
+            dispatcher.store(store);
+            calls.durable(true);
+            recordings.durable(store);
+          }
           router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
           return dispatcher.start();
         })
+        .compose(v -> restart())
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
         .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture())
         .andThen(ar -> deployed = ar.succeeded())
@@ -178,7 +198,8 @@ public final class CallvertVerticle extends VerticleBase {
     if (directory != null) {
       directory.stop();
     }
-    Future<Void> shards = dispatcher != null ? dispatcher.close() : Future.succeededFuture();
+    Future<Void> shards = (dispatcher != null ? dispatcher.close() : Future.<Void>succeededFuture())
+        .eventually(() -> store.close());
     return shards.transform(ar -> {
       if (client != null) {
         client.close();
@@ -186,6 +207,23 @@ public final class CallvertVerticle extends VerticleBase {
       }
       return Future.failedFuture(cause);
     });
+  }
+
+  /**
+   * Before any request: what a previous run left in the durable store is delivered, its calls are ended and its
+   * recordings served again (contract rule 42 — A restarted node ends its calls).
+   */
+  private Future<Void> restart() {
+    if (!store.enabled()) {
+      return Future.succeededFuture();
+    }
+    Restart.run(vertx, store, dispatcher, dialect -> graph::render); // one dialect today, as in joinCluster
+    List<DurableStore.StoredRecording> kept = store.leftovers().recordings();
+    return kept.isEmpty() ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> { // checks that each file is still there
+          recordings.restore(kept, options.calls().retentionMs());
+          return null;
+        }, false);
   }
 
   /** One clustered ingress address per instance and node; call verticles stay local-only. */
@@ -246,6 +284,7 @@ public final class CallvertVerticle extends VerticleBase {
           });
         })
         .compose(v -> dispatcher.close())
+        .compose(v -> store.close().otherwiseEmpty()) // after the shards: what they still hold stays kept
         .compose(v -> listeners.closeAll()) // after the last notifications reached them
         .compose(v -> recordings.clear())
         .andThen(ar -> {

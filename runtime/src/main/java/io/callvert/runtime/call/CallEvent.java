@@ -29,6 +29,10 @@ public sealed interface CallEvent {
   /** The call ended. */
   record CallEnded(String callId, EndReason reason, Direction direction) implements CallEvent {}
 
-  /** The node that owned the call left the cluster; a survivor reports the end (contract rule 22 — Node loss). */
-  record CallLost(String callId) implements CallEvent {}
+  /**
+   * The node that owned the call is gone: it left the cluster and a survivor reports the end ({@link EndReason#OWNER_LOST},
+   * contract rule 22 — Node loss), or it restarted and reports the end itself ({@link EndReason#NODE_RESTARTED},
+   * contract rule 42 — A restarted node ends its calls). Unlike {@link CallEnded}, nothing but the owner record is known.
+   */
+  record CallLost(String callId, EndReason reason) implements CallEvent {}
 }

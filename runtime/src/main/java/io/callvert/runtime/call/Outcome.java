@@ -22,7 +22,9 @@ public enum Outcome {
   /** The call ended while the operation was live (contract rule 15 — Call lifecycle). */
   CALL_ENDED(OperationStatus.FAILED),
   /** The node that owned the call left the cluster (contract rule 22 — Node loss). */
-  OWNER_LOST(OperationStatus.FAILED);
+  OWNER_LOST(OperationStatus.FAILED),
+  /** The node that owned the call restarted (contract rule 42 — A restarted node ends its calls). */
+  NODE_RESTARTED(OperationStatus.FAILED);
 
   private final OperationStatus status;
 

@@ -26,6 +26,18 @@ public record OwnerRecord(String dialect, Notification.Delivery to, CallState st
    * terminal event per live operation, then the call's end. None for a call already over.
    */
   public List<Notification> lostEvents() {
+    return endEvents(EndReason.OWNER_LOST, Outcome.OWNER_LOST);
+  }
+
+  /**
+   * The events a restarted node sends for a call it owned before the restart (contract rule 42 — A restarted node ends
+   * its calls): as {@link #lostEvents()}, with the restart's own outcome and end reason.
+   */
+  public List<Notification> restartedEvents() {
+    return endEvents(EndReason.NODE_RESTARTED, Outcome.NODE_RESTARTED);
+  }
+
+  private List<Notification> endEvents(EndReason reason, Outcome outcome) {
     List<Notification> out = new ArrayList<>();
     if (state == CallState.TERMINATED) {
       return out;
@@ -33,10 +45,10 @@ public record OwnerRecord(String dialect, Notification.Delivery to, CallState st
     for (LiveOperation op : live) {
       boolean record = op.kind() == OperationKind.RECORD;
       OperationSnapshot s = new OperationSnapshot(op.kind(), op.id(), op.clientContext(), OperationStatus.FAILED,
-          Outcome.OWNER_LOST, null, record ? "" : null, record ? "" : null);
+          outcome, null, record ? "" : null, record ? "" : null);
       out.add(new Notification(to, null, new CallEvent.OperationEnded(to.callId(), s)));
     }
-    out.add(new Notification(to, null, new CallEvent.CallLost(to.callId())));
+    out.add(new Notification(to, null, new CallEvent.CallLost(to.callId(), reason)));
     return out;
   }
 }

@@ -46,10 +46,10 @@ public final class GraphEvents {
           .put("state", GraphJson.state(CallState.TERMINATED)).put("resultInfo", json.endResult(c.reason()))
           .put("direction", GraphJson.direction(c.direction())).put("callChainId", GraphJson.callChainId(e.callId())));
     }
-    if (e instanceof CallEvent.CallLost) {
+    if (e instanceof CallEvent.CallLost l) {
       return Graph.notification("deleted", callPath, json.callStub(e.callId())
           .put("state", GraphJson.state(CallState.TERMINATED))
-          .put("resultInfo", json.endResult(io.callvert.runtime.call.EndReason.OWNER_LOST)));
+          .put("resultInfo", json.endResult(l.reason())));
     }
     throw new IllegalArgumentException("unknown event " + e);
   }

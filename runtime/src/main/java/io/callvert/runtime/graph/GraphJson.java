@@ -139,6 +139,8 @@ public final class GraphJson {
       case CALLEE_UNREACHABLE -> Graph.resultInfo(480, 10076, "The callee is unreachable.");
       case OWNER_LOST -> Graph.resultInfo(OWNER_LOST_CODE, OWNER_LOST_SUBCODE,
           "The call was lost: its Callvert node left the cluster.");
+      case NODE_RESTARTED -> Graph.resultInfo(NODE_RESTARTED_CODE, NODE_RESTARTED_SUBCODE,
+          "The call was ended because its Callvert node restarted.");
     };
   }
 
@@ -146,6 +148,10 @@ public final class GraphJson {
   public static final int OWNER_LOST_CODE = 500;
   public static final int OWNER_LOST_SUBCODE = 9100;
   public static final int OPERATION_OWNER_LOST_SUBCODE = 9101;
+  /** Call-level result when the node owning a call restarted (contract rule 42 — A restarted node ends its calls). */
+  public static final int NODE_RESTARTED_CODE = 503;
+  public static final int NODE_RESTARTED_SUBCODE = 9102;
+  public static final int OPERATION_NODE_RESTARTED_SUBCODE = 9103;
 
   private static JsonObject rejected(int code, String reason) {
     return Graph.resultInfo(code, 0, "The call was rejected by the bot (reason: " + reason + ").");
@@ -214,6 +220,8 @@ public final class GraphJson {
       case MAX_DURATION -> Graph.resultInfo(200, 8515, "Action completed, max record duration reached.");
       case OWNER_LOST -> Graph.resultInfo(OWNER_LOST_CODE, OPERATION_OWNER_LOST_SUBCODE,
           "Action failed, the call's Callvert node was lost.");
+      case NODE_RESTARTED -> Graph.resultInfo(NODE_RESTARTED_CODE, OPERATION_NODE_RESTARTED_SUBCODE,
+          "Action failed, the call's Callvert node restarted.");
     };
     return detail == null ? ri : ri.put("detail", detail);
   }
@@ -228,7 +236,7 @@ public final class GraphJson {
       case COMPLETED -> "completedSuccessfully";
       case PROMPT_FAILED -> record ? "playPromptFailed" : "unknown";
       case CANCELLED -> record ? "operationCanceled" : "mediaOperationCanceled";
-      case CALL_ENDED, OWNER_LOST -> record ? "unspecifiedError" : "unknown";
+      case CALL_ENDED, OWNER_LOST, NODE_RESTARTED -> record ? "unspecifiedError" : "unknown";
       case INITIAL_SILENCE -> "initialSilenceTimeout";
       case MAX_DURATION -> "maxRecordDurationReached";
       case MAX_SILENCE -> "maxSilenceTimeout";

@@ -76,6 +76,8 @@ public final class CallManager {
   private volatile CallvertMetrics metrics = CallvertMetrics.NOOP;
   /** Set when the Vert.x instance is clustered. */
   private volatile ClusterLink cluster;
+  /** Whether call verticles keep their owner records in the durable store (contract rule 42); set before any call. */
+  private volatile boolean durable;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
       IdSource ids, Scheduler scheduler, MediaService media, RecordingStore recordings, WebhookDispatchers dispatchers) {
@@ -115,6 +117,24 @@ public final class CallManager {
 
   boolean clustered() {
     return cluster != null;
+  }
+
+  /** Calls keep their owner records in the dispatchers' durable store from now on (contract rule 42). */
+  public void durable(boolean durable) {
+    this.durable = durable;
+  }
+
+  boolean durable() {
+    return durable;
+  }
+
+  /**
+   * Keeps a live call's owner record in the durable store through the call's dispatcher shard, so it is written in
+   * order with the call's notifications (contract rule 42); completes once committed.
+   */
+  Future<Void> storeOwner(String callId, OwnerRecord owner) {
+    return vertx.eventBus().request(dispatchers.addressFor(callId), new DispatcherMessage.Owner(callId, owner), LOCAL)
+        .mapEmpty();
   }
 
   /** Declares a context of one of Callvert's own deployments (a descendant of the root). */

@@ -49,6 +49,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private boolean retired;
   /** The owner record last written to the cluster directory (cluster only). */
   private OwnerRecord publishedOwner;
+  /** The owner record last kept in the durable store (store.dir only, contract rule 42). */
+  private OwnerRecord storedOwner;
 
   CallSessionVerticle(CallManager manager, String callId, Function<Notification, Outbound> dialect) {
     this.manager = manager;
@@ -64,9 +66,10 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(manager.callAddress(callId), this::onCommand);
+    Future<Void> stored = storeOwnerRecord(); // before the call's first notification; the call is answered once kept
     session.start();
     afterInput();
-    return consumer.completion();
+    return stored == null ? consumer.completion() : Future.all(consumer.completion(), stored);
   }
 
   /**
@@ -101,7 +104,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
       afterInput();
       return;
     }
-    Future<Void> recorded = publishOwnerRecord();
+    Future<Void> recorded = both(publishOwnerRecord(), storeOwnerRecord());
     Reply answer = reply;
     if (recorded == null) {
       msg.reply(answer, LOCAL);
@@ -129,9 +132,31 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     return manager.publishOwner(callId, owner).otherwiseEmpty();
   }
 
+  /**
+   * Store only: keeps the call's owner record in the durable store when it changed, so that a restarted node can end
+   * the call and its live operations (contract rule 42 — A restarted node ends its calls); returns the write (complete
+   * once committed), or null when there was nothing to write. An ended call's record is forgotten by its shard.
+   */
+  private Future<Void> storeOwnerRecord() {
+    if (!manager.durable() || ended) {
+      return null;
+    }
+    OwnerRecord owner = session.ownerRecord();
+    if (owner.equals(storedOwner)) {
+      return null;
+    }
+    storedOwner = owner;
+    return manager.storeOwner(callId, owner).otherwiseEmpty();
+  }
+
+  private static Future<Void> both(Future<Void> a, Future<Void> b) {
+    return a == null ? b : b == null ? a : Future.all(a, b).mapEmpty();
+  }
+
   /** After every input: a call that ended is retired (kept readable) and its verticle undeployed. */
   private void afterInput() {
     publishOwnerRecord();
+    storeOwnerRecord();
     if (ended && !retired) {
       retired = true;
       cancelTimers();

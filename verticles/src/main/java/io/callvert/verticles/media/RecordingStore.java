@@ -5,6 +5,7 @@ import io.callvert.runtime.audio.Wav;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.callvert.verticles.store.DurableStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class RecordingStore {
   private final Map<String, Entry> recordings = new ConcurrentHashMap<>();
   private final Map<String, List<String>> byCall = new ConcurrentHashMap<>();
   private final Future<Void> dirReady;
+  /** Keeps announced recordings across a restart (contract rule 42); {@link DurableStore#NONE} by default. */
+  private volatile DurableStore store = DurableStore.NONE;
 
   public RecordingStore(Vertx vertx, String dir) {
     this.vertx = vertx;
@@ -72,6 +75,7 @@ public final class RecordingStore {
           if (recordings.get(recordingId) == entry) {
             entry.file = path;
             entry.wav = null;
+            store.putRecording(new DurableStore.StoredRecording(recordingId, callId, hex(entry.tokenHash), path, 0));
           } else {
             vertx.fileSystem().delete(path);
           }
@@ -106,15 +110,67 @@ public final class RecordingStore {
       if (e != null && e.file != null) {
         vertx.fileSystem().delete(e.file);
       }
+      store.removeRecording(id);
     }
   }
 
-  /** Deletes every recording (instance shutdown). */
+  /**
+   * Keeps recordings in {@code store} from now on: each written file is recorded there, and {@link #clear()} leaves
+   * the files for the next run (contract rule 42 — A restarted node ends its calls). Call before any recording.
+   */
+  public void durable(DurableStore store) {
+    this.store = store;
+  }
+
+  /**
+   * Recordings a previous run announced, downloadable with their own token again until their expiry: the one kept,
+   * or {@code retentionMs} from now for a recording whose call had not ended its retention (real time). A recording
+   * whose file is gone is forgotten.
+   */
+  public void restore(List<DurableStore.StoredRecording> stored, long retentionMs) {
+    long now = System.currentTimeMillis();
+    for (DurableStore.StoredRecording r : stored) {
+      long expiresAt = r.expiresAt() > 0 ? r.expiresAt() : now + retentionMs;
+      if (expiresAt <= now || r.file() == null || !new java.io.File(r.file()).isFile()) {
+        store.removeRecording(r.id());
+        if (r.file() != null) {
+          vertx.fileSystem().delete(r.file()).otherwiseEmpty();
+        }
+        continue;
+      }
+      Entry entry = new Entry(r.callId(), unhex(r.tokenHash()));
+      entry.file = r.file();
+      recordings.put(r.id(), entry);
+      byCall.computeIfAbsent(r.callId(), k -> new CopyOnWriteArrayList<>()).add(r.id());
+      if (r.expiresAt() == 0) {
+        store.putRecording(new DurableStore.StoredRecording(r.id(), r.callId(), r.tokenHash(), r.file(), expiresAt));
+      }
+      vertx.setTimer(Math.max(1, expiresAt - now), t -> deleteCall(r.callId()));
+    }
+  }
+
+  /**
+   * Deletes every recording (instance shutdown); with a durable store, forgets them here but keeps their files for
+   * the next run, which serves them for their retention.
+   */
   public Future<Void> clear() {
+    if (store.enabled()) {
+      recordings.clear();
+      byCall.clear();
+      return Future.succeededFuture();
+    }
     for (String callId : List.copyOf(byCall.keySet())) {
       deleteCall(callId);
     }
     return Future.succeededFuture();
+  }
+
+  private static String hex(byte[] bytes) {
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
+  private static byte[] unhex(String hex) {
+    return java.util.HexFormat.of().parseHex(hex);
   }
 
   private static byte[] hash(String token) {

@@ -17,6 +17,18 @@ public sealed interface DispatcherMessage {
   /** The call's retention is over: forget its journal. */
   record Forget(String callId) implements DispatcherMessage {}
 
+  /**
+   * A notification a previous run of this node left undelivered (contract rule 42 — A restarted node ends its calls):
+   * delivered like a new one, keeping its {@code sequence}; its gate was released before the restart.
+   */
+  record Restored(long sequence, io.callvert.runtime.protocol.Outbound outbound) implements DispatcherMessage {}
+
+  /**
+   * Keep the call's owner record in the durable store, in order with its notifications; answered once committed
+   * (contract rule 42).
+   */
+  record Owner(String callId, io.callvert.runtime.call.OwnerRecord owner) implements DispatcherMessage {}
+
   /** Answer true once everything held is delivered or dead-lettered, false after {@code graceMs}. */
   record Drain(long graceMs) implements DispatcherMessage {}
 }

@@ -51,6 +51,8 @@ public final class WebhookDispatcher {
   private final WebhookPost post;
   private final RetryPolicy retries;
   private CallvertMetrics metrics = CallvertMetrics.NOOP;
+  /** Keeps each notification until it is settled, and the owner records, in the order this shard sees them (rule 42). */
+  private io.callvert.verticles.store.DurableStore store = io.callvert.verticles.store.DurableStore.NONE;
   private final Map<String, CallQueue> calls = new HashMap<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
@@ -88,7 +90,11 @@ public final class WebhookDispatcher {
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
     if (body instanceof Outbound o) {
-      enqueue(o);
+      enqueue(o, 0);
+    } else if (body instanceof DispatcherMessage.Restored r) {
+      enqueue(r.outbound(), r.sequence());
+    } else if (body instanceof DispatcherMessage.Owner w) {
+      store.putCall(w.callId(), w.owner()).onComplete(ar -> msg.reply(ar.succeeded()));
     } else if (body instanceof DispatcherMessage.Release r) {
       CallQueue q = calls.computeIfAbsent(r.callId(), k -> new CallQueue());
       q.release(r.gate());
@@ -100,6 +106,7 @@ public final class WebhookDispatcher {
       if (q != null) {
         q.ended = true;
       }
+      store.removeCall(e.callId()); // after its last notifications, which the store now keeps
     } else if (body instanceof DispatcherMessage.Forget f) {
       CallQueue q = calls.get(f.callId());
       if (q != null) {
@@ -122,9 +129,18 @@ public final class WebhookDispatcher {
     return new JsonObject().put("value", value);
   }
 
-  private void enqueue(Outbound o) {
+  /** {@code restoredSequence}: 0 for a new notification, else the sequence it had before a restart (already stored). */
+  private void enqueue(Outbound o, long restoredSequence) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
-    JournalEntry e = new JournalEntry(q.nextSequence++, o, System.currentTimeMillis());
+    long sequence;
+    if (restoredSequence > 0) {
+      sequence = restoredSequence;
+      q.nextSequence = Math.max(q.nextSequence, restoredSequence + 1);
+    } else {
+      sequence = q.nextSequence++;
+      store.putNotification(sequence, o);
+    }
+    JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
     q.journal.add(e);
     q.pending.add(e);
     busy++;
@@ -133,6 +149,11 @@ public final class WebhookDispatcher {
 
   public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /** Where notifications and owner records are kept across a restart (contract rule 42); set before start. */
+  public void store(io.callvert.verticles.store.DurableStore store) {
+    this.store = store;
   }
 
   /** The local address call verticles send notifications and control messages to. */
@@ -251,6 +272,7 @@ public final class WebhookDispatcher {
       log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
     }
     q.pending.poll();
+    store.removeNotification(callId, e.sequence);
     q.inFlight = false;
     q.settled(e);
     busy--;

@@ -117,6 +117,11 @@ public final class WebhookDispatchers {
     shards.forEach(s -> s.metrics(metrics));
   }
 
+  /** The durable store every shard keeps its notifications and owner records in (contract rule 42); before start. */
+  public void store(io.callvert.verticles.store.DurableStore store) {
+    shards.forEach(s -> s.store(store));
+  }
+
   /** Completes when every shard has delivered or dead-lettered what it holds, or after {@code graceMs}. */
   public Future<Void> drain(long graceMs) {
     List<Future<Boolean>> drained = new ArrayList<>();
