@@ -4,7 +4,9 @@
 # collector), 1,000 established calls, `wrk -t2 -c64` POSTing cancelMediaProcessing to a random call
 # per request. The bare route (io.callvert.verticles.bench.BareRoute, one instance per core) replays
 # the bytes of a real Callvert answer to that request. After a warm-up of each, the two are measured
-# alternately, ROUNDS times; each round prints req/s and p99 of both and their ratio.
+# alternately, ROUNDS times; each round prints req/s, p99 and CPU µs per request of both (the
+# server process's user+system time over the window: steadier than req/s on a shared machine)
+# and the ratio of the req/s.
 #
 #   mvn -B -q package -DskipTests          # the fat jar and the test classes (BareRoute)
 #   verticles/scripts/cancel-bench.sh      # ~3.5 min; needs java 17, wrk, curl, jq
@@ -103,7 +105,8 @@ curl -si "$API/$FIRST/cancelMediaProcessing" -H "$AUTH" -H "$JSON" -d '{}' >"$WO
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$JAR:$TEST_CLASSES" io.callvert.verticles.bench.BareRoute "$BARE_PORT" "$WORK/cancel.http" \
   >"$WORK/bare.log" 2>&1 &
-PIDS+=($!)
+BARE_PID=$!
+PIDS+=($BARE_PID)
 BARE_URL=http://127.0.0.1:$BARE_PORT/v1.0/communications/calls/$FIRST/cancelMediaProcessing
 wait_for 60 -X POST "$BARE_URL" -H "$JSON" -d '{}' || { cat "$WORK/bare.log" >&2; echo "bare route did not start" >&2; exit 1; }
 callvert_bytes=$(curl -si "$API/$FIRST/cancelMediaProcessing" -H "$AUTH" -H "$JSON" -d '{}' | wc -c)
@@ -132,29 +135,39 @@ end
 LUA
 } >"$WORK/cancel.lua"
 
-# runs wrk against port $1 for $2 s; prints "req/s p99_ms"; fails on any non-2xx answer or socket error
+# CPU time (user + system) the process $1 has used so far, in clock ticks
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# runs wrk against port $1 for $2 s; prints "req/s p99_ms cpu_us_per_request" (the CPU the server
+# process $3 used per request: less sensitive than req/s to other load on the machine); fails on any
+# non-2xx answer or socket error
 load() {
-  local out
+  local out before after
+  before=$(cpu_ticks "$3")
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/cancel.lua" "http://127.0.0.1:$1")
+  after=$(cpu_ticks "$3")
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
     echo "$out" >&2
     echo "cancel-bench: errors under load on port $1" >&2
     return 1
   fi
-  awk '
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
-    END { printf "%.0f %.2f\n", rps, p99 }' <<<"$out"
+    /requests in/ { n = $1 }
+    END { printf "%.0f %.2f %.1f\n", rps, p99, ticks / hz * 1e6 / n }' <<<"$out"
 }
 
 echo "cancel-bench: $(nproc) cores, $(java -version 2>&1 | head -1), JAVA_OPTS='$JAVA_OPTS', $CALLS established calls," \
-  "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s windows, answer $callvert_bytes bytes"
+  "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s windows, answer $callvert_bytes bytes; Callvert pid $CALLVERT_PID"
 echo "warming up: ${WARMUP}s each"
-load "$PORT" "$WARMUP" >/dev/null
-load "$BARE_PORT" "$WARMUP" >/dev/null
+load "$PORT" "$WARMUP" "$CALLVERT_PID" >/dev/null
+load "$BARE_PORT" "$WARMUP" "$BARE_PID" >/dev/null
 
-printf '%-6s %14s %12s %14s %12s %7s\n' round callvert_rps cv_p99_ms bare_rps bare_p99_ms ratio
+printf '%-6s %13s %10s %10s %13s %10s %10s %7s\n' round callvert_rps cv_p99_ms cv_cpu_us bare_rps bare_p99_ms bare_cpu_us ratio
 RATIOS=()
 for round in $(seq "$ROUNDS"); do
   if [[ -n $JFR && $round -eq 1 ]]; then
@@ -162,17 +175,17 @@ for round in $(seq "$ROUNDS"); do
   fi
   # alternate which goes first, so a drift of the machine's load does not favour one side
   if (( round % 2 == 1 )); then
-    cv=$(load "$PORT" "$DURATION")
-    bare=$(load "$BARE_PORT" "$DURATION")
+    cv=$(load "$PORT" "$DURATION" "$CALLVERT_PID")
+    bare=$(load "$BARE_PORT" "$DURATION" "$BARE_PID")
   else
-    bare=$(load "$BARE_PORT" "$DURATION")
-    cv=$(load "$PORT" "$DURATION")
+    bare=$(load "$BARE_PORT" "$DURATION" "$BARE_PID")
+    cv=$(load "$PORT" "$DURATION" "$CALLVERT_PID")
   fi
-  read -r cv_rps cv_p99 <<<"$cv"
-  read -r bare_rps bare_p99 <<<"$bare"
+  read -r cv_rps cv_p99 cv_cpu <<<"$cv"
+  read -r bare_rps bare_p99 bare_cpu <<<"$bare"
   ratio=$(awk -v a="$cv_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')
   RATIOS+=("$ratio")
-  printf '%-6s %14s %12s %14s %12s %7s\n' "$round" "$cv_rps" "$cv_p99" "$bare_rps" "$bare_p99" "$ratio"
+  printf '%-6s %13s %10s %10s %13s %10s %10s %7s\n' "$round" "$cv_rps" "$cv_p99" "$cv_cpu" "$bare_rps" "$bare_p99" "$bare_cpu" "$ratio"
 done
 printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ r[NR] = $1 } END { printf "ratio Callvert / bare route: %s-%s over %d rounds\n", r[1], r[NR], NR }'
 if [[ -n $JFR ]]; then

@@ -34,7 +34,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -70,6 +72,11 @@ public final class CallManager {
   private final DeliveryOptions requestOptions;
   /** Marks the contexts of Callvert's own deployments (context data is shared with their duplicates). */
   private final Object ownContextMark = new Object();
+  /**
+   * The contexts of Callvert's HTTP server instances, by their event-loop thread: a call created by
+   * a request takes its inputs on that loop (see {@link #create}).
+   */
+  private final Map<Thread, Context> homes = new ConcurrentHashMap<>();
   private volatile boolean accepting = true;
   private volatile boolean stopped;
   private CallvertMetrics metrics = CallvertMetrics.NOOP;
@@ -114,9 +121,16 @@ public final class CallManager {
     return cluster != null;
   }
 
-  /** Declares a context of one of Callvert's own deployments (a descendant of the root). */
+  /**
+   * Declares a context of one of Callvert's own deployments (a descendant of the root). Called from
+   * that context's own start (an HTTP server instance's), it also becomes the home of the calls
+   * created on its event loop.
+   */
   public void adoptContext(Context context) {
     context.put(ownContextMark, Boolean.TRUE);
+    if (context != rootContext && context.isEventLoopContext() && Vertx.currentContext() == context) {
+      homes.putIfAbsent(Thread.currentThread(), context);
+    }
   }
 
   /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
@@ -181,7 +195,14 @@ public final class CallManager {
           "This node already holds " + options.calls().maxCalls() + " live calls (calls.maxCalls).", 1L));
     }
     String id = env.ids().newId();
-    CallSessionVerticle verticle = new CallSessionVerticle(this, id, dialect);
+    // A call created by an HTTP request takes its inputs on that request's event loop, where the
+    // server already runs: requests for it then stay on the server's loops instead of waking one
+    // of the loops Vert.x would give a new deployment, which idles between commands (two thread
+    // hand-offs per request; see docs/benchmarks.md, "Cancel vs a bare vertx-web route").
+    Context current = Vertx.currentContext();
+    boolean ownContext = current != null && current.get(ownContextMark) != null;
+    CallSessionVerticle verticle = new CallSessionVerticle(this, id, dialect,
+        ownContext ? homes.get(Thread.currentThread()) : null);
     CallSession session = CallSession.create(id, call, env, verticle);
     verticle.attach(session);
     CallSnapshot created = session.snapshot();
@@ -191,8 +212,7 @@ public final class CallManager {
     // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
     // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
     Promise<String> deployed = Promise.promise();
-    Context current = Vertx.currentContext();
-    if (current != null && current.get(ownContextMark) != null) {
+    if (ownContext) {
       vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed);
     } else {
       rootContext.runOnContext(v -> vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed));

@@ -13,6 +13,7 @@ import io.callvert.runtime.call.TimerKey;
 import io.callvert.runtime.protocol.Outbound;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -28,8 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One call, one verticle: it owns the call's {@link CallSession} (media queue, operations, timers)
  * and is the only thing that touches it. Commands arrive on a local-only event-bus address; timer
- * ticks and media results are re-entered on this verticle's context, so every input is handled
+ * ticks and media results are re-entered on the call's home context, so every input is handled
  * one at a time, in order, and the events it produces leave in that order.
+ *
+ * <p>The call's inputs run on its <em>home</em> context: the context of the HTTP server instance
+ * whose request created it (so that a request for the call is handled on a loop the server keeps
+ * busy anyway, rather than handed to a loop that sleeps between commands), otherwise the verticle's
+ * own. Either way one event loop touches the session; the deployment gives the call its lifecycle.
  *
  * <p>A thin adapter: the decisions are the session's; this class carries out its {@link Effects},
  * rendering events in the dialect that created the call.
@@ -50,10 +56,15 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   /** The owner record last written to the cluster directory (cluster only). */
   private OwnerRecord publishedOwner;
 
-  CallSessionVerticle(CallManager manager, String callId, Function<Notification, Outbound> dialect) {
+  /** Where the call's inputs run: an HTTP server instance's context, or this verticle's own. */
+  private Context home;
+
+  /** @param home the context the call's inputs run on; null: this verticle's own */
+  CallSessionVerticle(CallManager manager, String callId, Function<Notification, Outbound> dialect, Context home) {
     this.manager = manager;
     this.callId = callId;
     this.dialect = dialect;
+    this.home = home;
   }
 
   void attach(CallSession session) {
@@ -63,10 +74,25 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(manager.callAddress(callId), this::onCommand);
-    session.start();
-    afterInput();
-    return consumer.completion();
+    if (home == null) {
+      home = context;
+    }
+    return atHome(() -> {
+      consumer = vertx.eventBus().localConsumer(manager.callAddress(callId), this::onCommand);
+      session.start();
+      afterInput();
+      return consumer.completion();
+    });
+  }
+
+  /** Runs {@code input} on the home context; its future completes the returned one. */
+  private Future<?> atHome(Supplier<Future<?>> input) {
+    if (home == context) {
+      return input.get();
+    }
+    Promise<Object> done = Promise.promise();
+    home.runOnContext(v -> input.get().onComplete(done));
+    return done.future();
   }
 
   /**
@@ -77,14 +103,17 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
    */
   @Override
   public Future<?> stop() {
-    if (!ended) {
-      manager.stopAccepting();
-      session.handle(io.callvert.runtime.call.CallProtocol.SHUTDOWN);
-      retired = true;
-      manager.retireOnShutdown(callId, session);
-    }
-    cancelTimers();
-    return Future.succeededFuture();
+    return atHome(() -> {
+      if (!ended) {
+        manager.stopAccepting();
+        session.handle(io.callvert.runtime.call.CallProtocol.SHUTDOWN);
+        retired = true;
+        manager.retireOnShutdown(callId, session);
+      }
+      cancelTimers();
+      // registered on another deployment's context, the consumer does not go with this one
+      return home == context || consumer == null ? Future.succeededFuture() : consumer.unregister();
+    });
   }
 
   private void onCommand(Message<Command> msg) {
@@ -183,7 +212,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void fetchMedia(String opId, List<MediaRef> media) {
-    Context ctx = context;
+    Context ctx = home;
     Runnable release = manager.scheduler().hold();
     manager.media().fetchAll(media).onComplete(ar -> ctx.runOnContext(v -> {
       try {
