@@ -6,7 +6,8 @@
 # the bytes of a real Callvert answer to that request. After a warm-up of each, the two are measured
 # alternately, ROUNDS times; each round prints req/s, p99 and CPU µs per request of both (the
 # server process's user+system time over the window: steadier than req/s on a shared machine)
-# and the ratio of the req/s.
+# and the ratio of the req/s, and cpu_ratio: (bare route + wrk CPU per request) / (Callvert + wrk),
+# the req/s ratio to expect when wrk and the server have the cores to themselves.
 #
 #   mvn -B -q package -DskipTests          # the fat jar and the test classes (BareRoute)
 #   verticles/scripts/cancel-bench.sh      # ~3.5 min; needs java 17, wrk, curl, jq
@@ -140,13 +141,14 @@ cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
-# runs wrk against port $1 for $2 s; prints "req/s p99_ms cpu_us_per_request" (the CPU the server
-# process $3 used per request: less sensitive than req/s to other load on the machine); fails on any
-# non-2xx answer or socket error
+# runs wrk against port $1 for $2 s; prints "req/s p99_ms server_cpu_us wrk_cpu_us": the CPU time
+# the server process $3 and wrk used per request (less sensitive than req/s to other load on the
+# machine); fails on any non-2xx answer or socket error
 load() {
   local out before after
   before=$(cpu_ticks "$3")
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/cancel.lua" "http://127.0.0.1:$1")
+  out=$( { TIMEFORMAT='wrk-cpu %U %S'; time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency \
+    -s "$WORK/cancel.lua" "http://127.0.0.1:$1"; } 2>&1)
   after=$(cpu_ticks "$3")
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
     echo "$out" >&2
@@ -158,7 +160,8 @@ load() {
     /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
     /requests in/ { n = $1 }
-    END { printf "%.0f %.2f %.1f\n", rps, p99, ticks / hz * 1e6 / n }' <<<"$out"
+    /^wrk-cpu/ { wrk = $2 + $3 }
+    END { printf "%.0f %.2f %.1f %.1f\n", rps, p99, ticks / hz * 1e6 / n, wrk * 1e6 / n }' <<<"$out"
 }
 
 echo "cancel-bench: $(nproc) cores, $(java -version 2>&1 | head -1), JAVA_OPTS='$JAVA_OPTS', $CALLS established calls," \
@@ -167,8 +170,9 @@ echo "warming up: ${WARMUP}s each"
 load "$PORT" "$WARMUP" "$CALLVERT_PID" >/dev/null
 load "$BARE_PORT" "$WARMUP" "$BARE_PID" >/dev/null
 
-printf '%-6s %13s %10s %10s %13s %10s %10s %7s\n' round callvert_rps cv_p99_ms cv_cpu_us bare_rps bare_p99_ms bare_cpu_us ratio
+printf '%-6s %13s %10s %10s %13s %12s %12s %7s %10s\n' round callvert_rps cv_p99_ms cv_cpu_us bare_rps bare_p99_ms bare_cpu_us ratio cpu_ratio
 RATIOS=()
+CPU_RATIOS=()
 for round in $(seq "$ROUNDS"); do
   if [[ -n $JFR && $round -eq 1 ]]; then
     jcmd "$CALLVERT_PID" JFR.start name=cancel-bench settings=profile duration="${DURATION}s" filename="$(realpath -m "$JFR")" >/dev/null
@@ -181,13 +185,18 @@ for round in $(seq "$ROUNDS"); do
     bare=$(load "$BARE_PORT" "$DURATION" "$BARE_PID")
     cv=$(load "$PORT" "$DURATION" "$CALLVERT_PID")
   fi
-  read -r cv_rps cv_p99 cv_cpu <<<"$cv"
-  read -r bare_rps bare_p99 bare_cpu <<<"$bare"
+  read -r cv_rps cv_p99 cv_cpu cv_wrk <<<"$cv"
+  read -r bare_rps bare_p99 bare_cpu bare_wrk <<<"$bare"
   ratio=$(awk -v a="$cv_rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')
+  cpu_ratio=$(awk -v c="$cv_cpu" -v cw="$cv_wrk" -v b="$bare_cpu" -v bw="$bare_wrk" 'BEGIN { printf "%.2f", (b + bw) / (c + cw) }')
   RATIOS+=("$ratio")
-  printf '%-6s %13s %10s %10s %13s %10s %10s %7s\n' "$round" "$cv_rps" "$cv_p99" "$cv_cpu" "$bare_rps" "$bare_p99" "$bare_cpu" "$ratio"
+  CPU_RATIOS+=("$cpu_ratio")
+  printf '%-6s %13s %10s %10s %13s %12s %12s %7s %10s\n' "$round" "$cv_rps" "$cv_p99" "$cv_cpu" "$bare_rps" "$bare_p99" \
+    "$bare_cpu" "$ratio" "$cpu_ratio"
 done
 printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ r[NR] = $1 } END { printf "ratio Callvert / bare route: %s-%s over %d rounds\n", r[1], r[NR], NR }'
+printf '%s\n' "${CPU_RATIOS[@]}" | sort -n \
+  | awk '{ r[NR] = $1 } END { printf "cpu_ratio (bare route + wrk CPU per request) / (Callvert + wrk): %s-%s\n", r[1], r[NR] }'
 if [[ -n $JFR ]]; then
   echo "JFR recording of Callvert's first window: $JFR"
 fi
