@@ -26,7 +26,7 @@ public final class ConfigKeys {
         "External base URL (e.g. https://calls.example.com) replacing scheme and host in Location headers.");
     b.longValue("http.maxBodyBytes", "Maximum request body size in bytes.");
     b.longValue("http.requestTimeoutMs", "Per-request timeout in milliseconds.");
-    b.integer("http.serverInstances", "Event loops serving HTTP (server instances sharing the port); 0 = one per processor.");
+    b.integer("http.serverInstances", "Event loops serving HTTP (server instances sharing the port); 0 = one per event loop of Vert.x's default pool (2 × processors).");
     b.list("auth.tokens", "Static bearer tokens accepted by the API.");
     b.nullableString("auth.jwt.jwksFile", "Path of a JWKS file whose keys verify JWT bearer tokens.");
     b.nullableString("auth.jwt.jwks", "Inline JWKS JSON whose keys verify JWT bearer tokens.");

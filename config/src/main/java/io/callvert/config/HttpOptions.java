@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param maxBodyBytes maximum request body size, default 1 MiB
  * @param requestTimeoutMs per-request timeout, default 10 s
  * @param serverInstances how many event loops serve HTTP (one server instance each, sharing the port), default 0 =
- *     one per available processor
+ *     one per event loop of Vert.x's default pool (2 × available processors)
  */
 public record HttpOptions(boolean enabled, String host, int port, String publicBaseUrl, long maxBodyBytes,
     long requestTimeoutMs, int serverInstances) {
@@ -39,13 +39,17 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
     Check.positive("http.maxBodyBytes", maxBodyBytes);
     Check.positive("http.requestTimeoutMs", requestTimeoutMs);
     if (serverInstances < 0 || serverInstances > 64) {
-      throw new ConfigException("http.serverInstances", "must be 0 (one per processor) to 64, got " + serverInstances);
+      throw new ConfigException("http.serverInstances", "must be 0 (one per event loop) to 64, got " + serverInstances);
     }
   }
 
-  /** The number of HTTP server instances to run: {@link #serverInstances()}, or one per processor. */
+  /**
+   * The number of HTTP server instances to run: {@link #serverInstances()}, or one per event loop of
+   * Vert.x's default pool, so that every loop a call verticle may be deployed on also serves HTTP
+   * and is never woken from idle for a call's command (measured: docs/benchmarks.md).
+   */
   public int effectiveServerInstances() {
-    return serverInstances > 0 ? serverInstances : Math.max(1, Runtime.getRuntime().availableProcessors());
+    return serverInstances > 0 ? serverInstances : Math.max(1, io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
   public static HttpOptions defaults() {
