@@ -129,7 +129,7 @@ final class ClusterLink {
         }
       });
     } else if (m instanceof IngressMessage.Recording r) {
-      calls.recordings().download(r.recordingId(), r.token()).onComplete(ar -> {
+      calls.recordings().download(r.callId(), r.recordingId(), r.token()).onComplete(ar -> {
         RecordingStore.Download d = ar.succeeded() ? ar.result() : new RecordingStore.Download(404, null, null);
         if (d.status() != 200) {
           msg.fail(d.status(), "Recording not available.");

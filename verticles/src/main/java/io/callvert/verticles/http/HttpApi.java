@@ -251,7 +251,7 @@ public final class HttpApi {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     String callId = Ids.canonical(ctx.pathParam("callId"));
     String recordingId = Ids.canonical(ctx.pathParam("recordingId"));
-    recordings.download(recordingId, token).compose(d -> d.status() == 404
+    recordings.download(callId, recordingId, token).compose(d -> d.status() == 404
             ? calls.remoteRecording(callId, recordingId, token) // another node of the cluster may hold it
             : Future.succeededFuture(d))
         .onComplete(ar -> {
