@@ -176,7 +176,9 @@ public final class HttpApi {
     return b;
   }
 
+  /** The clock is the node's, every app's calls run on it: moving it is an admin's (contract rule 42). */
   private void handleClockAdvance(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_ADMIN);
     JsonObject body = jsonBody(ctx, true);
     Object d = body.getValue("durationMs");
     if (!(d instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())
@@ -194,6 +196,8 @@ public final class HttpApi {
   }
 
   private void handleClock(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE, ApiAuthHandler.ROLE_ADMIN, ApiAuthHandler.ROLE_INITIATE,
+        ApiAuthHandler.ROLE_ACCESS_MEDIA);
     writeJson(ctx, 200, new JsonObject().put("now", iso(calls.clock().now()))
         .put("mode", options.clock().name().toLowerCase(Locale.ROOT)));
   }
