@@ -93,8 +93,8 @@ final class ApiRoles {
    * The app a caller is (contract rule 42): {@code token:<app>} for a token of {@code auth.appTokens},
    * {@code static} for the shared tokens of {@code auth.tokens}, {@code dev} for the development token,
    * and for a JWT its tenant ({@code tid}) and application ({@code appid}, else {@code azp}, else
-   * {@code sub}), written unambiguously as {@code jwt["<tid>","<app>"]} (a claim that is absent or not a
-   * string counts as empty). Null when not authenticated.
+   * {@code sub}), written unambiguously as {@code jwt:<length of tid>:<tid>:<app>} (a claim that is absent
+   * or not a string counts as empty). Null when not authenticated.
    */
   static String app(RoutingContext ctx) {
     User user = ctx.user();
@@ -112,7 +112,8 @@ final class ApiRoles {
     if (app.isEmpty()) {
       app = string(claims, "sub");
     }
-    return "jwt" + new JsonArray().add(string(claims, "tid")).add(app).encode();
+    String tid = string(claims, "tid");
+    return "jwt:" + tid.length() + ":" + tid + ":" + app; // length-prefixed: no two (tid, app) pairs meet
   }
 
   private static String string(JsonObject claims, String name) {
