@@ -27,13 +27,14 @@ public final class ConfigKeys {
     b.longValue("http.maxBodyBytes", "Maximum request body size in bytes.");
     b.longValue("http.requestTimeoutMs", "Per-request timeout in milliseconds.");
     b.integer("http.serverInstances", "Event loops serving HTTP (server instances sharing the port); 0 = one per event loop of Vert.x's default pool (2 × processors).");
-    b.list("auth.tokens", "Static bearer tokens accepted by the API.");
+    b.list("auth.tokens", "Static bearer tokens accepted by the API; each holds every role, Callvert.Admin included (sees every app's calls).");
     b.nullableString("auth.jwt.jwksFile", "Path of a JWKS file whose keys verify JWT bearer tokens.");
     b.nullableString("auth.jwt.jwks", "Inline JWKS JSON whose keys verify JWT bearer tokens.");
     b.nullableString("auth.jwt.publicKeyPem",
         "PEM public key (-----BEGIN PUBLIC KEY-----; RSA, EC or EdDSA) that verifies JWT bearer tokens.");
     b.list("auth.jwt.issuers", "Accepted JWT iss values; empty accepts any.");
     b.list("auth.jwt.audiences", "Accepted JWT aud values; empty accepts any.");
+    b.list("auth.appTokens", "Bearer tokens of apps, each <app>:<token>: the caller is that app, sees only its own calls and holds every role but Callvert.Admin (contract rule 43).");
     b.enumeration("clock", ClockMode.jsonValues(),
         "Time source: system (wall clock) or virtual (advances only when told to, for tests).");
     b.longValue("calls.answerDeadlineMs", "How long an incoming call may stay unanswered before it is terminated (408/1106).");

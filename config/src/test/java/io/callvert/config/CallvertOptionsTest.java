@@ -19,7 +19,8 @@ class CallvertOptionsTest {
     return new CallvertOptions(
         new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000, 3),
         new AuthOptions(List.of("secret-token-1", "secret-token-2"),
-            new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"))),
+            new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud")),
+            List.of("bot-a:app-token-1")),
         ClockMode.VIRTUAL,
         new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0),
         new CalleeOptions(CalleeBehaviour.BUSY, 0, 9, Map.of("+15550100", new CalleeRule(CalleeBehaviour.ANSWER, 7))),
@@ -285,6 +286,21 @@ class CallvertOptionsTest {
   @DisplayName("toString redacts tokens and the signing key")
   void to_string_redacts_secrets() {
     String s = everythingChanged().toString();
-    assertThat(s).doesNotContain("secret-token").doesNotContain("PRIVATE KEY").contains("<redacted>");
+    assertThat(s).doesNotContain("secret-token").doesNotContain("app-token-1").doesNotContain("PRIVATE KEY").contains("<redacted>");
+  }
+
+  @Test
+  @DisplayName("auth.appTokens: <app>:<token> (colons in the token kept), a token counts for one app only; refusals never quote the token")
+  void app_tokens() {
+    AuthOptions a = AuthOptions.defaults().withAppTokens(List.of("bot-a:s3cret", " bot.b_2 : x:y:z "));
+    assertThat(a.appTokenMap()).containsExactly(Map.entry("s3cret", "bot-a"), Map.entry("x:y:z", "bot.b_2"));
+    assertThat(a.hasRealCredentials()).isTrue();
+    for (List<String> bad : List.of(List.of("no-colon-s3cret"), List.of(":s3cret"), List.of("bot a:s3cret"), List.of("bot-a:  "),
+        List.of("bot-a:s3cret", "bot-b:s3cret"))) {
+      assertThatThrownBy(() -> AuthOptions.defaults().withAppTokens(bad)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("auth.appTokens").hasMessageNotContaining("s3cret");
+    }
+    assertThatThrownBy(() -> new AuthOptions(List.of("s3cret"), null, List.of("bot-a:s3cret")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("auth.tokens").hasMessageNotContaining("s3cret");
   }
 }

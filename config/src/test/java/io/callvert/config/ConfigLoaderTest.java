@@ -142,6 +142,8 @@ class ConfigLoaderTest {
         return "3";
       case "calls.maxCallerSpeechMs":
         return "654321"; // at least one request's maximum, 120000
+      case "auth.appTokens":
+        return "bot-a:s3cret-a,bot-b:s3cret:b"; // <app>:<token>, the token may hold colons
       default:
         break;
     }

@@ -248,7 +248,7 @@ public final class CallvertVerticle extends VerticleBase {
   private Future<ApiAuthHandler> authHandler(AuthOptions auth) {
     JwtOptions jwt = auth.jwt();
     if (!jwt.configured()) {
-      return ApiAuthHandler.create(vertx, auth.tokens(), !auth.hasRealCredentials(), AuthOptions.DEV_TOKEN, null);
+      return ApiAuthHandler.create(vertx, auth.tokens(), auth.appTokenMap(), !auth.hasRealCredentials(), AuthOptions.DEV_TOKEN, null);
     }
     Future<String> jwks = jwt.jwksFile() != null
         ? vertx.fileSystem().readFile(jwt.jwksFile()).map(b -> b.toString())
@@ -257,7 +257,7 @@ public final class CallvertVerticle extends VerticleBase {
         : Future.succeededFuture(jwt.jwks());
     String keySource = jwt.jwksFile() != null ? "auth.jwt.jwksFile" : jwt.jwks() != null ? "auth.jwt.jwks"
         : "auth.jwt.publicKeyPem";
-    return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), false, AuthOptions.DEV_TOKEN,
+    return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), auth.appTokenMap(), false, AuthOptions.DEV_TOKEN,
             new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences()))
         .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
             : new ConfigException(keySource, "unusable verification key: " + e.getMessage(), configSource, e))));

@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       checks ({@value #CLOCK_SKEW_SECONDS} s leeway) done by the library.
  * </ul>
  *
- * <p>Static and dev tokens hold every role ({@link #ALL_ROLES}); a JWT holds the app roles of its
+ * <p>Shared static and dev tokens hold every role ({@link #ALL_ROLES}), app tokens {@link #APP_ROLES}; a JWT holds the app roles of its
  * {@code roles} claim, as {@link RoleBasedAuthorization}s loaded by {@link #ROLES}. Routes check them
  * with {@link #requireRole} (inline) or {@link #roleHandler} (an {@link AuthorizationHandler});
  * {@link ApiRoles} implements both.
@@ -56,8 +57,14 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
   public static final String ROLE_INITIATE = "Calls.Initiate.All";
   /** App role allowing to access call media (play prompts, record, subscribe to tones...). */
   public static final String ROLE_ACCESS_MEDIA = "Calls.AccessMedia.All";
-  /** Every role Callvert knows; what static and dev tokens hold. Add new roles here. */
-  public static final Set<String> ALL_ROLES = Set.of(ROLE_INITIATE, ROLE_ACCESS_MEDIA);
+  /** Callvert's role for its simulator: the simulated caller's routes and reading calls back (contract rule 43). */
+  public static final String ROLE_SIMULATE = "Callvert.Simulate.All";
+  /** Callvert's role for seeing every app's calls and moving the test clock (contract rule 43). */
+  public static final String ROLE_ADMIN = "Callvert.Admin";
+  /** Every role Callvert knows; what shared static tokens and the dev token hold. Add new roles here. */
+  public static final Set<String> ALL_ROLES = Set.of(ROLE_INITIATE, ROLE_ACCESS_MEDIA, ROLE_SIMULATE, ROLE_ADMIN);
+  /** What a token of {@code auth.appTokens} holds: every role but {@link #ROLE_ADMIN}. */
+  public static final Set<String> APP_ROLES = Set.of(ROLE_INITIATE, ROLE_ACCESS_MEDIA, ROLE_SIMULATE);
 
   public static final String METHOD_DEV = "dev";
   public static final String METHOD_STATIC = "static";
@@ -101,12 +108,28 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
    */
   public static Future<ApiAuthHandler> create(Vertx vertx, List<String> staticTokens, boolean devTokenAllowed,
       String devToken, JwtSettings jwt) {
-    return create(vertx, staticTokens, devTokenAllowed, devToken, jwt, System::currentTimeMillis);
+    return create(vertx, staticTokens, Map.of(), devTokenAllowed, devToken, jwt, System::currentTimeMillis);
+  }
+
+  /**
+   * Creates the handler, with app tokens besides.
+   *
+   * @param appTokens the tokens of {@code auth.appTokens}: token → app name; each such caller is its app
+   *                  and holds {@link #APP_ROLES}
+   */
+  public static Future<ApiAuthHandler> create(Vertx vertx, List<String> staticTokens, Map<String, String> appTokens,
+      boolean devTokenAllowed, String devToken, JwtSettings jwt) {
+    return create(vertx, staticTokens, appTokens, devTokenAllowed, devToken, jwt, System::currentTimeMillis);
   }
 
   /** Test seam: injectable clock (for the messages telling an expired token from a not yet valid one). */
   static Future<ApiAuthHandler> create(Vertx vertx, List<String> staticTokens, boolean devTokenAllowed,
       String devToken, JwtSettings jwt, LongSupplier clockMs) {
+    return create(vertx, staticTokens, Map.of(), devTokenAllowed, devToken, jwt, clockMs);
+  }
+
+  private static Future<ApiAuthHandler> create(Vertx vertx, List<String> staticTokens, Map<String, String> appTokens,
+      boolean devTokenAllowed, String devToken, JwtSettings jwt, LongSupplier clockMs) {
     Objects.requireNonNull(vertx, "vertx");
     try {
       List<String> statics = new ArrayList<>();
@@ -120,7 +143,8 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
       if (devTokenAllowed && (devToken == null || devToken.isBlank())) {
         throw new IllegalArgumentException("The dev token is allowed but no dev token is configured");
       }
-      StaticTokens shared = new StaticTokens(statics, devTokenAllowed ? devToken.strip() : null);
+      Map<String, String> apps = appTokens == null ? Map.of() : Map.copyOf(appTokens);
+      StaticTokens shared = new StaticTokens(statics, apps, devTokenAllowed ? devToken.strip() : null);
       ChainAuthHandler chain = ChainAuthHandler.any()
           .add(SimpleAuthenticationHandler.create().authenticate(ctx -> shared.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))));
       if (jwt != null) {
@@ -130,10 +154,10 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
       if (devTokenAllowed) {
         LOG.warn("API authentication accepts the dev token: do not use this setting in production");
       }
-      if (statics.isEmpty() && !devTokenAllowed && jwt == null) {
+      if (statics.isEmpty() && apps.isEmpty() && !devTokenAllowed && jwt == null) {
         LOG.warn("API authentication has no token configured: every API request will be rejected");
       } else {
-        LOG.info("API authentication: {} static token(s), dev token {}, JWT {}", statics.size(),
+        LOG.info("API authentication: {} static token(s), {} app token(s), dev token {}, JWT {}", statics.size(), apps.size(),
             devTokenAllowed ? "allowed" : "refused",
             jwt == null ? "refused" : "accepted (issuers " + describe(jwt.issuers()) + ", audiences "
                 + describe(jwt.audiences()) + ")");
@@ -169,6 +193,23 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
   /** The caller's app roles; empty if not authenticated. */
   public static Set<String> roles(RoutingContext ctx) {
     return ApiRoles.roles(ctx);
+  }
+
+  /** The app the caller is (contract rule 43); null if not authenticated. See {@link ApiRoles#app}. */
+  public static String app(RoutingContext ctx) {
+    return ApiRoles.app(ctx);
+  }
+
+  /**
+   * Whose calls the caller may see (contract rule 43): null for every app's (a holder of
+   * {@link #ROLE_ADMIN}), else its own {@link #app}. Fails closed: an unauthenticated context sees
+   * no call (an app no call has).
+   */
+  public static String callScope(RoutingContext ctx) {
+    if (ctx.user() == null) {
+      return "";
+    }
+    return ApiRoles.holds(ctx, ROLE_ADMIN) ? null : app(ctx);
   }
 
   /** How the caller authenticated: {@link #METHOD_DEV}, {@link #METHOD_STATIC}, {@link #METHOD_JWT}; null if not. */

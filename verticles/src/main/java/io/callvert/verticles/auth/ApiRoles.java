@@ -28,6 +28,8 @@ final class ApiRoles {
 
   /** User attribute naming how the caller authenticated. */
   static final String METHOD_ATTRIBUTE = "callvert.method";
+  /** Principal field of a static or dev token's user: its app (see {@link #app}). */
+  static final String APP_FIELD = "callvert.app";
 
   /** Loads a user's app roles, the {@code roles} claim of a JWT or every role of a shared token. */
   static final AuthorizationProvider PROVIDER = new AuthorizationProvider() {
@@ -85,6 +87,48 @@ final class ApiRoles {
       }
     });
     return Set.copyOf(roles);
+  }
+
+  /**
+   * The app a caller is (contract rule 43): {@code token:<app>} for a token of {@code auth.appTokens},
+   * {@code static} for the shared tokens of {@code auth.tokens}, {@code dev} for the development token,
+   * and for a JWT its tenant ({@code tid}) and application ({@code appid}, else {@code azp}, else
+   * {@code sub}), written unambiguously as {@code jwt:<length of tid>:<tid>:<app>} (a claim that is absent
+   * or not a string counts as empty). Null when not authenticated.
+   */
+  static String app(RoutingContext ctx) {
+    User user = ctx.user();
+    if (user == null) {
+      return null;
+    }
+    if (!ApiAuthHandler.METHOD_JWT.equals(user.attributes().getString(METHOD_ATTRIBUTE))) {
+      return user.principal().getString(APP_FIELD);
+    }
+    JsonObject claims = claims(user);
+    String app = string(claims, "appid");
+    if (app.isEmpty()) {
+      app = string(claims, "azp");
+    }
+    if (app.isEmpty()) {
+      app = string(claims, "sub");
+    }
+    String tid = string(claims, "tid");
+    return "jwt:" + tid.length() + ":" + tid + ":" + app; // length-prefixed: no two (tid, app) pairs meet
+  }
+
+  private static String string(JsonObject claims, String name) {
+    return claims.getValue(name) instanceof String s ? s : "";
+  }
+
+  /** Whether the caller holds {@code role} (loaded by {@link #PROVIDER}); no set is built. */
+  static boolean holds(RoutingContext ctx, String role) {
+    User user = ctx.user();
+    if (user == null) {
+      return false;
+    }
+    boolean[] held = {false};
+    user.authorizations().forEach(PROVIDER.getId(), a -> held[0] |= a instanceof RoleBasedAuthorization r && role.equals(r.getRole()));
+    return held[0];
   }
 
   static String method(RoutingContext ctx) {

@@ -13,11 +13,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The static API tokens and the development token: an {@link AuthenticationProvider} for
- * {@link TokenCredentials}, compared in constant time. Such a caller holds every role
- * ({@link ApiAuthHandler#ALL_ROLES}).
+ * {@link TokenCredentials}, compared in constant time. A shared static token ({@code auth.tokens}) or
+ * the dev token holds every role ({@link ApiAuthHandler#ALL_ROLES}, {@code Callvert.Admin} included);
+ * an app token ({@code auth.appTokens}) is its app and holds {@link ApiAuthHandler#APP_ROLES}.
  */
 final class StaticTokens implements AuthenticationProvider {
 
@@ -36,10 +38,21 @@ final class StaticTokens implements AuthenticationProvider {
   });
 
   private final List<byte[]> staticDigests = new ArrayList<>();
+  private final List<byte[]> appDigests = new ArrayList<>();
+  private final List<String> appNames = new ArrayList<>();
   private final byte[] devDigest;
 
   StaticTokens(List<String> statics, String devToken) {
+    this(statics, Map.of(), devToken);
+  }
+
+  /** @param appTokens token → app name */
+  StaticTokens(List<String> statics, Map<String, String> appTokens, String devToken) {
     statics.forEach(t -> staticDigests.add(sha256(t)));
+    appTokens.forEach((token, app) -> {
+      appDigests.add(sha256(token));
+      appNames.add(app);
+    });
     this.devDigest = devToken == null ? null : sha256(devToken);
   }
 
@@ -81,12 +94,23 @@ final class StaticTokens implements AuthenticationProvider {
     for (byte[] candidate : staticDigests) {
       isStatic |= MessageDigest.isEqual(candidate, presented);
     }
+    String app = null;
+    for (int i = 0; i < appDigests.size(); i++) {
+      if (MessageDigest.isEqual(appDigests.get(i), presented) && app == null) {
+        app = appNames.get(i);
+      }
+    }
     boolean isDev = devDigest != null && MessageDigest.isEqual(devDigest, presented);
+    if (app != null && !isStatic) {
+      return Future.succeededFuture(ApiRoles.user(ApiAuthHandler.METHOD_STATIC, new JsonObject()
+          .put("roles", new JsonArray(List.copyOf(ApiAuthHandler.APP_ROLES))).put(ApiRoles.APP_FIELD, "token:" + app)));
+    }
     if (!isStatic && !isDev) {
       return Future.failedFuture(AuthErrors.unknownToken());
     }
     return Future.succeededFuture(ApiRoles.user(isStatic ? ApiAuthHandler.METHOD_STATIC : ApiAuthHandler.METHOD_DEV,
-        new JsonObject().put("roles", new JsonArray(List.copyOf(ApiAuthHandler.ALL_ROLES)))));
+        new JsonObject().put("roles", new JsonArray(List.copyOf(ApiAuthHandler.ALL_ROLES)))
+            .put(ApiRoles.APP_FIELD, isStatic ? "static" : "dev")));
   }
 
   private static byte[] sha256(String value) {

@@ -193,6 +193,16 @@ public final class CallManager {
    * @param dialect renders the call's events in the dialect that created it
    */
   public Future<CallSnapshot> create(NewCall call, Function<Notification, Outbound> dialect) {
+    return create(call, dialect, null);
+  }
+
+  /**
+   * Creates a call owned by app {@code owner} (contract rule 43): only that app, and admins, reach it
+   * through {@link #ask(String, Command, String)} and {@link #journal(String, String)}.
+   *
+   * @param owner the creating app, a plain string (see {@code ApiAuthHandler.app}); null: no app (Java API)
+   */
+  public Future<CallSnapshot> create(NewCall call, Function<Notification, Outbound> dialect, String owner) {
     if (stopped) {
       return Future.failedFuture(UNDEPLOYED);
     }
@@ -209,7 +219,7 @@ public final class CallManager {
     verticle.attach(session);
     CallSnapshot created = session.snapshot();
     OwnerRecord initialOwner = cluster == null ? null : session.ownerRecord();
-    registry.add(new CallRegistry.Handle(id, callAddress(id)));
+    registry.add(new CallRegistry.Handle(id, callAddress(id), owner));
     // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
     // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
     // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
@@ -234,12 +244,23 @@ public final class CallManager {
 
   /** Sends {@code command} to call {@code callId}, wherever it lives; ended calls answer from their final state. */
   public Future<Reply> ask(String callId, Command command) {
+    return ask(callId, command, null);
+  }
+
+  /**
+   * {@link #ask(String, Command)} on behalf of a caller who sees the calls of app {@code scope} (null:
+   * every call): another app's call is not found, on whichever node owns it (contract rule 43).
+   */
+  public Future<Reply> ask(String callId, Command command, String scope) {
     if (stopped) {
       return Future.failedFuture(UNDEPLOYED);
     }
     CallRegistry.Handle h = registry.get(callId);
     if (h == null) {
-      return cluster == null ? Future.succeededFuture(CallRejected.callNotFound().toReply()) : cluster.forward(callId, command);
+      return cluster == null ? Future.succeededFuture(CallRejected.callNotFound().toReply()) : cluster.forward(callId, command, scope);
+    }
+    if (!h.visibleTo(scope)) {
+      return Future.succeededFuture(CallRejected.callNotFound().toReply());
     }
     if (!h.isLive()) {
       return Future.succeededFuture(answerRetained(h, command));
@@ -277,11 +298,20 @@ public final class CallManager {
 
   /** The notification journal of a call (Callvert's inspection API); null result: no such call. */
   public Future<JsonObject> journal(String callId) {
+    return journal(callId, null);
+  }
+
+  /** {@link #journal(String)} for a caller who sees the calls of app {@code scope} (null: every call; contract rule 43). */
+  public Future<JsonObject> journal(String callId, String scope) {
     if (stopped) {
       return Future.failedFuture(UNDEPLOYED);
     }
-    if (registry.get(callId) == null) {
-      return cluster == null ? Future.succeededFuture(null) : cluster.journal(callId);
+    CallRegistry.Handle h = registry.get(callId);
+    if (h == null) {
+      return cluster == null ? Future.succeededFuture(null) : cluster.journal(callId, scope);
+    }
+    if (!h.visibleTo(scope)) {
+      return Future.succeededFuture(null);
     }
     return vertx.eventBus().<JsonObject>request(dispatchers.addressFor(callId), new DispatcherMessage.JournalQuery(callId), LOCAL)
         .map(Message::body);

@@ -19,16 +19,31 @@ public final class CallRegistry {
   public static final class Handle {
     final String id;
     final String address;
+    /** The app that created the call (contract rule 43); null for a call created through the Java API. */
+    final String owner;
     /** Set once the call has ended: the final, no longer mutated session. */
     volatile CallSession retained;
 
-    Handle(String id, String address) {
+    Handle(String id, String address, String owner) {
       this.id = id;
       this.address = address;
+      this.owner = owner;
     }
 
     public String id() {
       return id;
+    }
+
+    public String owner() {
+      return owner;
+    }
+
+    /**
+     * Whether a caller seeing the calls of {@code scope} sees this one: null sees every call (an admin,
+     * the Java API); an app sees the calls it created.
+     */
+    public boolean visibleTo(String scope) {
+      return scope == null || scope.equals(owner);
     }
 
     public boolean isLive() {

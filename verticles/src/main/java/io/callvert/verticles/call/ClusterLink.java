@@ -60,8 +60,9 @@ final class ClusterLink {
 
   // ------------------------------------------------------------------ asking the owner
 
-  Future<Reply> forward(String callId, Command command) {
-    return ask(callId, new IngressMessage.Forward(callId, command)).map(m -> (Reply) m.body())
+  /** Asks the owner node, which checks that the call is visible to {@code scope} (contract rule 43). */
+  Future<Reply> forward(String callId, Command command, String scope) {
+    return ask(callId, new IngressMessage.Forward(callId, command, scope)).map(m -> (Reply) m.body())
         .recover(e -> e instanceof CallRejected r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(e));
   }
 
@@ -70,8 +71,8 @@ final class ClusterLink {
   }
 
   /** The journal of a call another node owns; null when no node knows the call. */
-  Future<JsonObject> journal(String callId) {
-    return ask(callId, new IngressMessage.Journal(callId)).map(m -> (JsonObject) m.body())
+  Future<JsonObject> journal(String callId, String scope) {
+    return ask(callId, new IngressMessage.Journal(callId, scope)).map(m -> (JsonObject) m.body())
         .otherwise(e -> null);
   }
 
@@ -112,7 +113,7 @@ final class ClusterLink {
         msg.reply(CallRejected.callNotFound().toReply());
         return;
       }
-      calls.ask(f.callId(), f.command()).onComplete(ar -> {
+      calls.ask(f.callId(), f.command(), f.scope()).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {
@@ -121,7 +122,7 @@ final class ClusterLink {
         }
       });
     } else if (m instanceof IngressMessage.Journal j) {
-      (known ? calls.journal(j.callId()) : Future.<JsonObject>succeededFuture(null)).onComplete(ar -> {
+      (known ? calls.journal(j.callId(), j.scope()) : Future.<JsonObject>succeededFuture(null)).onComplete(ar -> {
         if (ar.succeeded() && ar.result() != null) {
           msg.reply(ar.result());
         } else {
@@ -129,7 +130,7 @@ final class ClusterLink {
         }
       });
     } else if (m instanceof IngressMessage.Recording r) {
-      calls.recordings().download(r.recordingId(), r.token()).onComplete(ar -> {
+      calls.recordings().download(r.callId(), r.recordingId(), r.token()).onComplete(ar -> {
         RecordingStore.Download d = ar.succeeded() ? ar.result() : new RecordingStore.Download(404, null, null);
         if (d.status() != 200) {
           msg.fail(d.status(), "Recording not available.");

@@ -115,26 +115,32 @@ final class GraphRoutes {
   // ------------------------------------------------------------------ /callvert: the simulated caller
 
   void handleCreateIncoming(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE);
     create(ctx, "", graph.requests().incomingCall(api.jsonBody(ctx, true)));
   }
 
   void handlePressKeys(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE);
     parseThenAsk(ctx, "", callId(ctx), CallProtocol.PressKeys.class, () -> GraphRequests.pressKeys(api.jsonBody(ctx, true)));
   }
 
   void handleHangUp(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE);
     ask(ctx, "", callId(ctx), CallProtocol.CALLER_HANG_UP);
   }
 
   void handleHeard(RoutingContext ctx) {
+    requireInspection(ctx);
     ask(ctx, "", callId(ctx), CallProtocol.GET_HEARD);
   }
 
   void handleGetCall(RoutingContext ctx) {
+    requireInspection(ctx);
     ask(ctx, "", callId(ctx), CallProtocol.GET_CALL);
   }
 
   void handleSpeech(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE);
     String callId = callId(ctx);
     if (WAV_TYPES.contains(HttpApi.mediaType(ctx))) {
       Buffer wav = api.body(ctx);
@@ -148,7 +154,8 @@ final class GraphRoutes {
   }
 
   void handleJournal(RoutingContext ctx) {
-    calls.journal(callId(ctx)).onComplete(ar -> {
+    requireInspection(ctx);
+    calls.journal(callId(ctx), ApiAuthHandler.callScope(ctx)).onComplete(ar -> {
       if (ar.failed()) {
         api.fail(ctx, ar.cause());
       } else if (ar.result() == null) {
@@ -157,6 +164,11 @@ final class GraphRoutes {
         api.writeJson(ctx, 200, ar.result());
       }
     });
+  }
+
+  /** Reading a call back (GET call, heard, journal): the simulator's role or a Graph calls role (contract rule 43). */
+  static void requireInspection(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE, ApiAuthHandler.ROLE_INITIATE, ApiAuthHandler.ROLE_ACCESS_MEDIA);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -170,7 +182,7 @@ final class GraphRoutes {
   }
 
   private void create(RoutingContext ctx, String version, NewCall call) {
-    calls.create(call, graph::render).onComplete(ar -> {
+    calls.create(call, graph::render, ApiAuthHandler.app(ctx)).onComplete(ar -> {
       if (ar.failed()) {
         api.fail(ctx, ar.cause());
       } else {
@@ -189,7 +201,7 @@ final class GraphRoutes {
     try {
       command = parse.get();
     } catch (ApiException invalid) {
-      calls.ask(callId, new CallProtocol.Admits(type)).onComplete(ar -> api.fail(ctx,
+      calls.ask(callId, new CallProtocol.Admits(type), ApiAuthHandler.callScope(ctx)).onComplete(ar -> api.fail(ctx,
           ar.succeeded() && ar.result() instanceof CallProtocol.Rejected r
               ? GraphReplies.error(type, r.toException()) : ar.failed() ? ar.cause() : invalid));
       return;
@@ -198,7 +210,7 @@ final class GraphRoutes {
   }
 
   private void ask(RoutingContext ctx, String version, String callId, Command command) {
-    calls.ask(callId, command).compose(reply -> render(callId, command, reply)).onComplete(ar -> {
+    calls.ask(callId, command, ApiAuthHandler.callScope(ctx)).compose(reply -> render(callId, command, reply)).onComplete(ar -> {
       if (ar.failed()) {
         api.fail(ctx, ar.cause());
       } else {

@@ -176,7 +176,9 @@ public final class HttpApi {
     return b;
   }
 
+  /** The clock is the node's, every app's calls run on it: moving it is an admin's (contract rule 43). */
   private void handleClockAdvance(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_ADMIN);
     JsonObject body = jsonBody(ctx, true);
     Object d = body.getValue("durationMs");
     if (!(d instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())
@@ -194,6 +196,8 @@ public final class HttpApi {
   }
 
   private void handleClock(RoutingContext ctx) {
+    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE, ApiAuthHandler.ROLE_ADMIN, ApiAuthHandler.ROLE_INITIATE,
+        ApiAuthHandler.ROLE_ACCESS_MEDIA);
     writeJson(ctx, 200, new JsonObject().put("now", iso(calls.clock().now()))
         .put("mode", options.clock().name().toLowerCase(Locale.ROOT)));
   }
@@ -251,7 +255,7 @@ public final class HttpApi {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     String callId = Ids.canonical(ctx.pathParam("callId"));
     String recordingId = Ids.canonical(ctx.pathParam("recordingId"));
-    recordings.download(recordingId, token).compose(d -> d.status() == 404
+    recordings.download(callId, recordingId, token).compose(d -> d.status() == 404
             ? calls.remoteRecording(callId, recordingId, token) // another node of the cluster may hold it
             : Future.succeededFuture(d))
         .onComplete(ar -> {

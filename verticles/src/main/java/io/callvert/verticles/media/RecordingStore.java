@@ -82,10 +82,14 @@ public final class RecordingStore {
         });
   }
 
-  /** A download of {@code recordingId} with the bearer token the client presented (may be null). */
-  public Future<Download> download(String recordingId, String presentedToken) {
+  /**
+   * A download of {@code recordingId} of call {@code callId} (the call its URL names) with the bearer
+   * token the client presented (may be null). A recording of another call is not found (404), whatever
+   * the token: a recording is reachable only under its own call's URL (contract rule 44).
+   */
+  public Future<Download> download(String callId, String recordingId, String presentedToken) {
     Entry entry = recordings.get(recordingId);
-    if (entry == null) {
+    if (entry == null || !entry.callId.equals(callId)) {
       return Future.succeededFuture(new Download(404, null, null));
     }
     if (presentedToken == null || !MessageDigest.isEqual(entry.tokenHash, hash(presentedToken))) {

@@ -47,6 +47,8 @@ class ApiAuthHandlerTest {
   private static int strictPort;
   /** JWT via a public key PEM, any issuer and audience. */
   private static int pemPort;
+  /** one shared token, two app tokens of app "bot-a", one of "bot-b". */
+  private static int appsPort;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -68,6 +70,8 @@ class ApiAuthHandlerTest {
     strictPort = start(await(ApiAuthHandler.create(vertx, List.of(STATIC_TOKEN), false, DEV_TOKEN, null)));
     pemPort = start(await(ApiAuthHandler.create(vertx, List.of(), false, null,
         new JwtSettings(null, AuthTestSupport.publicPem(trusted), List.of(), null))));
+    appsPort = start(await(ApiAuthHandler.create(vertx, List.of(STATIC_TOKEN),
+        java.util.Map.of("tok-a1", "bot-a", "tok-a2", "bot-a", "tok-b", "bot-b"), false, DEV_TOKEN, null)));
   }
 
   @AfterAll
@@ -87,7 +91,9 @@ class ApiAuthHandlerTest {
     router.get("/api/whoami").handler(ctx -> ctx.json(new JsonObject()
         .put("method", ApiAuthHandler.method(ctx))
         .put("roles", new JsonArray(List.copyOf(new TreeSet<>(ApiAuthHandler.roles(ctx)))))
-        .put("sub", ApiAuthHandler.claims(ctx) == null ? null : ApiAuthHandler.claims(ctx).getString("sub"))));
+        .put("sub", ApiAuthHandler.claims(ctx) == null ? null : ApiAuthHandler.claims(ctx).getString("sub"))
+        .put("app", ApiAuthHandler.app(ctx))
+        .put("scope", ApiAuthHandler.callScope(ctx))));
     router.post("/api/calls").handler(ctx -> {
       ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_INITIATE);
       ctx.json(new JsonObject().put("created", true));
@@ -219,6 +225,41 @@ class ApiAuthHandlerTest {
     assertThat(body.getString("sub")).isEqualTo("app-object-id");
     assertThat(body.getJsonArray("roles").getList()).containsExactly(ApiAuthHandler.ROLE_INITIATE, "Some.Other.Role");
     assertThat(postCall(fullPort, token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("apps (contract rule 43): an app token is its app without Callvert.Admin; shared and dev tokens are admins; a JWT is its (tid, appid|azp|sub), an admin JWT sees every app")
+  void apps_and_scopes() throws Exception {
+    for (String token : new String[] {"tok-a1", "tok-a2"}) {
+      JsonObject a = get(appsPort, "Bearer " + token).bodyAsJsonObject();
+      assertThat(a.getString("app")).isEqualTo("token:bot-a");
+      assertThat(a.getString("scope")).isEqualTo("token:bot-a");
+      assertThat(a.getJsonArray("roles").getList()).containsExactlyInAnyOrderElementsOf(ApiAuthHandler.APP_ROLES)
+          .doesNotContain(ApiAuthHandler.ROLE_ADMIN);
+    }
+    assertThat(get(appsPort, "Bearer tok-b").bodyAsJsonObject().getString("app")).isEqualTo("token:bot-b");
+    JsonObject shared = get(appsPort, "Bearer " + STATIC_TOKEN).bodyAsJsonObject();
+    assertThat(shared.getString("app")).isEqualTo("static");
+    assertThat(shared.containsKey("scope")).isTrue();
+    assertThat(shared.getString("scope")).as("sees every app's calls").isNull();
+    assertThat(get(fullPort, "Bearer " + DEV_TOKEN).bodyAsJsonObject().getString("app")).isEqualTo("dev");
+    assertThat(get(appsPort, "Bearer " + DEV_TOKEN).statusCode()).isEqualTo(401);
+
+    JsonObject v1 = claims(AUDIENCE, new JsonArray().add(ApiAuthHandler.ROLE_INITIATE)).put("tid", "t-1").put("appid", "app-x");
+    assertThat(get(fullPort, jwt(trustedSigner, v1)).bodyAsJsonObject().getString("scope")).isEqualTo("jwt:3:t-1:app-x");
+    JsonObject v2 = claims(AUDIENCE, new JsonArray()).put("tid", "t-1").put("azp", "app-x");
+    assertThat(get(fullPort, jwt(trustedSigner, v2)).bodyAsJsonObject().getString("app")).isEqualTo("jwt:3:t-1:app-x");
+    JsonObject subOnly = claims(AUDIENCE, new JsonArray()).put("tid", 7); // a non-string claim counts as empty
+    assertThat(get(fullPort, jwt(trustedSigner, subOnly)).bodyAsJsonObject().getString("app")).isEqualTo("jwt:0::app-object-id");
+    // (tid "t-1:a", app "b") and (tid "t-1", app "a:b") are different apps
+    JsonObject tricky = claims(AUDIENCE, new JsonArray()).put("tid", "t-1:a").put("appid", "b");
+    JsonObject tricky2 = claims(AUDIENCE, new JsonArray()).put("tid", "t-1").put("appid", "a:b");
+    assertThat(get(fullPort, jwt(trustedSigner, tricky)).bodyAsJsonObject().getString("app"))
+        .isNotEqualTo(get(fullPort, jwt(trustedSigner, tricky2)).bodyAsJsonObject().getString("app"));
+    JsonObject admin = v1.copy().put("roles", new JsonArray().add(ApiAuthHandler.ROLE_ADMIN));
+    JsonObject adminView = get(fullPort, jwt(trustedSigner, admin)).bodyAsJsonObject();
+    assertThat(adminView.getString("app")).isEqualTo("jwt:3:t-1:app-x");
+    assertThat(adminView.getString("scope")).isNull();
   }
 
   @Test

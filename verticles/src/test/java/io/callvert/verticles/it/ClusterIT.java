@@ -2,6 +2,7 @@ package io.callvert.verticles.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.config.AuthOptions;
 import io.callvert.config.CalleeOptions;
 import io.callvert.config.CallvertOptions;
 import io.callvert.config.ClockMode;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterIT {
 
   static final int BASE_PORT = 5811;
+  static final String TOKEN_A = "cluster-app-a";
+  static final String TOKEN_B = "cluster-app-b";
   static final List<Vertx> nodes = new ArrayList<>();
   /** Each node's cluster manager, kept from when its Vert.x was built (public API has no getter). */
   static final List<HazelcastClusterManager> managers = new ArrayList<>();
@@ -60,7 +63,9 @@ class ClusterIT {
       CallvertOptions o = TestRuntime.testOptions()
           .withClock(ClockMode.SYSTEM)
           .withCallee(CalleeOptions.defaults().withAnswerDelayMs(20))
-          .withCluster(ClusterOptions.defaults().withEnabled(true).withPort(BASE_PORT + i).withMembers(members));
+          .withCluster(ClusterOptions.defaults().withEnabled(true).withPort(BASE_PORT + i).withMembers(members))
+          // the shared (admin) token the helpers use, and two apps (contract rule 43)
+          .withAuth(new AuthOptions(List.of(TestRuntime.TOKEN), null, List.of("bot-a:" + TOKEN_A, "bot-b:" + TOKEN_B)));
       HazelcastClusterManager cm = Cluster.clusterManager(o.cluster());
       Vertx v = Cluster.vertx(o, new VertxOptions(), cm).await(60, TimeUnit.SECONDS);
       managers.add(cm);
@@ -171,6 +176,48 @@ class ClusterIT {
   }
 
   @Test
+  @Order(3)
+  @DisplayName("apps across nodes: app B gets 404 on app A's call through every node (the owner node checks forwarded commands and journals); A and the admin reach it anywhere; a recording under another call's id is 404 through every node")
+  void apps_are_isolated_across_nodes() throws Exception {
+    String callId = sendAs(TOKEN_A, HttpRequest.newBuilder(URI.create(urls.get(0) + "/v1.0/communications/calls"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(TestRuntime.outgoingCallBody(bot.url(), "+15557080").encode()))).json().getString("id");
+    bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+    for (int node = 0; node < 3; node++) {
+      for (String path : List.of("/v1.0/communications/calls/" + callId, "/callvert/calls/" + callId + "/notifications",
+          "/callvert/calls/" + callId + "/heard")) {
+        Resp b = sendAs(TOKEN_B, HttpRequest.newBuilder(URI.create(urls.get(node) + path)).GET());
+        assertThat(b.status).as("app B, node %d, %s: %s", node, path, b.body).isEqualTo(404);
+        assertThat(b.json().getJsonObject("error").getString("message")).isEqualTo("Call not found.");
+        assertThat(sendAs(TOKEN_A, HttpRequest.newBuilder(URI.create(urls.get(node) + path)).GET()).status)
+            .as("app A, node %d, %s", node, path).isEqualTo(200);
+        assertThat(get(node, path).status).as("admin, node %d, %s", node, path).isEqualTo(200);
+      }
+      Resp hangup = sendAs(TOKEN_B, HttpRequest.newBuilder(URI.create(urls.get(node) + "/v1.0/communications/calls/" + callId)).DELETE());
+      assertThat(hangup.status).as("app B's DELETE through node %d", node).isEqualTo(404);
+    }
+    assertThat(sendAs(TOKEN_A, HttpRequest.newBuilder(URI.create(urls.get(2) + "/v1.0/communications/calls/" + callId)).DELETE()).status)
+        .isEqualTo(204);
+
+    // a recording of one call, asked for under another call's id (owned by another node, or this one): 404 everywhere
+    String recorded = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557081")).json().getString("id");
+    bot.awaitOne(recorded, r -> "established".equals(r.resourceData().getString("state")));
+    String opId = post(1, "/v1.0/communications/calls/" + recorded + "/recordResponse", new JsonObject()
+        .put("maxRecordDurationInSeconds", 1).put("playBeep", false)).json().getString("id");
+    JsonObject done = bot.awaitOne(recorded, r -> r.resourceUrl().endsWith("/operations/" + opId)).resourceData();
+    String location = URI.create(done.getString("recordingLocation")).getRawPath();
+    String recordingId = location.substring(location.lastIndexOf('/') + 1);
+    for (int owner = 0; owner < 3; owner++) {
+      String other = post(owner, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+1555709" + owner)).json().getString("id");
+      for (int node = 0; node < 3; node++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(urls.get(node) + "/callvert/calls/" + other + "/recordings/" + recordingId))
+            .header("Authorization", "Bearer " + done.getString("recordingAccessToken")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("under a call of node %d, through node %d", owner, node).isEqualTo(404);
+      }
+    }
+  }
+
+  @Test
   @Order(4)
   @DisplayName("node loss: every call the dead node owned is reported terminated (500/9100) with its running operation failed (500/9101)")
   void node_loss_is_reported() {
@@ -225,8 +272,12 @@ class ClusterIT {
   }
 
   static Resp send(HttpRequest.Builder b) {
+    return sendAs(TestRuntime.TOKEN, b);
+  }
+
+  static Resp sendAs(String token, HttpRequest.Builder b) {
     try {
-      HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + TestRuntime.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
       return new Resp(r.statusCode(), r.headers().firstValue("Location").orElse(null), r.body());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -158,6 +158,26 @@ class RecordingIT {
     hangUp(rt, bot, callId);
   }
 
+  @Test
+  @DisplayName("a recording is found only under its own call's URL: with its own token under another call's id (live, ended or unknown) -> 404 itemNotFound, not 401")
+  void recording_only_under_its_own_call(TestRuntime rt, WebhookReceiver bot) {
+    String callId = establishedCall(rt, bot);
+    String other = establishedCall(rt, bot);
+    String[] rec = recordWavSpeech(rt, bot, callId);
+    String recordingId = rec[0].substring(rec[0].lastIndexOf('/') + 1);
+    assertThat(rec[0]).endsWith("/callvert/calls/" + callId + "/recordings/" + recordingId);
+    assertThat(get(rt, rec[0], "Bearer " + rec[1]).status()).isEqualTo(200);
+
+    hangUp(rt, bot, other); // an ended call still in retention, as well as a call no node knows
+    for (String foreignCall : new String[] {other, "00000000-0000-4000-8000-000000000001"}) {
+      TestRuntime.Resp r = get(rt, "/callvert/calls/" + foreignCall + "/recordings/" + recordingId, "Bearer " + rec[1]);
+      assertThat(r.status()).as("under call %s", foreignCall).isEqualTo(404);
+      assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("itemNotFound");
+    }
+    assertThat(get(rt, rec[0], "Bearer " + rec[1]).status()).as("still served under its own call").isEqualTo(200);
+    hangUp(rt, bot, callId);
+  }
+
   private static HttpRequest.Builder withClientRequestId(java.net.URI uri, String auth) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("client-request-id", "rec-401").GET();
     if (auth != null) {
