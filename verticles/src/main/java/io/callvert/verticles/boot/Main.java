@@ -66,13 +66,8 @@ public final class Main {
     try {
       VertxOptions vertxOptions = new VertxOptions();
       if (options.metrics().enabled()) {
-        // every call has its own event-bus address: one meter each would grow with the calls (and
-        // build a tag set per message); they are counted under one address, "callvert.call"
         vertxOptions.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
-            .addLabelMatch(new io.vertx.micrometer.Match().setDomain(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
-                .setLabel("address").setType(io.vertx.micrometer.MatchType.REGEX)
-                .setValue("callvert\\..+\\.call\\..+").setAlias("callvert.call"))
             .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
       }
       vertx = Cluster.vertx(options, vertxOptions).await(60, TimeUnit.SECONDS);
