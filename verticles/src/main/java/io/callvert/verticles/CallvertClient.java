@@ -259,7 +259,7 @@ public final class CallvertClient {
     Promise<JsonObject> result = Promise.promise();
     reply.onComplete(ar -> {
       if (ar.failed()) {
-        result.fail(CallManager.failure(ar.cause()));
+        result.fail(io.callvert.verticles.call.NodeErrors.failure(ar.cause()));
         return;
       }
       GraphResponse r = ar.result();

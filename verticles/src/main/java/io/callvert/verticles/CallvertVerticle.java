@@ -167,7 +167,7 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(auth -> {
           dispatcher = new WebhookDispatchers(vertx, dispatcherAddress, shards, options.webhook(), client, signer);
           calls = new CallManager(vertx, context, options, instanceId, clock, IdSource.RANDOM,
-              CallManager.schedulerFor(vertx, clock), media, recordings, dispatcher);
+              io.callvert.verticles.call.Scheduler.forClock(vertx, clock), media, recordings, dispatcher);
           metrics = io.callvert.verticles.metrics.CallvertMetrics.create(vertx, instanceName,
               calls.registry()::liveCount);
           dispatcher.metrics(metrics);

@@ -53,8 +53,6 @@ public final class CallManager {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
   private static final DeploymentOptions CALL_DEPLOYMENT = new DeploymentOptions();
-  private static final ApiException UNDEPLOYED =
-      new ApiException(503, "serviceNotAvailable", "Callvert is shutting down: this instance has been undeployed.");
 
   private final Vertx vertx;
   private final Context rootContext;
@@ -142,11 +140,6 @@ public final class CallManager {
     context.put(ownContextMark, Boolean.TRUE);
   }
 
-  /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
-  public static Scheduler schedulerFor(Vertx vertx, Clock clock) {
-    return clock instanceof io.callvert.runtime.clock.VirtualClock vc ? new VirtualScheduler(vertx, vc) : new SystemScheduler(vertx);
-  }
-
   String callAddress(String callId) {
     return "callvert." + instanceId + ".call." + callId;
   }
@@ -204,7 +197,7 @@ public final class CallManager {
    */
   public Future<CallSnapshot> create(NewCall call, Function<Notification, Outbound> dialect, String owner) {
     if (stopped) {
-      return Future.failedFuture(UNDEPLOYED);
+      return Future.failedFuture(NodeErrors.UNDEPLOYED);
     }
     if (!accepting) {
       return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "Callvert is shutting down and accepts no new calls."));
@@ -253,7 +246,7 @@ public final class CallManager {
    */
   public Future<Reply> ask(String callId, Command command, String scope) {
     if (stopped) {
-      return Future.failedFuture(UNDEPLOYED);
+      return Future.failedFuture(NodeErrors.UNDEPLOYED);
     }
     CallRegistry.Handle h = registry.get(callId);
     if (h == null) {
@@ -274,7 +267,7 @@ public final class CallManager {
             return Future.succeededFuture(again != null && !again.isLive() ? answerRetained(again, command)
                 : CallRejected.callNotFound().toReply());
           }
-          return Future.failedFuture(failure(e));
+          return Future.failedFuture(NodeErrors.failure(e));
         });
   }
 
@@ -304,7 +297,7 @@ public final class CallManager {
   /** {@link #journal(String)} for a caller who sees the calls of app {@code scope} (null: every call; contract rule 43). */
   public Future<JsonObject> journal(String callId, String scope) {
     if (stopped) {
-      return Future.failedFuture(UNDEPLOYED);
+      return Future.failedFuture(NodeErrors.UNDEPLOYED);
     }
     CallRegistry.Handle h = registry.get(callId);
     if (h == null) {
@@ -421,11 +414,6 @@ public final class CallManager {
     return stopped;
   }
 
-  /** What requests get once the instance has been undeployed (one instance: an expected answer, not logged). */
-  public static ApiException undeployed() {
-    return UNDEPLOYED;
-  }
-
   /** The event-bus addresses of this instance's calls (live and retained), for diagnostics. */
   public List<String> callAddresses() {
     List<String> addresses = new ArrayList<>();
@@ -433,24 +421,5 @@ public final class CallManager {
       addresses.add(h.address);
     }
     return addresses;
-  }
-
-  /** Maps an event-bus failure to the client-visible error. */
-  public static ApiException failure(Throwable e) {
-    if (e instanceof ApiException api) {
-      return api;
-    }
-    if (e instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.TIMEOUT) {
-        return new ApiException(504, "timeout", "The call did not answer in time; retry the request.");
-      }
-      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 503) {
-        return new ApiException(503, "serviceNotAvailable", re.getMessage());
-      }
-      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        return new ApiException(500, "generalException", re.getMessage());
-      }
-    }
-    return new ApiException(500, "generalException", "Unexpected failure: " + e.getMessage());
   }
 }

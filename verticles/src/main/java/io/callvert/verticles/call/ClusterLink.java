@@ -117,7 +117,7 @@ final class ClusterLink {
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {
-          var e = CallManager.failure(ar.cause());
+          var e = NodeErrors.failure(ar.cause());
           msg.fail(e.status(), e.getMessage());
         }
       });

@@ -29,4 +29,9 @@ public interface Scheduler {
 
   /** How many timers are scheduled and have neither fired nor been cancelled (diagnostics). */
   int pendingTimers();
+
+  /** The scheduler matching {@code clock}: real timers, or virtual ones a test advances. */
+  static Scheduler forClock(io.vertx.core.Vertx vertx, io.callvert.runtime.clock.Clock clock) {
+    return clock instanceof io.callvert.runtime.clock.VirtualClock vc ? new VirtualScheduler(vertx, vc) : new SystemScheduler(vertx);
+  }
 }

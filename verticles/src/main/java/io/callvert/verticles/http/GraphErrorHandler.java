@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Writes every error as Graph's envelope {@code {"error":{"code","message","innerError":{date,
  * request-id,client-request-id}}}} (contract rule 5): an {@link ApiException} as it is, a vertx-web
  * {@link HttpException} by its status, anything else (an event-bus {@code ReplyException}, a bug) as
- * {@link CallManager#failure} reads it.
+ * {@link io.callvert.verticles.call.NodeErrors#failure} reads it.
  *
  * <p>It is the router's failure handler, and Callvert's handlers call {@link #fail} to answer right
  * away: in a sub-router {@code ctx.fail} would reach the host's failure handlers first (see
@@ -78,7 +78,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       return api;
     }
     if (f != null && !(f instanceof HttpException)) {
-      return CallManager.failure(f);
+      return io.callvert.verticles.call.NodeErrors.failure(f);
     }
     int status = f instanceof HttpException he ? he.getStatusCode() : statusCode;
     return switch (status) {
@@ -99,7 +99,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
 
   private void write(RoutingContext ctx, Throwable f, int statusCode) {
     ApiException e = toApiException(f, statusCode);
-    if (e.status() == 500 && e != CallManager.undeployed()) {
+    if (e.status() == 500 && e != io.callvert.verticles.call.NodeErrors.UNDEPLOYED) {
       log.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), e.getMessage(), f);
     } else if (e.status() > 500) {
       log.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), e.status(), e.getMessage());

@@ -308,7 +308,7 @@ public final class HttpApi {
     }
     if (calls.stopped()) {
       // a host may still route requests to this router after undeploying Callvert
-      fail(ctx, CallManager.undeployed());
+      fail(ctx, io.callvert.verticles.call.NodeErrors.UNDEPLOYED);
       return;
     }
     ctx.next();

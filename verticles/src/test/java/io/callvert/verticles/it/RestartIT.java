@@ -154,7 +154,9 @@ class RestartIT {
     HttpResponse<byte[]> wrongToken = http.send(HttpRequest.newBuilder(URI.create(second.base + location.getPath()))
         .header("Authorization", "Bearer nope").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(wrongToken.statusCode()).isEqualTo(401);
-    Thread.sleep(500); // nothing more comes for the call: it ended before the restart, no 9102 follows
+    // nothing more comes for the call (it ended before the restart, so no 9102 follows): an absence
+    // has no event to await, so this is the one bounded wait of the class
+    Thread.sleep(500);
     assertThat(bot.received().stream().filter(r -> callId.equals(r.callId())).toList()).hasSize(4);
   }
 
@@ -260,7 +262,8 @@ class RestartIT {
         if (size >= n) {
           return;
         }
-        Thread.sleep(50);
+        // no timer: the next read goes out as soon as this one answered (nothing is sent when a
+        // journal entry is added, and the bot, refusing everything, sees only the first)
       }
       throw new AssertionError("journal of " + callId + " holds " + size + " notifications, expected " + n);
     }
