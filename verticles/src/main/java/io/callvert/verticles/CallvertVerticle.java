@@ -214,16 +214,8 @@ public final class CallvertVerticle extends VerticleBase {
    * recordings served again (contract rule 42 — A restarted node ends its calls).
    */
   private Future<Void> restart() {
-    if (!store.enabled()) {
-      return Future.succeededFuture();
-    }
-    Restart.run(vertx, store, dispatcher, dialect -> graph::render); // one dialect today, as in joinCluster
-    List<DurableStore.StoredRecording> kept = store.leftovers().recordings();
-    return kept.isEmpty() ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> { // checks that each file is still there
-          recordings.restore(kept, options.calls().retentionMs());
-          return null;
-        }, false);
+    // one dialect today, as in joinCluster
+    return Restart.resume(vertx, store, dispatcher, recordings, options.calls().retentionMs(), dialect -> graph::render);
   }
 
   /** One clustered ingress address per instance and node; call verticles stay local-only. */

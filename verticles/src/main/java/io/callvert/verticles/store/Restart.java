@@ -100,4 +100,24 @@ public final class Restart {
       }
     }
   }
+
+  /**
+   * Everything a start on a store does before any request: {@link #run} (pending notifications,
+   * then the ended calls), and the recordings of the previous run served again for
+   * {@code retentionMs} (each file is checked on a worker thread). Nothing without a store.
+   */
+  public static io.vertx.core.Future<Void> resume(Vertx vertx, DurableStore store, WebhookDispatchers dispatchers,
+      io.callvert.verticles.media.RecordingStore recordings, long retentionMs,
+      Function<String, Function<Notification, Outbound>> dialects) {
+    if (!store.enabled()) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    run(vertx, store, dispatchers, dialects);
+    java.util.List<DurableStore.StoredRecording> kept = store.leftovers().recordings();
+    return kept.isEmpty() ? io.vertx.core.Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          recordings.restore(kept, retentionMs);
+          return null;
+        }, false);
+  }
 }
