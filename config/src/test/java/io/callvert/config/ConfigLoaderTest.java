@@ -142,6 +142,8 @@ class ConfigLoaderTest {
         return "3";
       case "calls.maxCallerSpeechMs":
         return "654321"; // at least one request's maximum, 120000
+      case "auth.jwt.leewaySeconds":
+        return "120"; // at most 600
       default:
         break;
     }
