@@ -92,10 +92,35 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     };
   }
 
-  /** Runs a vertx-web handler so that what it fails the context with is answered here (see {@link LocalFailures}). */
+  /**
+   * Runs vertx-web's {@code BodyHandler} so that what it fails the context with is answered here (see
+   * {@link LocalFailures}): its statuses as they are (413), and anything it throws while decoding a body
+   * (a malformed multipart or form body, a multipart GET) as the client's fault, 400 (contract rule 44).
+   */
   Handler<RoutingContext> local(Handler<RoutingContext> h) {
-    return guarded(ctx -> h.handle(LocalFailures.view(ctx, (real, status, failure) ->
-        write(real, failure != null && !(failure instanceof HttpException) ? failure : httpFailure(status, failure), 500), null)));
+    return guarded(ctx -> {
+      try {
+        body(h, ctx);
+      } catch (RuntimeException undecodable) { // e.g. a multipart Content-Type on a GET
+        if (log.isDebugEnabled()) {
+          log.debug("{} {}: body not decodable: {}", ctx.request().method(), printable(ctx.request().path()), undecodable.toString());
+        }
+        write(ctx, ApiException.invalidRequest("The request body cannot be decoded as its Content-Type says."), 400);
+      }
+    });
+  }
+
+  private void body(Handler<RoutingContext> h, RoutingContext ctx) {
+    h.handle(LocalFailures.view(ctx, (real, status, failure) -> {
+      if (failure != null && !(failure instanceof HttpException)) {
+        if (log.isDebugEnabled()) {
+          log.debug("{} {}: body not decodable: {}", real.request().method(), printable(real.request().path()), failure.toString());
+        }
+        write(real, ApiException.invalidRequest("The request body cannot be decoded as its Content-Type says."), 400);
+      } else {
+        write(real, httpFailure(status, failure), 500);
+      }
+    }, null));
   }
 
   private static Throwable httpFailure(int status, Throwable failure) {
