@@ -23,10 +23,18 @@ public final class ConfigKeys {
     b.string("http.host", "Interface the HTTP server binds to.");
     b.integer("http.port", "HTTP server port; 0 picks a random free port.");
     b.nullableString("http.publicBaseUrl",
-        "External base URL (e.g. https://calls.example.com) replacing scheme and host in Location headers.");
+        "External base URL (e.g. https://calls.example.com) of every absolute URL Callvert writes (Location,"
+            + " recordingLocation, jwks_uri); unset: the address the request's connection reached, never its Host"
+            + " header (contract rule 46).");
     b.longValue("http.maxBodyBytes", "Maximum request body size in bytes.");
     b.longValue("http.requestTimeoutMs", "Per-request timeout in milliseconds.");
     b.integer("http.serverInstances", "Event loops serving HTTP (server instances sharing the port); 0 = one per event loop of Vert.x's default pool (2 × processors).");
+    b.longValue("http.requestReadTimeoutMs", "How long the own server waits for a request's head and whole body, counted"
+        + " from the connection's first bytes or from the previous response on a kept-alive connection; then the"
+        + " connection is closed (contract rule 47). 0 = no limit.");
+    b.longValue("http.idleTimeoutMs", "An own-server connection with nothing read or written for this long is closed; 0 = never.");
+    b.integer("http.maxConnectionsPerClient", "Most open own-server connections from one remote address; a new one"
+        + " beyond it is closed at once (contract rule 47). 0 = no limit.");
     b.list("auth.tokens", "Static bearer tokens accepted by the API; each holds every role, Callvert.Admin included (sees every app's calls).");
     b.nullableString("auth.jwt.jwksFile", "Path of a JWKS file whose keys verify JWT bearer tokens.");
     b.nullableString("auth.jwt.jwks", "Inline JWKS JSON whose keys verify JWT bearer tokens.");
@@ -34,6 +42,7 @@ public final class ConfigKeys {
         "PEM public key (-----BEGIN PUBLIC KEY-----; RSA, EC or EdDSA) that verifies JWT bearer tokens.");
     b.list("auth.jwt.issuers", "Accepted JWT iss values; empty accepts any.");
     b.list("auth.jwt.audiences", "Accepted JWT aud values; empty accepts any.");
+    b.integer("auth.jwt.leewaySeconds", "Clock skew tolerated on a JWT's exp, nbf and iat, in seconds; 0 to 600.");
     b.list("auth.appTokens", "Bearer tokens of apps, each <app>:<token>: the caller is that app, sees only its own calls and holds every role but Callvert.Admin (contract rule 43).");
     b.enumeration("clock", ClockMode.jsonValues(),
         "Time source: system (wall clock) or virtual (advances only when told to, for tests).");

@@ -12,15 +12,24 @@ import java.util.regex.Pattern;
  * @param enabled {@code true}: open Callvert's own HTTP server; {@code false}: embedder mounts the router itself
  * @param host interface to bind, default {@code 127.0.0.1}
  * @param port port to bind, default {@code 8080}; {@code 0} picks a random free port
- * @param publicBaseUrl nullable external base URL (e.g. {@code https://calls.example.com}) that replaces scheme and host
- *     in {@code Location} headers; trailing '/' removed
+ * @param publicBaseUrl nullable external base URL (e.g. {@code https://calls.example.com}) of every absolute URL
+ *     Callvert writes; unset, the local address of the request's connection is used, never its {@code Host} header
+ *     (contract rule 46); trailing '/' removed
  * @param maxBodyBytes maximum request body size, default 1 MiB
  * @param requestTimeoutMs per-request timeout, default 10 s
  * @param serverInstances how many event loops serve HTTP (one server instance each, sharing the port), default 0 =
  *     one per event loop of Vert.x's default pool (2 × available processors)
+ * @param requestReadTimeoutMs how long the own server waits for a request's head and whole body, from the connection's
+ *     first bytes or the previous response on a kept-alive connection; beyond it the connection is closed (contract
+ *     rule 47), default 10 s; 0 = no limit
+ * @param idleTimeoutMs an own-server connection with nothing read or written for this long is closed, default 60 s;
+ *     0 = never
+ * @param maxConnectionsPerClient most open own-server connections from one remote address; a new one beyond it is
+ *     closed at once, default 256; 0 = no limit
  */
 public record HttpOptions(boolean enabled, String host, int port, String publicBaseUrl, long maxBodyBytes,
-    long requestTimeoutMs, int serverInstances) {
+    long requestTimeoutMs, int serverInstances, long requestReadTimeoutMs, long idleTimeoutMs,
+    int maxConnectionsPerClient) {
 
   public static final boolean DEFAULT_ENABLED = true;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -28,6 +37,9 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
   public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576L;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000L;
   public static final int DEFAULT_SERVER_INSTANCES = 0;
+  public static final long DEFAULT_REQUEST_READ_TIMEOUT_MS = 10_000L;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000L;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -41,6 +53,9 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
     if (serverInstances < 0 || serverInstances > 64) {
       throw new ConfigException("http.serverInstances", "must be 0 (one per event loop) to 64, got " + serverInstances);
     }
+    Check.nonNegative("http.requestReadTimeoutMs", requestReadTimeoutMs);
+    Check.nonNegative("http.idleTimeoutMs", idleTimeoutMs);
+    Check.nonNegative("http.maxConnectionsPerClient", maxConnectionsPerClient);
   }
 
   /**
@@ -54,7 +69,8 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
 
   public static HttpOptions defaults() {
     return new HttpOptions(DEFAULT_ENABLED, DEFAULT_HOST, DEFAULT_PORT, null, DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SERVER_INSTANCES);
+        DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SERVER_INSTANCES, DEFAULT_REQUEST_READ_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS,
+        DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
   }
 
   /**
@@ -81,30 +97,52 @@ public record HttpOptions(boolean enabled, String host, int port, String publicB
   }
 
   public HttpOptions withEnabled(boolean enabled) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withHost(String host) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withPort(int port) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withPublicBaseUrl(String publicBaseUrl) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withMaxBodyBytes(long maxBodyBytes) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withRequestTimeoutMs(long requestTimeoutMs) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 
   public HttpOptions withServerInstances(int serverInstances) {
-    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances);
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
+  }
+
+  public HttpOptions withRequestReadTimeoutMs(long requestReadTimeoutMs) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
+  }
+
+  public HttpOptions withIdleTimeoutMs(long idleTimeoutMs) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
+  }
+
+  public HttpOptions withMaxConnectionsPerClient(int maxConnectionsPerClient) {
+    return new HttpOptions(enabled, host, port, publicBaseUrl, maxBodyBytes, requestTimeoutMs, serverInstances,
+        requestReadTimeoutMs, idleTimeoutMs, maxConnectionsPerClient);
   }
 }

@@ -16,9 +16,14 @@ import java.util.Optional;
  * @param publicKeyPem nullable PEM public key ({@code -----BEGIN PUBLIC KEY-----}; RSA, EC or EdDSA)
  * @param issuers accepted {@code iss} values; empty = any
  * @param audiences accepted {@code aud} values; empty = any
+ * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}, default 60 s, at most 600
  */
 public record JwtOptions(String jwksFile, String jwks, String publicKeyPem, List<String> issuers,
-    List<String> audiences) {
+    List<String> audiences, int leewaySeconds) {
+
+  public static final int DEFAULT_LEEWAY_SECONDS = 60;
+  /** Ten minutes: more would let an expired token live on for longer than most tokens' whole lifetime. */
+  public static final int MAX_LEEWAY_SECONDS = 600;
 
   /** Validates (JWKS must parse, PEM must be a public key); blank strings mean unset, {@code null} lists empty. */
   public JwtOptions {
@@ -41,10 +46,11 @@ public record JwtOptions(String jwksFile, String jwks, String publicKeyPem, List
     }
     issuers = Check.strings("auth.jwt.issuers", issuers);
     audiences = Check.strings("auth.jwt.audiences", audiences);
+    Check.range("auth.jwt.leewaySeconds", leewaySeconds, 0, MAX_LEEWAY_SECONDS);
   }
 
   public static JwtOptions defaults() {
-    return new JwtOptions(null, null, null, List.of(), List.of());
+    return new JwtOptions(null, null, null, List.of(), List.of(), DEFAULT_LEEWAY_SECONDS);
   }
 
   /** Whether any verification key source is set. */
@@ -58,22 +64,26 @@ public record JwtOptions(String jwksFile, String jwks, String publicKeyPem, List
   }
 
   public JwtOptions withJwksFile(String jwksFile) {
-    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences);
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
   }
 
   public JwtOptions withJwks(String jwks) {
-    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences);
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
   }
 
   public JwtOptions withPublicKeyPem(String publicKeyPem) {
-    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences);
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
   }
 
   public JwtOptions withIssuers(List<String> issuers) {
-    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences);
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
   }
 
   public JwtOptions withAudiences(List<String> audiences) {
-    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences);
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
+  }
+
+  public JwtOptions withLeewaySeconds(int leewaySeconds) {
+    return new JwtOptions(jwksFile, jwks, publicKeyPem, issuers, audiences, leewaySeconds);
   }
 }

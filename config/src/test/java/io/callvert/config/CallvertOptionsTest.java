@@ -17,9 +17,9 @@ class CallvertOptionsTest {
 
   private static CallvertOptions everythingChanged() {
     return new CallvertOptions(
-        new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000, 3),
+        new HttpOptions(false, "0.0.0.0", 0, "https://calls.example.com/base", 2048, 3000, 3, 0, 0, 0),
         new AuthOptions(List.of("secret-token-1", "secret-token-2"),
-            new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud")),
+            new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"), 0),
             List.of("bot-a:app-token-1")),
         ClockMode.VIRTUAL,
         new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0),
@@ -37,7 +37,7 @@ class CallvertOptionsTest {
   @DisplayName("defaults have the documented values")
   void defaults_have_documented_values() {
     CallvertOptions d = CallvertOptions.defaults();
-    assertThat(d.http()).isEqualTo(new HttpOptions(true, "127.0.0.1", 8080, null, 1_048_576, 10_000, 0));
+    assertThat(d.http()).isEqualTo(new HttpOptions(true, "127.0.0.1", 8080, null, 1_048_576, 10_000, 0, 10_000, 60_000, 256));
     assertThat(d.auth().tokens()).isEmpty();
     assertThat(d.auth().hasRealCredentials()).isFalse();
     assertThat(d.clock()).isEqualTo(ClockMode.SYSTEM);
@@ -96,6 +96,11 @@ class CallvertOptionsTest {
       {"calls":{"maxPendingKeys":63}}                               | calls.maxPendingKeys
       {"calls":{"maxRetainedCalls":-1}}                             | calls.maxRetainedCalls
       {"webhook":{"minRetryDelayMs":-1}}                            | webhook.minRetryDelayMs
+      {"http":{"requestReadTimeoutMs":-1}}                          | http.requestReadTimeoutMs
+      {"http":{"idleTimeoutMs":-1}}                                 | http.idleTimeoutMs
+      {"http":{"maxConnectionsPerClient":-1}}                       | http.maxConnectionsPerClient
+      {"auth":{"jwt":{"leewaySeconds":601}}}                        | auth.jwt.leewaySeconds
+      {"auth":{"jwt":{"leewaySeconds":-1}}}                         | auth.jwt.leewaySeconds
       {"callee":{"behaviour":"maybe"}}                              | callee.behaviour
       {"callee":{"answerDelayMs":-1}}                               | callee.answerDelayMs
       {"callee":{"targets":[]}}                                     | callee.targets
@@ -168,7 +173,7 @@ class CallvertOptionsTest {
         .hasMessage("callee.targets.+1.answerDelayMs: must be >= 0, got -1 (from JSON)");
     assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":[]}")))
         .hasMessage("http: must be an object, got [] (from JSON)");
-    assertThatThrownBy(() -> new HttpOptions(true, "h", -1, null, 1, 1, 0))
+    assertThatThrownBy(() -> new HttpOptions(true, "h", -1, null, 1, 1, 0, 1, 1, 1))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.source()).as("set in Java code").isNull());
   }
 
@@ -189,7 +194,7 @@ class CallvertOptionsTest {
   void messages_show_value_not_secrets() {
     assertThatThrownBy(() -> CallvertOptions.fromJson(new JsonObject("{\"http\":{\"port\":\"abc\"}}")))
         .hasMessage("http.port: must be an integer, got 'abc' (from JSON)");
-    assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1, 0))
+    assertThatThrownBy(() -> new HttpOptions(true, "h", 65536, null, 1, 1, 0, 1, 1, 1))
         .hasMessage("http.port: must be 0..65535, got 65536");
     assertThatThrownBy(() -> WebhookOptions.defaults().withSigningKeyPem("secret-stuff"))
         .hasMessageNotContaining("secret-stuff");

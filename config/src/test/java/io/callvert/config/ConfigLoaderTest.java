@@ -144,6 +144,8 @@ class ConfigLoaderTest {
         return "654321"; // at least one request's maximum, 120000
       case "auth.appTokens":
         return "bot-a:s3cret-a,bot-b:s3cret:b"; // <app>:<token>, the token may hold colons
+      case "auth.jwt.leewaySeconds":
+        return "120"; // at most 600
       default:
         break;
     }

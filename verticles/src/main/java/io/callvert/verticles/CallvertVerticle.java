@@ -250,7 +250,8 @@ public final class CallvertVerticle extends VerticleBase {
     String keySource = jwt.jwksFile() != null ? "auth.jwt.jwksFile" : jwt.jwks() != null ? "auth.jwt.jwks"
         : "auth.jwt.publicKeyPem";
     return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), auth.appTokenMap(), false, AuthOptions.DEV_TOKEN,
-            new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences()))
+            new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences(),
+                jwt.leewaySeconds()))
         .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
             : new ConfigException(keySource, "unusable verification key: " + e.getMessage(), configSource, e))));
   }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@link JWTAuthHandler} over vertx-auth-jwt's {@link JWTAuth} ({@link JwtKeys} sets it up,
  *       {@link GraphJwtAuth} words its refusals): <b>JWTs</b> (Entra ID style) verified against a
  *       JWKS and/or a public key (RSA, EC or EdDSA), with audience, issuer and {@code exp}/{@code nbf}
- *       checks ({@value #CLOCK_SKEW_SECONDS} s leeway) done by the library.
+ *       checks ({@code auth.jwt.leewaySeconds} of leeway, default {@value #CLOCK_SKEW_SECONDS} s) done by the library.
  * </ul>
  *
  * <p>Shared static and dev tokens hold every role ({@link #ALL_ROLES}), app tokens {@link #APP_ROLES}; a JWT holds the app roles of its
@@ -70,7 +70,7 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
   public static final String METHOD_STATIC = "static";
   public static final String METHOD_JWT = "jwt";
 
-  /** Clock skew tolerated on {@code exp} and {@code nbf}. */
+  /** Default clock skew tolerated on {@code exp} and {@code nbf} ({@code auth.jwt.leewaySeconds} sets it). */
   public static final int CLOCK_SKEW_SECONDS = 60;
 
   /** Loads a user's app roles, the {@code roles} claim of a JWT or every role of a shared token. */
@@ -83,11 +83,18 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
    * @param publicKeyPem a {@code -----BEGIN PUBLIC KEY-----} PEM (RSA: RS256, EC: ES256/384/512, EdDSA); nullable
    * @param issuers accepted {@code iss} values; empty accepts any
    * @param audiences accepted {@code aud} values (any one must match); empty accepts any
+   * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat} ({@code auth.jwt.leewaySeconds})
    */
-  public record JwtSettings(String jwksJson, String publicKeyPem, List<String> issuers, List<String> audiences) {
+  public record JwtSettings(String jwksJson, String publicKeyPem, List<String> issuers, List<String> audiences,
+      int leewaySeconds) {
     public JwtSettings {
       issuers = issuers == null ? List.of() : List.copyOf(issuers);
       audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    }
+
+    /** With the default leeway, {@value ApiAuthHandler#CLOCK_SKEW_SECONDS} s. */
+    public JwtSettings(String jwksJson, String publicKeyPem, List<String> issuers, List<String> audiences) {
+      this(jwksJson, publicKeyPem, issuers, audiences, CLOCK_SKEW_SECONDS);
     }
   }
 

@@ -25,12 +25,14 @@ final class GraphJwtAuth implements JWTAuth {
   private final JWTAuth delegate;
   private final Set<String> issuers;
   private final LongSupplier clockMs;
+  private final int leewaySeconds;
 
   GraphJwtAuth(JWTAuth delegate, ApiAuthHandler.JwtSettings settings, LongSupplier clockMs) {
     this.delegate = delegate;
     // a single issuer is checked by the library (JwtKeys); several are checked here
     this.issuers = settings.issuers().size() > 1 ? Set.copyOf(settings.issuers()) : Set.of();
     this.clockMs = clockMs;
+    this.leewaySeconds = settings.leewaySeconds();
   }
 
   /** Three dot-separated parts, the first two non-empty: worth handing to the JWT verifier. */
@@ -76,11 +78,11 @@ final class GraphJwtAuth implements JWTAuth {
     if (!(claims.getValue("exp") instanceof Number exp)) {
       return AuthErrors.expClaimMissing();
     }
-    if (!user.expired(ApiAuthHandler.CLOCK_SKEW_SECONDS)) {
+    if (!user.expired(leewaySeconds)) {
       return null;
     }
     long now = Math.floorDiv(clockMs.getAsLong(), 1000L);
-    return now - ApiAuthHandler.CLOCK_SKEW_SECONDS >= exp.longValue() ? AuthErrors.expired() : AuthErrors.notYetValid();
+    return now - leewaySeconds >= exp.longValue() ? AuthErrors.expired() : AuthErrors.notYetValid();
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * with the verification keys of a JWKS (signature keys only, public members only, never a
  * symmetric key) and/or of a public key PEM (RSA, EC or EdDSA, through {@link Pem}), and the
  * checks the library does itself: signature, audience, a single issuer, {@code exp}/{@code nbf}
- * with {@value ApiAuthHandler#CLOCK_SKEW_SECONDS} s leeway.
+ * with {@code auth.jwt.leewaySeconds} of leeway.
  */
 final class JwtKeys {
 
@@ -31,7 +31,7 @@ final class JwtKeys {
   /** @throws IllegalArgumentException on unusable keys, naming the problem */
   static JWTAuth jwtAuth(Vertx vertx, ApiAuthHandler.JwtSettings jwt) {
     // the library checks signature, audience, a single issuer and the time claims (exp, nbf, iat)
-    JWTOptions checks = new JWTOptions().setLeeway(ApiAuthHandler.CLOCK_SKEW_SECONDS).setIgnoreExpiration(true);
+    JWTOptions checks = new JWTOptions().setLeeway(jwt.leewaySeconds()).setIgnoreExpiration(true);
     if (!jwt.audiences().isEmpty()) {
       checks.setAudience(jwt.audiences());
     }

@@ -106,6 +106,11 @@ public final class HttpApi {
     router.get("/callvert/clock").handler(guarded(this::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
     router.route().failureHandler(errors);
+    // what vertx-web answers before any route runs (a path with a bad percent-escape: 400), in the envelope
+    // and without its "Unhandled exception in router" ERROR line (contract rule 45)
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, errors.forStatus(status));
+    }
     return router;
   }
 
@@ -377,21 +382,39 @@ public final class HttpApi {
     return path.isEmpty() ? "/" : path;
   }
 
-  /** Scheme, host and mount prefix of this request (or http.publicBaseUrl), without a trailing slash. */
+  /**
+   * The base of every absolute URL Callvert writes, without a trailing slash: {@code http.publicBaseUrl},
+   * else the address this request's connection reached (scheme, local IP and port: the bound address, or
+   * for a wildcard bind the interface the client used), then the mount prefix. Never the request's
+   * {@code Host} header or {@code :authority}, which any client may set (contract rule 46).
+   */
   String baseUrl(RoutingContext ctx) {
     String configured = options.http().publicBaseUrl();
     String origin;
     if (configured != null && !configured.isBlank()) {
       origin = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
     } else {
-      String host = ctx.request().authority() != null ? ctx.request().authority().toString() : ctx.request().getHeader(HttpHeaders.HOST);
-      origin = ctx.request().scheme() + "://" + host;
+      origin = connectionOrigin(ctx.request());
     }
     String mount = ctx.mountPoint();
     if (mount != null && !mount.isEmpty() && !mount.equals("/")) {
       origin += mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
     }
     return origin;
+  }
+
+  /** {@code http[s]://<local address>:<local port>} of the request's connection. */
+  static String connectionOrigin(HttpServerRequest req) {
+    String scheme = req.isSSL() ? "https" : "http";
+    io.vertx.core.net.SocketAddress local = req.localAddress();
+    String host = local == null ? null : local.hostAddress();
+    if (host == null || host.isEmpty()) {
+      return scheme + "://127.0.0.1";
+    }
+    if (host.contains(":")) {
+      host = "[" + host.replace("%", "%25") + "]";
+    }
+    return scheme + "://" + host + ":" + local.port();
   }
 
   private static String iso(long millis) {

@@ -4,13 +4,18 @@ import io.callvert.config.HttpOptions;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -36,9 +41,17 @@ public final class HttpServers {
         .setHost(http.host())
         .setPort(port)
         .setCompressionSupported(false)
-        .setIdleTimeout(0);
+        // HTTP/1.x only: no h2c (cleartext HTTP/2 upgrade or prior knowledge). Bots reach Graph over TLS, and
+        // an h2c connection multiplexes requests past the per-connection read deadline (contract rule 47);
+        // with h2c on, Vert.x 5.0.7 reports a fresh HTTP/1.x connection closed right after handing it
+        // over and drops the timers set for it, so no read deadline could be kept.
+        .setHttp2ClearTextEnabled(false)
+        // a connection with nothing read or written for this long is closed (contract rule 47)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> new Instance(serverOptions, router, adopt, servers),
+    ConcurrentMap<String, Integer> perClient = new ConcurrentHashMap<>(); // open connections by remote address, all instances
+    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers),
             new DeploymentOptions().setInstances(http.effectiveServerInstances()))
         .map(id -> servers.get(0));
   }
@@ -46,12 +59,17 @@ public final class HttpServers {
   /** One server instance on its own event loop (a child: closed when Callvert is undeployed). */
   private static final class Instance extends VerticleBase {
     private final HttpServerOptions serverOptions;
+    private final HttpOptions http;
+    private final ConcurrentMap<String, Integer> perClient;
     private final Router router;
     private final Consumer<Context> adopt;
     private final List<HttpServer> servers;
 
-    Instance(HttpServerOptions serverOptions, Router router, Consumer<Context> adopt, List<HttpServer> servers) {
+    Instance(HttpServerOptions serverOptions, HttpOptions http, ConcurrentMap<String, Integer> perClient, Router router,
+        Consumer<Context> adopt, List<HttpServer> servers) {
       this.serverOptions = serverOptions;
+      this.http = http;
+      this.perClient = perClient;
       this.router = router;
       this.adopt = adopt;
       this.servers = servers;
@@ -60,7 +78,27 @@ public final class HttpServers {
     @Override
     public Future<?> start() {
       adopt.accept(context); // a descendant of the root: calls created here may deploy here
-      return vertx.createHttpServer(serverOptions).requestHandler(router).listen().andThen(ar -> {
+      HttpServer server = vertx.createHttpServer(serverOptions)
+          // what the HTTP codec refuses (414, 431, a malformed head) in the envelope too (contract rule 45)
+          .invalidRequestHandler(GraphErrorHandler::invalidRequest);
+      // With no WebSocket handler at all, Vert.x answers a request of an unknown HTTP version (HTTP/9.9) with
+      // a bare 501 before any handler runs; with one, such requests reach the request handler, which answers
+      // them 400 in the envelope. Callvert serves no WebSocket: every handshake is refused.
+      server.webSocketHandshakeHandler(handshake -> handshake.reject(404));
+      Handler<HttpServerRequest> requests = req -> {
+        if (req.version() == null) {
+          GraphErrorHandler.invalidRequest(req);
+        } else {
+          router.handle(req);
+        }
+      };
+      if (ConnectionGuard.needed(http)) {
+        ConnectionGuard guard = new ConnectionGuard(vertx, http, perClient);
+        server.connectionHandler(guard::connection).requestHandler(guard.requests(requests));
+      } else {
+        server.requestHandler(requests);
+      }
+      return server.listen().andThen(ar -> {
         if (ar.succeeded()) {
           servers.add(ar.result());
         }

@@ -39,6 +39,7 @@ class ApiAuthHandlerTest {
   private static WebClient client;
   private static JWTAuth trustedSigner;
   private static KeyPair trustedPair;
+  private static KeyPair otherPair;
   private static JWTAuth unknownKeySigner;
   private static JWTAuth forgingSigner;
   /** dev allowed, two static tokens, JWT via JWKS with issuer and audience checks. */
@@ -58,6 +59,7 @@ class ApiAuthHandlerTest {
     KeyPair trusted = AuthTestSupport.rsaKeyPair();
     trustedPair = trusted;
     KeyPair other = AuthTestSupport.rsaKeyPair();
+    otherPair = other;
     // The signer is only used here to produce the trusted key's JWK and thumbprint kid.
     NotificationSigner jwkSource = await(NotificationSigner.create(vertx, "unused", AuthTestSupport.privatePem(trusted), 60_000));
     trustedSigner = signer(trusted, jwkSource.keyId());
@@ -316,6 +318,35 @@ class ApiAuthHandlerTest {
     assertThat(errorMessage(early)).isEqualTo("Access token is not yet valid.");
     assertThat(get(fullPort, jwt(trustedSigner, claims(AUDIENCE, null).put("nbf", now + 10))).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the leeway is auth.jwt.leewaySeconds: a JWT expired 30 s ago passes with the default 60 s, not with 0 or 10 s")
+  void leeway_is_configurable() throws Exception {
+    long now = now();
+    JsonObject justExpired = claims(AUDIENCE, null).put("iat", now - 600).put("nbf", now - 600).put("exp", now - 30);
+    assertThat(get(pemPort, jwt(trustedSigner, justExpired)).statusCode()).isEqualTo(200);
+    for (int leeway : new int[] {0, 10}) {
+      int strict = start(await(ApiAuthHandler.create(vertx, List.of(), false, null,
+          new JwtSettings(null, AuthTestSupport.publicPem(trustedPair), List.of(), null, leeway))));
+      HttpResponse<Buffer> response = get(strict, jwt(trustedSigner, justExpired));
+      assertThat(response.statusCode()).as("leeway " + leeway).isEqualTo(401);
+      assertThat(errorMessage(response)).isEqualTo("Access token has expired.");
+      HttpResponse<Buffer> early = get(strict, jwt(trustedSigner, claims(AUDIENCE, null).put("nbf", now + 30)));
+      assertThat(early.statusCode()).as("leeway " + leeway).isEqualTo(401);
+    }
+  }
+
+  @Test
+  @DisplayName("a JWT without kid is verified against the configured keys: accepted when one of them signed it, refused otherwise")
+  void jwt_without_kid() throws Exception {
+    JWTAuth noKid = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setBuffer(AuthTestSupport.privatePem(trustedPair))));
+    JWTAuth noKidOther = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setBuffer(AuthTestSupport.privatePem(otherPair))));
+    assertThat(get(pemPort, jwt(noKid, claims(AUDIENCE, null))).statusCode()).isEqualTo(200);
+    assertThat(get(fullPort, jwt(noKid, claims(AUDIENCE, null).put("iss", ISSUER))).statusCode()).isEqualTo(200);
+    assertThat(get(pemPort, jwt(noKidOther, claims(AUDIENCE, null))).statusCode()).isEqualTo(401);
   }
 
   @Test

@@ -107,13 +107,13 @@ class PathsIT {
   }
 
   @Test
-  @DisplayName("Location uses the request's own host: a request to localhost gets a localhost Location; request-id on every response")
-  void location_uses_request_host() {
+  @DisplayName("Location never follows the request's Host (contract rule 46): a request to localhost gets the address its connection reached; request-id on every response")
+  void location_ignores_request_host() {
     String localBase = rt.baseUrl.replace("127.0.0.1", "localhost");
     Resp r = rt.post(localBase + "/beta/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15550001"));
     assertThat(r.status()).isEqualTo(201);
     String id = r.json().getString("id");
-    assertThat(r.header("Location")).isEqualTo(localBase + "/beta/communications/calls/" + id);
+    assertThat(r.header("Location")).isEqualTo(rt.baseUrl + "/beta/communications/calls/" + id);
     assertThat(r.header("request-id")).matches(Wire.GUID);
     rt.delete("/communications/calls/" + id);
   }
