@@ -162,7 +162,7 @@ public final class CallvertVerticle extends VerticleBase {
         })
         .compose(st -> {
           store = st;
-          return authHandler(options.auth());
+          return ApiAuthHandler.fromOptions(vertx, options.auth(), configSource);
         })
         .compose(auth -> {
           dispatcher = new WebhookDispatchers(vertx, dispatcherAddress, shards, options.webhook(), client, signer);
@@ -235,25 +235,6 @@ public final class CallvertVerticle extends VerticleBase {
       server = first;
       return null;
     });
-  }
-
-  private Future<ApiAuthHandler> authHandler(AuthOptions auth) {
-    JwtOptions jwt = auth.jwt();
-    if (!jwt.configured()) {
-      return ApiAuthHandler.create(vertx, auth.tokens(), auth.appTokenMap(), !auth.hasRealCredentials(), AuthOptions.DEV_TOKEN, null);
-    }
-    Future<String> jwks = jwt.jwksFile() != null
-        ? vertx.fileSystem().readFile(jwt.jwksFile()).map(b -> b.toString())
-            .recover(e -> Future.failedFuture(new ConfigException("auth.jwt.jwksFile",
-                "cannot read " + jwt.jwksFile() + ": " + e.getMessage(), configSource, e)))
-        : Future.succeededFuture(jwt.jwks());
-    String keySource = jwt.jwksFile() != null ? "auth.jwt.jwksFile" : jwt.jwks() != null ? "auth.jwt.jwks"
-        : "auth.jwt.publicKeyPem";
-    return jwks.compose(text -> ApiAuthHandler.create(vertx, auth.tokens(), auth.appTokenMap(), false, AuthOptions.DEV_TOKEN,
-            new ApiAuthHandler.JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences(),
-                jwt.leewaySeconds()))
-        .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
-            : new ConfigException(keySource, "unusable verification key: " + e.getMessage(), configSource, e))));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.callvert.verticles.auth;
 
+import io.callvert.config.AuthOptions;
+import io.callvert.config.ConfigException;
+import io.callvert.config.JwtOptions;
+
 import io.callvert.runtime.api.ApiException;
 import io.callvert.verticles.http.LocalFailures;
 import io.vertx.core.Future;
@@ -102,6 +106,31 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
 
   private ApiAuthHandler(AuthenticationHandler chain) {
     this.chain = chain;
+  }
+
+  /**
+   * The handler for {@code auth}: static tokens, the development token when nothing else is
+   * configured, and JWTs when {@code auth.jwt.*} is set (the JWKS file is read first).
+   *
+   * @param configSource where the options came from, named by a {@link ConfigException}
+   */
+  public static Future<ApiAuthHandler> fromOptions(Vertx vertx, AuthOptions auth, String configSource) {
+    JwtOptions jwt = auth.jwt();
+    if (!jwt.configured()) {
+      return create(vertx, auth.tokens(), auth.appTokenMap(), !auth.hasRealCredentials(), AuthOptions.DEV_TOKEN, null);
+    }
+    Future<String> jwks = jwt.jwksFile() != null
+        ? vertx.fileSystem().readFile(jwt.jwksFile()).map(b -> b.toString())
+            .recover(e -> Future.failedFuture(new ConfigException("auth.jwt.jwksFile",
+                "cannot read " + jwt.jwksFile() + ": " + e.getMessage(), configSource, e)))
+        : Future.succeededFuture(jwt.jwks());
+    String keySource = jwt.jwksFile() != null ? "auth.jwt.jwksFile" : jwt.jwks() != null ? "auth.jwt.jwks"
+        : "auth.jwt.publicKeyPem";
+    return jwks.compose(text -> create(vertx, auth.tokens(), auth.appTokenMap(), false, AuthOptions.DEV_TOKEN,
+            new JwtSettings(text, jwt.publicKeyPem(), jwt.issuers(), jwt.audiences(),
+                jwt.leewaySeconds()))
+        .recover(e -> Future.failedFuture(e instanceof ConfigException ? e
+            : new ConfigException(keySource, "unusable verification key: " + e.getMessage(), configSource, e))));
   }
 
   /**
