@@ -52,17 +52,25 @@ public final class LocalFailures {
 
   private LocalFailures() {}
 
+  /** Every interface a context class implements, found once per class (a view is made per request). */
+  private static final ClassValue<Class<?>[]> INTERFACES = new ClassValue<>() {
+    @Override
+    protected Class<?>[] computeValue(Class<?> type) {
+      Set<Class<?>> interfaces = new LinkedHashSet<>();
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        collect(c, interfaces);
+      }
+      return interfaces.toArray(Class<?>[]::new);
+    }
+  };
+
   /**
    * A view of {@code ctx} whose {@code fail(...)} calls {@code onFailure}. With {@code hideUserFrom},
    * {@code user()} answers null while the user is still that one: a user a host application
    * authenticated before mounting Callvert is not taken for one of Callvert's callers.
    */
   public static RoutingContext view(RoutingContext ctx, OnFailure onFailure, User hideUserFrom) {
-    Set<Class<?>> interfaces = new LinkedHashSet<>();
-    for (Class<?> c = ctx.getClass(); c != null; c = c.getSuperclass()) {
-      collect(c, interfaces);
-    }
-    return (RoutingContext) Proxy.newProxyInstance(ctx.getClass().getClassLoader(), interfaces.toArray(Class<?>[]::new),
+    return (RoutingContext) Proxy.newProxyInstance(ctx.getClass().getClassLoader(), INTERFACES.get(ctx.getClass()),
         (proxy, method, args) -> {
           switch (method.getName()) {
             case "fail" -> {
