@@ -45,6 +45,18 @@ class MainProcessIT {
     vertx.close();
   }
 
+  /** Every process a test started: a test failing before it stops its process must not leave it running. */
+  private static final java.util.List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void killLeftovers() throws Exception {
+    for (Process p : STARTED) {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    STARTED.clear();
+  }
+
   @Test
   @DisplayName("SIGTERM: live calls end with their terminated notification, then the process exits 0")
   void sigterm_is_a_graceful_stop() throws Exception {
@@ -101,6 +113,8 @@ class MainProcessIT {
     for (int i = 0; i < env.length; i += 2) {
       pb.environment().put(env[i], env[i + 1]);
     }
-    return pb.start();
+    Process p = pb.start();
+    STARTED.add(p);
+    return p;
   }
 }
