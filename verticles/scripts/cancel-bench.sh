@@ -43,20 +43,8 @@ if [[ ! -f $JAR || ! -f $TEST_CLASSES/io/callvert/verticles/bench/BareRoute.clas
   exit 2
 fi
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=processes.sh
+source "$(dirname "$0")/processes.sh"
 
 # waits until `curl ARGS...` succeeds (2xx), at most $1 seconds
 wait_for() {

@@ -40,21 +40,9 @@ if [[ ! -f $JAR || ! -f $TEST_CLASSES/io/callvert/verticles/bench/Soak.class ]];
   exit 2
 fi
 
-WORK=$(mktemp -d)
+# shellcheck source=processes.sh
+source "$(dirname "$0")/processes.sh"
 GC_LOG=${GC_LOG:-$WORK/gc.log}
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
 CALLVERT_HTTP_HOST=127.0.0.1 CALLVERT_HTTP_PORT=$PORT CALLVERT_CALLS_RETENTION_MS=$RETENTION_MS \
