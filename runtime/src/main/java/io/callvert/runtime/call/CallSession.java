@@ -81,6 +81,8 @@ public final class CallSession {
       .on(Redirect.class, CallSession::onRedirect)
       .on(PlayPrompt.class, (s, c) -> s.media.play(c))
       .on(RecordResponse.class, (s, c) -> s.media.record(c))
+      .on(CallProtocol.Recognize.class, (s, c) -> s.media.recognize(c))
+      .on(CallProtocol.UnsubscribeFromTone.class, (s, c) -> s.caller.unsubscribe(c))
       .on(CancelMedia.class, (s, c) -> s.media.cancel(c))
       .on(SubscribeToTone.class, (s, c) -> s.caller.subscribe(c))
       .on(SendDtmf.class, (s, c) -> s.dtmf.send(c))
