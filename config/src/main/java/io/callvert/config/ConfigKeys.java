@@ -101,6 +101,15 @@ public final class ConfigKeys {
     b.nullableString("store.dir", "Directory of the durable store (callvert.mv, H2 MVStore): the node's live calls,"
         + " undelivered notifications and recordings survive a restart or kill, and on start the node delivers what"
         + " was pending and ends those calls (contract rule 42). Unset keeps everything in memory only.");
+    b.nullableString("acs.accessKey", "Base64 access key that HMAC-signs ACS Call Automation requests (the accesskey of the"
+        + " SDK's connection string); unset: the well-known development key, accepted only on loopback (docs/acs.md).");
+    b.integer("acs.clockSkewSeconds", "How far an ACS request's x-ms-date may be from Callvert's clock, in seconds (the"
+        + " SDK's retries resend the first date); 0 to 3600.");
+    b.integer("acs.repeatabilityCacheSize", "Most ACS Repeatability-Request-IDs remembered with their first answer,"
+        + " oldest forgotten first (contract rule 58); 0 turns repeatability off.");
+    b.longValue("acs.repeatabilityTtlMs", "How long an ACS Repeatability-Request-ID and its first answer are remembered.");
+    b.nullableString("acs.incomingCallUri", "Where the IncomingCall event of a simulated call to the ACS app goes (the"
+        + " app's Event Grid webhook); POST /callvert/acs/calls may name its own.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

@@ -176,7 +176,10 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void notify(Notification notification) {
-    manager.dispatch(dialect.apply(notification));
+    Outbound out = dialect.apply(notification);
+    if (out != null) { // a dialect may have no notification for an event (ACS: no "connecting" event)
+      manager.dispatch(out);
+    }
   }
 
   @Override

@@ -38,8 +38,7 @@ final class JournalEntry {
     this.audience = outbound.audience();
     this.tenantId = outbound.tenantId();
     this.gate = outbound.gate();
-    this.endsGate = gate != null
-        && "deleted".equals(outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType"));
+    this.endsGate = gate != null && outbound.endsGate();
     this.body = encode(outbound.body());
     this.enqueuedAt = enqueuedAt;
   }

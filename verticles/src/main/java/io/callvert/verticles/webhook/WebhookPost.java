@@ -62,7 +62,8 @@ final class WebhookPost {
         .add(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
         .add("X-Callvert-Sequence", Long.toString(e.sequence))
         .add("X-Callvert-Attempt", Integer.toString(e.attempts));
-    if (signer != null) {
+    // no audience: a notification not signed with a Graph JWT (ACS CloudEvents, contract rule 57 — ACS callbacks)
+    if (signer != null && e.audience != null) {
       headers.add(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
     }
     // webhook.timeoutMs is a total deadline (DNS, connect, request, the whole response); the response body is
