@@ -34,6 +34,9 @@ public final class AcsErrors {
 
   /** A call's refusal in ACS words. */
   public static ApiException of(CallRejected e) {
+    if (e.state() == io.callvert.runtime.call.CallState.TERMINATED) {
+      return callNotFound(); // an ended call is gone for ACS, whatever was asked of it
+    }
     return switch (e.reason()) {
       case CALL_NOT_FOUND, OPERATION_NOT_FOUND -> callNotFound();
       case QUEUE_FULL -> new ApiException(429, "TooManyRequests",

@@ -8,15 +8,20 @@ import java.util.List;
  *
  * @param status  the HTTP status, exactly what the SDK expects (contract rule 51 — ACS statuses)
  * @param body    the JSON body, or null for none
+ * @param callId  the call the gates belong to, or null when there are none
  * @param release the gates to open once the response is written (contract rule 7), possibly empty
  */
-public record AcsResponse(int status, JsonObject body, List<String> release) {
+public record AcsResponse(int status, JsonObject body, String callId, List<String> release) {
 
   public AcsResponse {
     release = List.copyOf(release);
   }
 
-  public static AcsResponse of(int status, JsonObject body, String... release) {
-    return new AcsResponse(status, body, List.of(release));
+  public static AcsResponse of(int status, JsonObject body) {
+    return new AcsResponse(status, body, null, List.of());
+  }
+
+  public static AcsResponse of(int status, JsonObject body, String callId, String... release) {
+    return new AcsResponse(status, body, callId, List.of(release));
   }
 }

@@ -57,6 +57,7 @@ public final class HttpApi {
   private final NotificationSigner signer;
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
+  private final AcsRoutes acs;
   private final GraphErrorHandler errors;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
@@ -68,6 +69,7 @@ public final class HttpApi {
     this.signer = signer;
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
+    this.acs = new AcsRoutes(this, calls, io.callvert.runtime.acs.AcsDialect.create(options, calls.clock()), options);
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
   }
 
@@ -91,10 +93,13 @@ public final class HttpApi {
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
     bodyHandlers(router);
+    // ACS Call Automation (contract rules 48-59): HMAC-signed, so before the bearer token
+    router.route().handler(guarded(acs::handle));
     router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
 
+    router.post("/callvert/acs/calls").handler(guarded(acs::handleCreateIncoming));
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
     router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));
