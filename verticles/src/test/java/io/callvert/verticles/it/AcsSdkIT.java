@@ -112,6 +112,9 @@ class AcsSdkIT {
       assertThat(e.getJsonObject("resultInformation").getInteger("code")).isEqualTo(400);
       assertThat(e.getJsonObject("resultInformation").getInteger("subCode")).isEqualTo(8508);
     }
+    // the caller heard the prompt until the cancel (1 s on the clock), not its 30 s
+    long heardMs = MediaItSupport.heard(rt, callId).length() / 16;
+    assertThat(heardMs).isBetween(900L, 1_100L);
     rt.advance(60_000);
     List<String> kinds = sdk.events(callId).stream().map(e -> e.getString("kind")).toList();
     assertThat(kinds).containsExactly("CallConnected", "PlayCanceled", "RecognizeCanceled");
