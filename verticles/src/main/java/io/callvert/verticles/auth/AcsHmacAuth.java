@@ -49,7 +49,18 @@ public final class AcsHmacAuth {
    * @throws ApiException 401 naming what is wrong (never which part of a signature differed)
    */
   public void verify(HttpServerRequest req, Buffer body) {
-    String auth = req.getHeader("Authorization");
+    verify(req.method().name(), req.uri(), req::getHeader, body == null ? new byte[0] : body.getBytes());
+  }
+
+  /**
+   * Checks one request given as its parts.
+   *
+   * @param pathAndQuery the request target as sent (still percent-encoded)
+   * @param headers      header lookup by name (case-insensitive)
+   * @throws ApiException 401
+   */
+  public void verify(String method, String pathAndQuery, java.util.function.UnaryOperator<String> headers, byte[] body) {
+    String auth = headers.apply("Authorization");
     if (auth == null) {
       throw AcsErrors.unauthorized("Authorization header missing: sign requests with HMAC-SHA256 (an ACS connection string).");
     }
@@ -68,11 +79,11 @@ public final class AcsHmacAuth {
     } catch (IllegalArgumentException e) {
       throw AcsErrors.unauthorized("The signature is not base64.");
     }
-    String date = required(req, "x-ms-date");
-    String host = required(req, "host");
-    String contentHash = required(req, "x-ms-content-sha256");
+    String date = required(headers, "x-ms-date");
+    String host = required(headers, "host");
+    String contentHash = required(headers, "x-ms-content-sha256");
     checkDate(date);
-    byte[] actualHash = sha256(body == null ? new byte[0] : body.getBytes());
+    byte[] actualHash = sha256(body);
     byte[] declaredHash;
     try {
       declaredHash = Base64.getDecoder().decode(contentHash);
@@ -82,7 +93,7 @@ public final class AcsHmacAuth {
     if (!MessageDigest.isEqual(actualHash, declaredHash)) {
       throw AcsErrors.unauthorized("x-ms-content-sha256 does not match the body.");
     }
-    String toSign = req.method().name() + "\n" + req.uri() + "\n" + date + ";" + host + ";" + contentHash;
+    String toSign = method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + contentHash;
     if (!MessageDigest.isEqual(sign(toSign), signature)) {
       throw AcsErrors.unauthorized("The HMAC signature is invalid (wrong access key, or a request changed after signing).");
     }
@@ -120,8 +131,8 @@ public final class AcsHmacAuth {
     }
   }
 
-  private static String required(HttpServerRequest req, String name) {
-    String v = req.getHeader(name);
+  private static String required(java.util.function.UnaryOperator<String> headers, String name) {
+    String v = headers.apply(name);
     if (v == null || v.isEmpty()) {
       throw AcsErrors.unauthorized("Header " + name + " is missing.");
     }
