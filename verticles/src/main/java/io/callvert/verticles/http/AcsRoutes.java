@@ -76,6 +76,9 @@ public final class AcsRoutes {
     if (version == null || !API_VERSION.matcher(version).matches()) {
       throw AcsErrors.badRequest("The api-version query parameter is required (YYYY-MM-DD, e.g. 2026-03-12).");
     }
+    if (path.startsWith("/calling/recordings")) {
+      throw AcsErrors.notSupported("Call recording is not supported by Callvert's ACS dialect.");
+    }
     if (!path.startsWith(ROOT)) {
       throw new ApiException(404, "NotFound", "No ACS resource at '" + path + "'.");
     }
