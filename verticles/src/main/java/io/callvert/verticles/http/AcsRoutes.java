@@ -23,6 +23,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import io.callvert.runtime.call.CallEvent;
+import io.callvert.runtime.call.Notification;
+import io.callvert.runtime.protocol.Outbound;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -47,6 +53,11 @@ public final class AcsRoutes {
   /** Null when no key may be used: no acs.accessKey and not on loopback. */
   private final AcsHmacAuth hmac;
   private final AcsRepeatability repeats;
+  /**
+   * The operationContext each live incoming ACS call's CallConnected will carry, set by its answer: the renderer
+   * of the call reads it; an entry goes when the call is answered or ends (so at most one per live call).
+   */
+  private final Map<String, AtomicReference<String>> answerContexts = new ConcurrentHashMap<>();
 
   AcsRoutes(HttpApi api, CallManager calls, AcsDialect acs, CallvertOptions options) {
     this.api = api;
@@ -153,7 +164,7 @@ public final class AcsRoutes {
    * The renderer of each dialect by name (an owner record's {@code dialect}), for the calls of a lost or restarted
    * node: ACS calls get CloudEvents, every other call Graph notifications.
    */
-  public static Function<String, Function<io.callvert.runtime.call.Notification, io.callvert.runtime.protocol.Outbound>>
+  public static Function<String, Function<Notification, Outbound>>
       renderers(CallvertOptions options, io.callvert.runtime.clock.Clock clock, io.callvert.runtime.graph.GraphDialect graph) {
     AcsDialect acs = AcsDialect.create(options, clock);
     return dialect -> AcsRequests.DIALECT.equals(dialect) ? acs::render : graph::render;
@@ -164,11 +175,21 @@ public final class AcsRoutes {
   /** {@code POST /callvert/acs/calls}: the simulated caller calls the ACS app (contract rule 56 — ACS incoming calls). */
   void handleCreateIncoming(RoutingContext ctx) {
     ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE);
-    calls.create(acs.requests().incomingCall(HttpApi.jsonBody(ctx, false), options.incomingCallUri()), acs.renderer(null), APP)
+    AtomicReference<String> answerContext = new AtomicReference<>();
+    Function<Notification, Outbound> render = n -> {
+      if (n.event() instanceof CallEvent.CallEnded || n.event() instanceof CallEvent.CallLost) {
+        answerContexts.remove(n.event().callId());
+      }
+      return acs.events().render(n, answerContext.get());
+    };
+    calls.create(acs.requests().incomingCall(HttpApi.jsonBody(ctx, false), options.incomingCallUri()), render, APP)
         .onComplete(ar -> {
           if (ar.failed()) {
             api.fail(ctx, ar.cause());
           } else {
+            if (!ar.result().state().equals(io.callvert.runtime.call.CallState.TERMINATED)) {
+              answerContexts.put(ar.result().id(), answerContext);
+            }
             write(ctx, AcsReplies.incoming(ar.result()), true);
           }
         });
@@ -181,6 +202,11 @@ public final class AcsRoutes {
   }
 
   private Future<AcsResponse> answer(AcsRequests.ForCall f) {
+    // the answer's operationContext comes back in CallConnected (when this node placed the call)
+    AtomicReference<String> context = answerContexts.remove(f.callId());
+    if (context != null) {
+      context.set(f.operationContext());
+    }
     return calls.ask(f.callId(), f.command(), APP).compose(reply -> {
       if (reply instanceof CallProtocol.Rejected r) {
         return Future.failedFuture(AcsErrors.of(r.toException()));

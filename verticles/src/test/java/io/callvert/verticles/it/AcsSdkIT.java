@@ -193,7 +193,7 @@ class AcsSdkIT {
   }
 
   @Test
-  @DisplayName("the simulated caller calls the ACS app: IncomingCall (Event Grid CloudEvent) with incomingCallContext; answerCall 200: CallConnected; the caller hangs up: CallDisconnected")
+  @DisplayName("the simulated caller calls the ACS app: IncomingCall (Event Grid CloudEvent) with incomingCallContext; answerCall 200: CallConnected with the answer's operationContext; the caller hangs up: CallDisconnected")
   void incoming_call_answered() {
     String uri = sdk.callbackBase + "/incoming";
     TestRuntime.Resp placed = rt.post("/callvert/acs/calls", new JsonObject().put("incomingCallUri", uri)
@@ -205,10 +205,11 @@ class AcsSdkIT {
     assertThat(incoming.getString("type")).isEqualTo("Microsoft.Communication.IncomingCall");
     JsonObject data = incoming.getJsonObject("data");
     assertThat(data.getJsonObject("from").getString("rawId")).isEqualTo("4:+15550123");
-    JsonObject props = sdk.callObject(cmd("answer").put("incomingCallContext", data.getString("incomingCallContext")));
+    JsonObject props = sdk.callObject(cmd("answer").put("incomingCallContext", data.getString("incomingCallContext"))
+        .put("operationContext", "op-answer"));
     assertThat(props.getString("callConnectionId")).isEqualTo(callId);
     assertThat(props.getString("callConnectionState")).isEqualTo("connected");
-    sdk.awaitEvent(callId, "CallConnected");
+    assertThat(sdk.awaitEvent(callId, "CallConnected").getString("operationContext")).isEqualTo("op-answer");
     assertThat(rt.post("/callvert/calls/" + callId + "/hangup", null).status()).isEqualTo(202);
     JsonObject gone = sdk.awaitEvent(callId, "CallDisconnected");
     assertThat(gone.getJsonObject("resultInformation").getInteger("subCode")).isEqualTo(4097);
