@@ -50,13 +50,18 @@ class AcsWireIT {
 
   private Resp send(TestRuntime rt, String method, String pathAndQuery, JsonObject body, long dateOffsetMs,
       boolean tamper, String repeatId) throws Exception {
+    return send(KEY, rt, method, pathAndQuery, body, dateOffsetMs, tamper, repeatId);
+  }
+
+  private Resp send(AcsHmacAuth key, TestRuntime rt, String method, String pathAndQuery, JsonObject body, long dateOffsetMs,
+      boolean tamper, String repeatId) throws Exception {
     byte[] bytes = body == null ? new byte[0] : body.encode().getBytes(StandardCharsets.UTF_8);
     URI uri = URI.create(rt.baseUrl + pathAndQuery);
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
         ZonedDateTime.now(ZoneOffset.UTC).plusNanos(dateOffsetMs * 1_000_000));
     String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
     String host = uri.getHost() + ":" + uri.getPort();
-    String signature = Base64.getEncoder().encodeToString(KEY.sign(method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + hash));
+    String signature = Base64.getEncoder().encodeToString(key.sign(method + "\n" + pathAndQuery + "\n" + date + ";" + host + ";" + hash));
     byte[] sent = tamper ? (body.copy().put("tampered", true).encode()).getBytes(StandardCharsets.UTF_8) : bytes;
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(sent))
         .header("x-ms-date", date).header("x-ms-content-sha256", hash).header("Content-Type", "application/json")
@@ -199,6 +204,24 @@ class AcsWireIT {
         && j.stream().anyMatch(e -> ((JsonObject) e).getJsonObject("notification").getString("type").endsWith("CallDisconnected")));
     assertThat(journal.stream().filter(e -> ((JsonObject) e).getJsonObject("notification").getString("type")
         .endsWith("CallDisconnected")).count()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("off loopback the development key is refused: without acs.accessKey every ACS request is 401; with it, that key works")
+  void access_key_off_loopback() throws Exception {
+    String key = Base64.getEncoder().encodeToString("production-acs-key".getBytes(StandardCharsets.US_ASCII));
+    try (TestRuntime noKey = TestRuntime.start(o -> o.withHttp(o.http().withHost("0.0.0.0"))
+        .withAuth(o.auth().withTokens(List.of("real-token"))));
+        TestRuntime withKey = TestRuntime.start(o -> o.withHttp(o.http().withHost("0.0.0.0"))
+            .withAuth(o.auth().withTokens(List.of("real-token"))).withAcs(o.acs().withAccessKey(key)))) {
+      Resp refused = send(noKey, "GET", "/calling/callConnections/" + UUID.randomUUID() + VERSION, null);
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.message()).contains("acs.accessKey");
+      assertThat(send(withKey, "GET", "/calling/callConnections/" + UUID.randomUUID() + VERSION, null).status()).isEqualTo(401);
+      AcsHmacAuth configured = new AcsHmacAuth(key, 600, System::currentTimeMillis);
+      assertThat(send(configured, withKey, "GET", "/calling/callConnections/" + UUID.randomUUID() + VERSION, null, 0, false, null)
+          .status()).isEqualTo(404);
+    }
   }
 
   @Test
