@@ -81,6 +81,24 @@ public final class BotCall {
   }
 
   /**
+   * Waits until the bot has been told how the operation it started with {@code clientContext} ended, and returns it
+   * (a bot that names its operations, e.g. {@code "menu"}, finds them this way).
+   */
+  public Operation awaitOperationWithContext(String clientContext) {
+    return Operation.of(await("the operation with clientContext \"" + clientContext + "\" to end",
+        l -> matching(l.delivered(), n -> n.isOperation() && clientContext.equals(Operation.of(n).clientContext()), 1)));
+  }
+
+  /**
+   * The POSTs of this call's notifications that the bot did not accept (a 4xx or 5xx, a timeout, a reset), in order,
+   * each as {@code "#<sequence> <summary>: <why>"} (a snapshot). Callvert retried them; {@link #notifications()} shows
+   * which were delivered in the end.
+   */
+  public List<String> failedDeliveries() {
+    return log.failed();
+  }
+
+  /**
    * Waits until the bot has received at least as many notifications as {@code expected} lists, then checks that the
    * first of them (in sequence order) match {@code expected} one by one.
    *

@@ -27,6 +27,7 @@ final class CallLog {
   /** What the bot received, in arrival order, duplicates included. */
   private final List<Notification> received = new ArrayList<>();
   private final List<String> timeline = new ArrayList<>();
+  private final List<String> failed = new ArrayList<>();
   private final List<Waiter<?>> waiters = new ArrayList<>();
   private final Clock clock;
 
@@ -71,6 +72,10 @@ final class CallLog {
           delivered.putIfAbsent(seq, n);
           received.add(n);
         }
+      }
+      if (!ok && !post.getBoolean("duplicate", false)) {
+        Notification n = produced.get(sequences.getLong(0));
+        failed.add((n == null ? "#" + sequences.getLong(0) : n.toString()) + ": " + post.getString("error"));
       }
       what.append(post.getBoolean("duplicate", false) ? " (again: a duplicate)" : "");
       what.append(" → ").append(post.getString("outcome")).append(" (attempt ").append(post.getInteger("attempt"))
@@ -124,6 +129,10 @@ final class CallLog {
 
   synchronized List<Notification> delivered() {
     return List.copyOf(delivered.values());
+  }
+
+  synchronized List<String> failed() {
+    return List.copyOf(failed);
   }
 
   synchronized List<Notification> received() {

@@ -143,7 +143,7 @@ public final class CallvertBotExtension implements BeforeAllCallback, AfterAllCa
     return Optional.empty();
   }
 
-  /** Free loopback port, the chosen clock, fast retries within a ten-second budget, recordings in a temp dir. */
+  /** Free loopback port, the chosen clock, fast retries within a ten-second budget, holds of at most 250 ms, recordings in a temp dir. */
   static CallvertOptions options(CallvertBotTest config) {
     CallvertOptions d = CallvertOptions.defaults();
     try {
@@ -151,8 +151,8 @@ public final class CallvertBotExtension implements BeforeAllCallback, AfterAllCa
       CallvertOptions o = d.withHttp(HttpOptions.defaults().withHost("127.0.0.1").withPort(0))
           .withClock(config.clock() == CallvertBotTest.Clock.TEST ? ClockMode.VIRTUAL : ClockMode.SYSTEM)
           .withMedia(d.media().withRecordingsDir(recordings))
-          .withWebhook(d.webhook().withBackoffInitialMs(20).withBackoffMaxMs(200).withTimeoutMs(2_000)
-              .withRetryBudgetMs(10_000));
+          .withWebhook(d.webhook().withBackoffInitialMs(20).withBackoffMaxMs(200).withTimeoutMs(5_000)
+              .withRetryBudgetMs(10_000).withProfile(d.webhook().profile().withMaxHoldMs(250)));
       return instantiate(config.options()).apply(o);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create a recordings directory: " + e.getMessage(), e);
