@@ -35,7 +35,7 @@ abstract class IvrBotTest {
   }
 
   /** A call to the bot, answered, with the menu playing and keys listened for. */
-  private BotCall menuPlaying(Callvert callvert) {
+  BotCall menuPlaying(Callvert callvert) {
     BotCall call = callvert.callBot(bot.callbackUrl());
     call.awaitNotification("call established");
     return call;
