@@ -35,8 +35,13 @@ class GraphLikeDeliveryTest {
     bot.close();
   }
 
+  private static String jwks(Callvert callvert) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(callvert.jwksUrl())).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   @Test
-  void the_bot_gets_what_graph_may_send_and_still_does_the_right_thing(Callvert callvert) {
+  void the_bot_gets_what_graph_may_send_and_still_does_the_right_thing(Callvert callvert) throws Exception {
     BotCall call = callvert.callBot(bot.callbackUrl());
     call.awaitNotification("call established");
     call.caller().pressKeys("9");
@@ -48,6 +53,7 @@ class GraphLikeDeliveryTest {
     assertThat(call.received()).hasSizeGreaterThan(call.notifications().size()); // duplicates
     assertThat(call.timeline()).contains("one POST of").contains("[signed with the rolled-over key]");
     assertThat(bot.keyFetches()).isEqualTo(2); // an unknown key made the bot fetch the keys again
+    assertThat(jwks(callvert)).containsPattern("(?s)\"kid\".*\"kid\""); // both keys published after the rollover
     assertThat(call.operations()).hasSize(1).allMatch(op -> op.cancelled()); // the menu, cut by the key, once
   }
 }
