@@ -31,12 +31,20 @@ public final class BotCall {
     this.caller = new Caller(callvert, log);
   }
 
-  /** The call id (Graph's {@code call.id}). */
+  /**
+   * The call id (Graph's {@code call.id}).
+   *
+   * @return the call id
+   */
   public String id() {
     return log.callId();
   }
 
-  /** The simulated person on the other end: keys, speech, hang-up. */
+  /**
+   * The simulated person on the other end: keys, speech, hang-up.
+   *
+   * @return the caller
+   */
   public Caller caller() {
     return caller;
   }
@@ -44,6 +52,8 @@ public final class BotCall {
   /**
    * Waits until the bot has received a notification matching {@code expected} and returns it.
    *
+   * @param expected a summary, or its beginning (see the class comment)
+   * @return the notification
    * @throws AssertionError if none arrives in time, with what did and the call's timeline
    */
   public Notification awaitNotification(String expected) {
@@ -54,6 +64,9 @@ public final class BotCall {
    * Waits until the bot has received {@code nth} distinct notifications matching {@code expected} (in sequence order)
    * and returns the {@code nth}, e.g. the second {@code "tone 1"}.
    *
+   * @param expected a summary, or its beginning
+   * @param nth which one, from 1
+   * @return the notification
    * @throws AssertionError if they do not arrive in time, with what did and the call's timeline
    */
   public Notification awaitNotification(String expected, int nth) {
@@ -61,7 +74,11 @@ public final class BotCall {
         l -> matching(l.delivered(), n -> n.matches(expected), nth));
   }
 
-  /** Waits until the bot has received the notification that the call ended ({@code call terminated …}). */
+  /**
+   * Waits until the bot has received the notification that the call ended ({@code call terminated …}).
+   *
+   * @return the notification
+   */
   public Notification awaitEnded() {
     return awaitNotification("call terminated");
   }
@@ -69,12 +86,21 @@ public final class BotCall {
   /**
    * Waits until the bot has been told how an operation of {@code type} ended (e.g. {@code "playPromptOperation"}),
    * the first such, and returns it.
+   *
+   * @param type the operation type, e.g. {@code "playPromptOperation"}
+   * @return how it ended
    */
   public Operation awaitOperation(String type) {
     return awaitOperation(type, 1);
   }
 
-  /** Like {@link #awaitOperation(String)}, the {@code nth} operation of {@code type} to end. */
+  /**
+   * Like {@link #awaitOperation(String)}, the {@code nth} operation of {@code type} to end.
+   *
+   * @param type the operation type
+   * @param nth which one, from 1
+   * @return how it ended
+   */
   public Operation awaitOperation(String type, int nth) {
     return Operation.of(await("an operation " + type + (nth > 1 ? " (#" + nth + ")" : "") + " to end",
         l -> matching(l.delivered(), n -> n.isOperation() && n.matches(type), nth)));
@@ -83,6 +109,8 @@ public final class BotCall {
   /**
    * Waits until the bot has been told how the operation it started with {@code clientContext} ended, and returns it
    * (a bot that names its operations, e.g. {@code "menu"}, finds them this way).
+   * @param clientContext the clientContext the bot gave the operation
+   * @return how it ended
    */
   public Operation awaitOperationWithContext(String clientContext) {
     return Operation.of(await("the operation with clientContext \"" + clientContext + "\" to end",
@@ -93,6 +121,8 @@ public final class BotCall {
    * The POSTs of this call's notifications that the bot did not accept (a 4xx or 5xx, a timeout, a reset), in order,
    * each as {@code "#<sequence> <summary>: <why>"} (a snapshot). Callvert retried them; {@link #notifications()} shows
    * which were delivered in the end.
+   *
+   * @return each failed POST, described
    */
   public List<String> failedDeliveries() {
     return log.failed();
@@ -102,6 +132,7 @@ public final class BotCall {
    * Waits until the bot has received at least as many notifications as {@code expected} lists, then checks that the
    * first of them (in sequence order) match {@code expected} one by one.
    *
+   * @param expected summaries, or their beginnings, in sequence order
    * @throws AssertionError naming the first difference, with both lists and the call's timeline
    */
   public void assertNotifications(String... expected) {
@@ -115,17 +146,29 @@ public final class BotCall {
     }
   }
 
-  /** Each notification the bot received, once, in the call's sequence order (a snapshot). */
+  /**
+   * Each notification the bot received, once, in the call's sequence order (a snapshot).
+   *
+   * @return the notifications, in sequence order
+   */
   public List<Notification> notifications() {
     return log.delivered();
   }
 
-  /** The notifications as they reached the bot, in arrival order, duplicates included (a snapshot). */
+  /**
+   * The notifications as they reached the bot, in arrival order, duplicates included (a snapshot).
+   *
+   * @return the notifications, in arrival order
+   */
   public List<Notification> received() {
     return log.received();
   }
 
-  /** The operations whose end the bot has been told, in the order of those notifications (a snapshot). */
+  /**
+   * The operations whose end the bot has been told, in the order of those notifications (a snapshot).
+   *
+   * @return the operations
+   */
   public List<Operation> operations() {
     List<Operation> out = new ArrayList<>();
     for (Notification n : log.delivered()) {
@@ -136,12 +179,20 @@ public final class BotCall {
     return out;
   }
 
-  /** What the caller has heard so far. */
+  /**
+   * What the caller has heard so far.
+   *
+   * @return what the caller heard
+   */
   public Heard heard() {
     return callvert.heard(id());
   }
 
-  /** The call's timeline as a failed assertion prints it. */
+  /**
+   * The call's timeline as a failed assertion prints it.
+   *
+   * @return the timeline, one line per event
+   */
   public String timeline() {
     return log.timeline();
   }

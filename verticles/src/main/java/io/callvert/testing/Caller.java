@@ -20,13 +20,19 @@ public final class Caller {
   /**
    * Presses {@code keys} ({@code 0-9 * # A-D}): the first at once, then one every 100 ms of the call's clock (so
    * with the test clock, advance it to press the next).
+   *
+   * @param keys the keys, e.g. {@code "12#"}
    */
   public void pressKeys(String keys) {
     log.note("caller", "presses " + keys);
     callvert.join(callvert.client().pressKeys(log.callId(), keys), "press keys " + keys);
   }
 
-  /** Speaks (speech-level audio) for {@code duration}, from now on the call's clock. */
+  /**
+   * Speaks (speech-level audio) for {@code duration}, from now on the call's clock.
+   *
+   * @param duration how long (at most two minutes)
+   */
   public void speak(Duration duration) {
     log.note("caller", "speaks for " + duration.toMillis() + " ms");
     callvert.join(callvert.client().speak(log.callId(), (int) duration.toMillis()), "speak");

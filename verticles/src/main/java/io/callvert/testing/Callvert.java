@@ -87,27 +87,47 @@ public final class Callvert implements AutoCloseable {
 
   // ------------------------------------------------------------------ where the bot connects
 
-  /** The Graph base URL, e.g. {@code http://127.0.0.1:41234/v1.0}: the Graph SDK's {@code setBaseUrl}. */
+  /**
+   * The Graph base URL, e.g. {@code http://127.0.0.1:41234/v1.0}: the Graph SDK's {@code setBaseUrl}.
+   *
+   * @return the Graph base URL
+   */
   public String graphBaseUrl() {
     return baseUrl + "/v1.0";
   }
 
-  /** The root of Callvert's HTTP API, e.g. {@code http://127.0.0.1:41234}. */
+  /**
+   * The root of Callvert's HTTP API, e.g. {@code http://127.0.0.1:41234}.
+   *
+   * @return the base URL
+   */
   public String baseUrl() {
     return baseUrl;
   }
 
-  /** The bearer token the bot sends ({@code Authorization: Bearer <token>}). */
+  /**
+   * The bearer token the bot sends ({@code Authorization: Bearer <token>}).
+   *
+   * @return the token
+   */
   public String token() {
     return AuthOptions.DEV_TOKEN;
   }
 
-  /** The bot's application id: the {@code aud} of notification tokens, unless a call names its own. */
+  /**
+   * The bot's application id: the {@code aud} of notification tokens, unless a call names its own.
+   *
+   * @return the app id
+   */
   public String appId() {
     return verticle.options().webhook().appId();
   }
 
-  /** Where the keys that sign notification tokens are published (the JWKS), for a bot that validates them. */
+  /**
+   * Where the keys that sign notification tokens are published (the JWKS), for a bot that validates them.
+   *
+   * @return the JWKS URL
+   */
   public String jwksUrl() {
     return baseUrl + "/.well-known/jwks.json";
   }
@@ -116,6 +136,7 @@ public final class Callvert implements AutoCloseable {
    * The connection string of the Azure Communication Services dialect, for a bot written against the ACS Call
    * Automation SDK.
    *
+   * @return never, for now
    * @throws UnsupportedOperationException until Callvert speaks ACS
    */
   public String acsConnectionString() {
@@ -129,6 +150,9 @@ public final class Callvert implements AutoCloseable {
   /**
    * The simulated caller calls the bot at {@code callbackUri} (the bot is told {@code call incoming} and answers,
    * rejects or redirects it).
+   *
+   * @param callbackUri the bot's webhook
+   * @return the call
    */
   public BotCall callBot(String callbackUri) {
     JsonObject created = join(client.simulateIncomingCall(new JsonObject().put("callbackUri", callbackUri)),
@@ -146,6 +170,7 @@ public final class Callvert implements AutoCloseable {
    * Waits for the next call that appears and that neither an earlier {@code awaitCall()} nor {@link #callBot}
    * returned: typically the call the bot placed itself. A call appears with its first notification.
    *
+   * @return the call
    * @throws AssertionError if none appears within the timeout
    */
   public BotCall awaitCall() {
@@ -168,12 +193,21 @@ public final class Callvert implements AutoCloseable {
     }
   }
 
-  /** The call {@code callId}, e.g. one whose id the bot reported. */
+  /**
+   * The call {@code callId}, e.g. one whose id the bot reported.
+   *
+   * @param callId the call id
+   * @return the call
+   */
   public BotCall call(String callId) {
     return new BotCall(this, log(callId));
   }
 
-  /** The test clock. */
+  /**
+   * The test clock.
+   *
+   * @return the clock
+   */
   public TestClock clock() {
     return clock;
   }
@@ -181,6 +215,9 @@ public final class Callvert implements AutoCloseable {
   /**
    * Sets the delivery profile of the calls that start from now on (calls under way keep theirs); {@link Delivery}
    * does this for a class or method.
+   *
+   * @param mode strict or Graph-like
+   * @param seed the seed of the Graph-like profile's choices
    */
   public void deliveryProfile(DeliveryProfileMode mode, long seed) {
     DeliveryProfileOptions p = profile.withMode(mode).withSeed(seed);
@@ -188,12 +225,20 @@ public final class Callvert implements AutoCloseable {
     profile = p;
   }
 
-  /** How long the {@code await…} methods wait (10 s by default). */
+  /**
+   * How long the {@code await…} methods wait (10 s by default).
+   *
+   * @return the timeout
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** Sets how long the {@code await…} methods wait. */
+  /**
+   * Sets how long the {@code await…} methods wait.
+   *
+   * @param timeout the new timeout
+   */
   public void timeout(Duration timeout) {
     this.timeout = timeout;
   }

@@ -54,16 +54,25 @@ public @interface CallvertBotTest {
     SYSTEM
   }
 
-  /** One Callvert per class (default) or per test. */
+  /**
+   * One Callvert per class (default) or per test.
+   *
+   * @return the lifecycle
+   */
   Lifecycle lifecycle() default Lifecycle.PER_CLASS;
 
-  /** The test clock (default) or the system clock. */
+  /**
+   * The test clock (default) or the system clock.
+   *
+   * @return the clock
+   */
   Clock clock() default Clock.TEST;
 
   /**
    * Adjusts the options Callvert starts with (after the extension's: free port, the chosen clock, fast retries, a
    * ten-second retry budget): a class with a no-argument constructor, e.g. a nested
    * {@code static class Options implements UnaryOperator<CallvertOptions>}.
+   * @return the adjustment's class
    */
   Class<? extends UnaryOperator<CallvertOptions>> options() default NoChange.class;
 

@@ -21,9 +21,17 @@ import java.lang.annotation.Target;
 @Inherited
 public @interface Delivery {
 
-  /** The profile. */
+  /**
+   * The profile.
+   *
+   * @return the profile
+   */
   DeliveryProfileMode value();
 
-  /** The seed of the Graph-like profile's choices. */
+  /**
+   * The seed of the Graph-like profile's choices.
+   *
+   * @return the seed
+   */
   long seed() default 1;
 }

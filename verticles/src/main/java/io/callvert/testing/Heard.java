@@ -11,7 +11,12 @@ import java.util.List;
  */
 public record Heard(long durationMs, List<Segment> segments) {
 
-  /** Defensive copy. */
+  /**
+   * Defensive copy.
+   *
+   * @param durationMs how much the caller heard in all
+   * @param segments the clips, in play order
+   */
   public Heard {
     segments = List.copyOf(segments);
   }
@@ -26,7 +31,11 @@ public record Heard(long durationMs, List<Segment> segments) {
    */
   public record Segment(long offsetMs, long playedMs, long lengthMs, boolean cut) {}
 
-  /** Where, in what the caller heard, a clip was cut (its offset plus what was played of it), in play order. */
+  /**
+   * Where, in what the caller heard, a clip was cut (its offset plus what was played of it), in play order.
+   *
+   * @return the cut points, in ms
+   */
   public List<Long> cutPoints() {
     return segments.stream().filter(Segment::cut).map(s -> s.offsetMs() + s.playedMs()).toList();
   }

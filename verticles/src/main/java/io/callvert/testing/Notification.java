@@ -15,12 +15,21 @@ import io.vertx.core.json.JsonObject;
  */
 public record Notification(long sequence, String changeType, String resourceUrl, String summary, String json) {
 
-  /** Whether {@link #summary()} is {@code expected} or starts with it followed by a space. */
+  /**
+   * Whether {@link #summary()} is {@code expected} or starts with it followed by a space.
+   *
+   * @param expected a summary, or its beginning
+   * @return whether it matches
+   */
   public boolean matches(String expected) {
     return summary.equals(expected) || summary.startsWith(expected + " ");
   }
 
-  /** Whether it is about an operation (its resource URL names one). */
+  /**
+   * Whether it is about an operation (its resource URL names one).
+   *
+   * @return whether it is about an operation
+   */
   public boolean isOperation() {
     return resourceUrl != null && resourceUrl.contains("/operations/");
   }

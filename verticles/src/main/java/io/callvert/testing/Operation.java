@@ -19,12 +19,20 @@ import io.vertx.core.json.JsonObject;
 public record Operation(String id, String type, String status, int code, int subcode, String clientContext,
     Notification notification) {
 
-  /** Whether it ended {@code completed}. */
+  /**
+   * Whether it ended {@code completed}.
+   *
+   * @return whether it completed
+   */
   public boolean completed() {
     return "completed".equals(status);
   }
 
-  /** Whether it was cancelled (failed 400/8508, e.g. by cancelMediaProcessing or a barge-in). */
+  /**
+   * Whether it was cancelled (failed 400/8508, e.g. by cancelMediaProcessing or a barge-in).
+   *
+   * @return whether it was cancelled
+   */
   public boolean cancelled() {
     return "failed".equals(status) && subcode == 8508;
   }

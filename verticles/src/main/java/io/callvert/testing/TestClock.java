@@ -20,6 +20,8 @@ public final class TestClock {
    * Moves the clock by {@code duration}: every timer due by then fires, in time order (the callee answering, a
    * prompt ending, a key press, a recording's silence timeout), and this returns once they have run, so what they
    * sent is on its way. Fails with the system clock.
+   *
+   * @param duration how far
    */
   public void advance(Duration duration) {
     long ms = duration.toMillis();
@@ -44,7 +46,11 @@ public final class TestClock {
         "settle every delivery (run until idle)");
   }
 
-  /** How far the test moved the clock through this handle since Callvert started. */
+  /**
+   * How far the test moved the clock through this handle since Callvert started.
+   *
+   * @return the total advance
+   */
   public synchronized Duration advanced() {
     return Duration.ofMillis(advancedMs);
   }

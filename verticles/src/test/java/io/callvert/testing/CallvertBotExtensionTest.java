@@ -62,6 +62,14 @@ class CallvertBotExtensionTest {
         .hasMessageContaining("Timeline of call " + call.id())
         .hasMessageContaining("caller          calls the bot at " + url())
         .hasMessageContaining("Callvert → bot  POST #1 call incoming → delivered (attempt 1)");
+    endWhileTheWebhookListens(callvert, call);
+  }
+
+  /** Ends a call the bot never answered, so that stopping Callvert has nothing left to deliver to a closed webhook. */
+  private static void endWhileTheWebhookListens(Callvert callvert, BotCall call) {
+    callvert.timeout(Duration.ofSeconds(10));
+    call.caller().hangUp();
+    call.awaitEnded();
   }
 
   @Test
@@ -73,6 +81,7 @@ class CallvertBotExtensionTest {
         .hasMessageStartingWith("Call " + call.id() + ": notification 1 should be \"call established\" but was"
             + " \"call incoming\".\n  expected: [call established]\n  received: [#1 call incoming]\n")
         .hasMessageContaining("Timeline of call");
+    endWhileTheWebhookListens(callvert, call);
   }
 
   @Test
@@ -83,6 +92,7 @@ class CallvertBotExtensionTest {
 
     assertThatThrownBy(() -> call.awaitNotification("call established"))
         .hasMessageContaining("Delivery profile: graph, seed 42 (replay with @Delivery(value = GRAPH, seed = 42)).");
+    endWhileTheWebhookListens(callvert, call);
   }
 
   @Test
