@@ -225,6 +225,13 @@ public final class Callvert implements AutoCloseable {
     profile = p;
   }
 
+  /** Back to the profile Callvert was configured with, for the calls that start from now on. */
+  void restoreConfiguredProfile() {
+    DeliveryProfileOptions configured = verticle.options().webhook().profile();
+    join(client.deliveryProfile(configured), "restore the delivery profile");
+    profile = configured;
+  }
+
   /**
    * How long the {@code await…} methods wait (10 s by default).
    *

@@ -2,7 +2,6 @@ package io.callvert.testing;
 
 import io.callvert.config.CallvertOptions;
 import io.callvert.config.ClockMode;
-import io.callvert.config.DeliveryProfileOptions;
 import io.callvert.config.HttpOptions;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
@@ -38,9 +37,10 @@ public final class CallvertBotExtension implements BeforeAllCallback, AfterAllCa
   /** Starts the class's Callvert (unless per test). */
   @Override
   public void beforeAll(ExtensionContext context) {
-    CallvertBotTest config = config(context);
-    if (config.lifecycle() == CallvertBotTest.Lifecycle.PER_CLASS && context.getStore(NS).get(Callvert.class) == null) {
-      context.getStore(NS).put(Callvert.class, Callvert.start(options(config)));
+    // a class with its own annotation gets its own Callvert; a @Nested class without one shares its outer class's
+    Optional<CallvertBotTest> own = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), CallvertBotTest.class);
+    if (own.isPresent() && own.get().lifecycle() == CallvertBotTest.Lifecycle.PER_CLASS) {
+      context.getStore(NS).put(Callvert.class, Callvert.start(options(own.get())));
     }
   }
 
@@ -61,7 +61,7 @@ public final class CallvertBotExtension implements BeforeAllCallback, AfterAllCa
     if (delivery.isPresent()) {
       c.deliveryProfile(delivery.get().value(), delivery.get().seed());
     } else {
-      c.deliveryProfile(io.callvert.config.DeliveryProfileMode.STRICT, DeliveryProfileOptions.DEFAULT_SEED);
+      c.restoreConfiguredProfile(); // the options' webhook.profile (strict unless they say otherwise)
     }
   }
 
