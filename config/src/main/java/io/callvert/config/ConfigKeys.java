@@ -58,6 +58,8 @@ public final class ConfigKeys {
         + " 429 activityLimitReached (contract rule 38). At least 64, one /tones request's maximum.");
     b.integer("calls.maxRetainedCalls", "Most ended calls kept readable during retention; beyond it the call that ended"
         + " first is forgotten early, as after retention (contract rule 39). 0 forgets ended calls at once.");
+    b.integer("calls.maxRememberedOperations", "Most finished operations one call keeps for GET"
+        + " .../operations/{id}; beyond it the oldest is forgotten (404). At least 1 (contract rule 32).");
     b.enumeration("callee.behaviour", CalleeBehaviour.jsonValues(),
         "What simulated callees of outgoing calls do unless a target rule says otherwise.");
     b.longValue("callee.answerDelayMs", "Delay before a simulated callee answers.");
@@ -100,7 +102,8 @@ public final class ConfigKeys {
     b.nullableString("cluster.hazelcastConfigFile", "Hazelcast XML/YAML config file used instead of host/port/members.");
     b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
     b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
-    b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics).");
+    b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics: HTTP server and"
+        + " client, pools, JVM, Callvert's own; no event-bus meters, see docs/architecture.md#metrics).");
     b.list("outbound.allow", "Host names (`bots.example.com`, `*.example.com`), addresses and CIDR blocks (`10.1.0.0/16`) that notifications and media fetches may always reach, even internal ones.");
     b.list("outbound.deny", "Host names, addresses and CIDR blocks notifications and media fetches may not reach unless outbound.allow names them (`0.0.0.0/0` and `::/0` allow only outbound.allow).");
     b.enumeration("outbound.internalAddresses", InternalAddresses.jsonValues(),

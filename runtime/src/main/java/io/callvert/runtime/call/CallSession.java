@@ -66,9 +66,6 @@ public final class CallSession {
   public static final int CALLER_TONE_MS = 80;
   /** ... and presses are this far apart; the first is detected at once. */
   public static final int CALLER_TONE_SPACING_MS = 100;
-  /** Terminal operations kept for GET: beyond this many per call they are forgotten, oldest first. */
-  public static final int MAX_REMEMBERED_OPERATIONS = OperationHistory.MAX_REMEMBERED;
-
   /** The receive table: every command a call accepts, and its handler. */
   static final ReceiveTable<CallSession> RECEIVE = new ReceiveTable<CallSession>()
       .on(GetCall.class, (s, c) -> new CallView(s.snapshot()))
@@ -112,7 +109,7 @@ public final class CallSession {
 
   final HeardTimeline heard = new HeardTimeline();
   final CallerAudio callerAudio;
-  final OperationHistory history = new OperationHistory();
+  final OperationHistory history;
   final MediaQueue media;
   final DtmfSender dtmf;
   final CallerSide caller;
@@ -121,6 +118,7 @@ public final class CallSession {
     this.id = id;
     this.direction = call.direction();
     this.env = env;
+    this.history = new OperationHistory(env.calls().maxRememberedOperations());
     this.fx = fx;
     // a bot's callback, tenant and app id repeat across its calls: one shared copy each
     this.callbackUri = Ids.shared(call.callbackUri());

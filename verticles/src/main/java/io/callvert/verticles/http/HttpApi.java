@@ -403,10 +403,15 @@ public final class HttpApi {
     return origin;
   }
 
-  /** {@code http[s]://<local address>:<local port>} of the request's connection. */
+  /**
+   * {@code http[s]://<local address>:<local port>} of the request's connection: asked of the connection
+   * itself, since vertx-web's request wrapper would parse forwarding headers for {@code isSSL()} (contract
+   * rule 46 — Absolute URLs never follow the Host header; and it was 1% of the cancel path).
+   */
   static String connectionOrigin(HttpServerRequest req) {
-    String scheme = req.isSSL() ? "https" : "http";
-    io.vertx.core.net.SocketAddress local = req.localAddress();
+    io.vertx.core.http.HttpConnection conn = req.connection();
+    String scheme = conn.isSsl() ? "https" : "http";
+    io.vertx.core.net.SocketAddress local = conn.localAddress();
     String host = local == null ? null : local.hostAddress();
     if (host == null || host.isEmpty()) {
       return scheme + "://127.0.0.1";
