@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param changeType {@code created}, {@code updated} or {@code deleted}
  * @param resourceUrl e.g. {@code /communications/calls/{id}} or {@code …/operations/{id}}
  * @param summary what it says, as assertions match it: {@code call established}, {@code call terminated 200/4097},
- *     {@code tone 1}, {@code playPromptOperation completed 200/8510}, {@code recordOperation failed 400/8508}
+ *     {@code tone 1}, {@code playPromptOperation completed 200/0}, {@code recordOperation failed 400/8508}
  * @param json the notification as JSON text
  */
 public record Notification(long sequence, String changeType, String resourceUrl, String summary, String json) {

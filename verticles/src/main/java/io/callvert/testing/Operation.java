@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * @param type e.g. {@code playPromptOperation}, {@code recordOperation}
  * @param status {@code completed} or {@code failed}
  * @param code the result code (e.g. 200, 400), or -1 without one
- * @param subcode the result subcode (e.g. 8510 completed, 8508 cancelled), or -1 without one
+ * @param subcode the result subcode (e.g. 0 completed, 8508 cancelled, 8515 a recording that reached its maximum), or -1 without one
  * @param clientContext the clientContext the bot gave, or null
  * @param notification the terminal notification
  */
