@@ -88,6 +88,13 @@ public final class ConfigKeys {
     b.integer("webhook.maxConnections", "Connections of the notification HTTP client per destination host and port (a pool of its own, apart from media fetches').");
     b.longValue("webhook.minRetryDelayMs", "Shortest wait before a failed notification is retried, whatever Retry-After"
         + " or the backoff says (contract rule 40); 0 = no minimum.");
+    b.enumeration("webhook.profile.mode", DeliveryProfileMode.jsonValues(), "Delivery profile: strict (in order, once,"
+        + " promptly) or graph (what Graph's documentation allows: establishing/established out of order, duplicates,"
+        + " delays, several notifications in one POST, a signing-key rollover mid-call; contract rules 77-79).");
+    b.longValue("webhook.profile.seed", "Seed of the graph profile's choices: the same seed and calls give the same deliveries.");
+    b.longValue("webhook.profile.maxDelayMs", "Longest extra delay the graph profile puts before a notification (0 to 60000).");
+    b.longValue("webhook.profile.maxHoldMs", "How long the graph profile holds a notification for the next one of its call"
+        + " (to reorder or batch them) before sending it alone (0 to 60000).");
     b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
     b.string("cluster.host", "Interface the cluster member binds to.");
     b.integer("cluster.port", "Cluster member port.");

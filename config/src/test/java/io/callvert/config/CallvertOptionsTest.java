@@ -25,7 +25,7 @@ class CallvertOptionsTest {
         new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0, 5),
         new CalleeOptions(CalleeBehaviour.BUSY, 0, 9, Map.of("+15550100", new CalleeRule(CalleeBehaviour.ANSWER, 7))),
         new MediaOptions("/var/rec", 5, 0, 6, 7, 0, 8),
-        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0),
+        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0, null),
         new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
         new ShutdownOptions(0),
         new MetricsOptions(false),

@@ -390,7 +390,7 @@ public final class CallvertVerticle extends VerticleBase {
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph);
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph, dispatcher);
   }
 
   /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */

@@ -45,11 +45,17 @@ final class WebhookPost {
   private final OutboundHttp client;
   private final NotificationSigner signer;
   private final WebhookOptions options;
+  /** The Graph-like profile's second key (contract rule 79), or null: the signer signs everything. */
+  private volatile KeyRollover keys;
 
   WebhookPost(OutboundHttp client, NotificationSigner signer, WebhookOptions options) {
     this.client = client;
     this.signer = signer;
     this.options = options;
+  }
+
+  void keys(KeyRollover keys) {
+    this.keys = keys;
   }
 
   /**
@@ -62,9 +68,14 @@ final class WebhookPost {
         .add(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
         .add("X-Callvert-Sequence", Long.toString(e.sequence))
         .add("X-Callvert-Attempt", Integer.toString(e.attempts));
+    if (e.rider != null) { // a batch of the Graph-like profile (contract rule 78): every sequence it carries
+      headers.add("X-Callvert-Sequences", e.sequence + "," + e.rider.sequence);
+    }
     // no audience: a notification not signed with a Graph JWT (ACS CloudEvents, contract rule 57 — ACS callbacks)
     if (signer != null && e.audience != null) {
-      headers.add(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
+      KeyRollover k = keys;
+      NotificationSigner s = k == null ? signer : k.signer(e.rolledOver);
+      headers.add(HttpHeaders.AUTHORIZATION.toString(), s.authorization(e.audience, e.tenantId));
     }
     // webhook.timeoutMs is a total deadline (DNS, connect, request, the whole response); the response body is
     // discarded; the host policy (contract rule 37 — Outbound host policy) is checked after DNS on every attempt,
