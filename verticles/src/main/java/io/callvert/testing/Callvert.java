@@ -133,16 +133,15 @@ public final class Callvert implements AutoCloseable {
   }
 
   /**
-   * The connection string of the Azure Communication Services dialect, for a bot written against the ACS Call
-   * Automation SDK.
+   * The connection string of the Azure Communication Services Call Automation dialect, for a bot written against
+   * the ACS SDK: {@code endpoint=<baseUrl>/;accesskey=<key>}, the key being {@code acs.accessKey} or, when unset,
+   * the development key (Callvert listens on loopback here). Pass {@code allowInsecureConnection: true} (JS) as
+   * the endpoint is plain HTTP. See docs/acs.md.
    *
-   * @return never, for now
-   * @throws UnsupportedOperationException until Callvert speaks ACS
+   * @return the connection string
    */
   public String acsConnectionString() {
-    // ACS: the ACS Call Automation dialect (issue 15) is being added separately; the lead wires its connection
-    // string here after merging it (endpoint = baseUrl, access key = the dialect's HMAC key).
-    throw new UnsupportedOperationException("This Callvert does not speak the ACS dialect yet");
+    return "endpoint=" + baseUrl + "/;accesskey=" + verticle.options().acs().effectiveAccessKey();
   }
 
   // ------------------------------------------------------------------ calls

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.callvert.config.DeliveryProfileMode;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -128,7 +129,31 @@ class CallvertBotExtensionTest {
   }
 
   @Test
-  void the_acs_connection_string_is_not_there_yet(Callvert callvert) {
-    assertThatThrownBy(callvert::acsConnectionString).isInstanceOf(UnsupportedOperationException.class);
+  void the_acs_connection_string_signs_requests_callvert_accepts(Callvert callvert) throws Exception {
+    String cs = callvert.acsConnectionString();
+    assertThat(cs).startsWith("endpoint=" + callvert.baseUrl() + "/;accesskey=");
+    String key = cs.substring(cs.indexOf(";accesskey=") + ";accesskey=".length());
+
+    // signed as the ACS SDKs sign (contract rule 49), with the JDK alone: an unknown call is 404, not 401
+    assertThat(acsGet(callvert, key, "/calling/callConnections/" + java.util.UUID.randomUUID())).isEqualTo(404);
+    String wrongKey = java.util.Base64.getEncoder().encodeToString("not-the-key".getBytes(StandardCharsets.US_ASCII));
+    assertThat(acsGet(callvert, wrongKey, "/calling/callConnections/" + java.util.UUID.randomUUID())).isEqualTo(401);
+  }
+
+  private static int acsGet(Callvert callvert, String key, String path) throws Exception {
+    String target = path + "?api-version=2026-03-12";
+    java.net.URI uri = java.net.URI.create(callvert.baseUrl() + target);
+    String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+    String hash = java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(new byte[0]));
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(key), "HmacSHA256"));
+    String toSign = "GET\n" + target + "\n" + date + ";" + uri.getHost() + ":" + uri.getPort() + ";" + hash;
+    String signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+    java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(uri).GET()
+        .header("x-ms-date", date).header("x-ms-content-sha256", hash)
+        .header("Authorization", "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=" + signature)
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }
