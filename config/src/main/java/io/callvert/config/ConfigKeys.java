@@ -101,6 +101,12 @@ public final class ConfigKeys {
     b.nullableString("store.dir", "Directory of the durable store (callvert.mv, H2 MVStore): the node's live calls,"
         + " undelivered notifications and recordings survive a restart or kill, and on start the node delivers what"
         + " was pending and ends those calls (contract rule 42). Unset keeps everything in memory only.");
+    b.bool("ui.enabled", "Serve the softphone and dashboard pages at /callvert/ui/ (docs/ui.md); the JSON endpoints they"
+        + " read stay either way.");
+    b.integer("ui.timelineLimit", "Most entries one call's timeline keeps (requests, notifications, delivery attempts);"
+        + " the oldest go first, counted as dropped (contract rule 67). 0 keeps none.");
+    b.longValue("ui.pushIntervalMs", "How often a node pushes the calls that changed to open dashboards, as one batch"
+        + " (contract rule 68); 20 to 10000.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

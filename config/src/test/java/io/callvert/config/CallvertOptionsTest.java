@@ -30,7 +30,8 @@ class CallvertOptionsTest {
         new ShutdownOptions(0),
         new MetricsOptions(false),
         new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY),
-        new StoreOptions("/var/lib/callvert"));
+        new StoreOptions("/var/lib/callvert"),
+        new UiOptions(false, 7, 1000));
   }
 
   @Test
@@ -250,7 +251,7 @@ class CallvertOptionsTest {
     assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
     assertThat(o.metrics().enabled()).isFalse();
     assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
-    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null))
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null, null))
         .isEqualTo(CallvertOptions.defaults());
   }
 
