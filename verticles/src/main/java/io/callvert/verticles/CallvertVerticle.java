@@ -89,6 +89,7 @@ public final class CallvertVerticle extends VerticleBase {
   private OutboundHttp mediaClient;
   private NotificationSigner signer;
   private Router router;
+  private io.callvert.verticles.ui.Ui ui;
   private GraphDialect graph;
   private HttpServer server;
   private String ingressAddress;
@@ -177,8 +178,11 @@ public final class CallvertVerticle extends VerticleBase {
             calls.durable(true);
             recordings.durable(store);
           }
-          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
-          return dispatcher.start();
+          return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
+            this.ui = ui;
+            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).ui(ui).router();
+            return dispatcher.start();
+          });
         })
         .compose(v -> restart())
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
@@ -226,6 +230,7 @@ public final class CallvertVerticle extends VerticleBase {
     // one dialect today; a second one adds its renderer under its name
     return calls.attachCluster(directory, ingress, dialect -> graph::render)
         .compose(v -> directory.start(calls::onNodesLost))
+        .compose(v -> ui.joinCluster(directory))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 
@@ -251,6 +256,7 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> directory == null || signer == null ? Future.succeededFuture()
             : directory.withdrawKey(signer.keyId()).otherwiseEmpty())
         .compose(v -> {
+          ui.stop(); // open dashboard streams end
           calls.stop(); // requests now answer 503; retention timers cancelled
           return dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
             log.warn("shutdown: {}", e.getMessage());

@@ -155,6 +155,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   /** After every input: a call that ended is retired (kept readable) and its verticle undeployed. */
   private void afterInput() {
+    manager.observer().changed(session);
     publishOwnerRecord();
     storeOwnerRecord();
     if (ended && !retired) {

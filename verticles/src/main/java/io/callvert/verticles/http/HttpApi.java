@@ -58,6 +58,8 @@ public final class HttpApi {
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
   private final GraphErrorHandler errors;
+  /** The pages and the dashboard's JSON (docs/ui.md); null: not served (a router built without them). */
+  private UiRoutes ui;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -71,6 +73,12 @@ public final class HttpApi {
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
   }
 
+  /** Serves the softphone and dashboard pages and the JSON they read (docs/ui.md). */
+  public HttpApi ui(io.callvert.verticles.ui.Ui ui) {
+    this.ui = new UiRoutes(this, options, ui);
+    return this;
+  }
+
   /**
    * A new router serving the whole API; mount it anywhere.
    *
@@ -82,6 +90,9 @@ public final class HttpApi {
   public Router router() {
     Router router = Router.router(vertx);
     router.route().handler(guarded(this::handleRequestIds));
+    if (ui != null) {
+      ui.mountPublic(router, this::guarded); // the pages load without a token
+    }
     router.get("/health").handler(guarded(this::handleHealth));
     if (options.metrics().enabled()) {
       prometheus().ifPresent(h -> router.get("/metrics").handler(h));
@@ -94,6 +105,9 @@ public final class HttpApi {
     router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
+    if (ui != null) {
+      ui.mount(router, this::guarded);
+    }
 
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));

@@ -30,6 +30,8 @@ final class JournalEntry {
   String state = PENDING;
   int attempts;
   String lastError;
+  /** The bot's status on the last attempt, 0 when none came (for the dashboard's timeline). */
+  int lastStatus;
   long firstAttemptAt;
 
   JournalEntry(long sequence, Outbound outbound, long enqueuedAt) {
