@@ -89,6 +89,7 @@ public final class CallvertVerticle extends VerticleBase {
   private OutboundHttp mediaClient;
   private NotificationSigner signer;
   private Router router;
+  private io.callvert.verticles.live.LiveMedia live;
   private GraphDialect graph;
   private HttpServer server;
   private String ingressAddress;
@@ -177,7 +178,8 @@ public final class CallvertVerticle extends VerticleBase {
             calls.durable(true);
             recordings.durable(store);
           }
-          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
+          live = new io.callvert.verticles.live.LiveMedia(vertx, options, calls); // docs/live-media.md
+          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).router();
           return dispatcher.start();
         })
         .compose(v -> restart())
@@ -231,7 +233,8 @@ public final class CallvertVerticle extends VerticleBase {
 
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
-    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext).map(first -> {
+    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
+        options.media().live().maxFrameBytes()).map(first -> {
       server = first;
       return null;
     });

@@ -58,6 +58,8 @@ public final class HttpApi {
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
   private final GraphErrorHandler errors;
+  /** Live caller media (contract rules 60–64); null: no media socket routes. */
+  private LiveMediaRoutes live;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -69,6 +71,12 @@ public final class HttpApi {
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
+  }
+
+  /** Serves live caller media too (docs/live-media.md); call before {@link #router()}. */
+  public HttpApi live(io.callvert.verticles.live.LiveMedia media) {
+    this.live = new LiveMediaRoutes(this, calls, media);
+    return this;
   }
 
   /**
@@ -90,11 +98,17 @@ public final class HttpApi {
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
+    if (live != null) {
+      live.mountUpgrade(router, this::guarded); // a ticket, not the token (contract rule 61)
+    }
     bodyHandlers(router);
     router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
 
+    if (live != null) {
+      live.mountApi(router, this::guarded);
+    }
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
     router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));
