@@ -90,6 +90,7 @@ public final class CallvertVerticle extends VerticleBase {
   private NotificationSigner signer;
   private Router router;
   private io.callvert.verticles.ui.Ui ui;
+  private io.callvert.verticles.live.LiveMedia live;
   private GraphDialect graph;
   private HttpServer server;
   private String ingressAddress;
@@ -178,9 +179,10 @@ public final class CallvertVerticle extends VerticleBase {
             calls.durable(true);
             recordings.durable(store);
           }
+          live = new io.callvert.verticles.live.LiveMedia(vertx, options, calls); // docs/live-media.md
           return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
-            this.ui = ui;
-            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).ui(ui).router();
+            this.ui = ui; // docs/ui.md
+            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).router();
             return dispatcher.start();
           });
         })
@@ -236,7 +238,8 @@ public final class CallvertVerticle extends VerticleBase {
 
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
-    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext).map(first -> {
+    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
+        options.media().live().maxFrameBytes()).map(first -> {
       server = first;
       return null;
     });

@@ -26,12 +26,13 @@ final class Admission {
   private Admission() {}
 
   /** The state each command needs; commands not named need a live call, or nothing (reads). */
-  private static final Map<Class<?>, CallState> REQUIRES = Map.of(
-      PlayPrompt.class, CallState.ESTABLISHED, RecordResponse.class, CallState.ESTABLISHED,
-      CancelMedia.class, CallState.ESTABLISHED, SubscribeToTone.class, CallState.ESTABLISHED,
-      SendDtmf.class, CallState.ESTABLISHED, PressKeys.class, CallState.ESTABLISHED,
-      Speak.class, CallState.ESTABLISHED,
-      Answer.class, CallState.INCOMING, Reject.class, CallState.INCOMING, Redirect.class, CallState.INCOMING);
+  private static final Map<Class<?>, CallState> REQUIRES = Map.ofEntries(
+      Map.entry(PlayPrompt.class, CallState.ESTABLISHED), Map.entry(RecordResponse.class, CallState.ESTABLISHED),
+      Map.entry(CancelMedia.class, CallState.ESTABLISHED), Map.entry(SubscribeToTone.class, CallState.ESTABLISHED),
+      Map.entry(SendDtmf.class, CallState.ESTABLISHED), Map.entry(PressKeys.class, CallState.ESTABLISHED),
+      Map.entry(Speak.class, CallState.ESTABLISHED), Map.entry(CallProtocol.LiveAudio.class, CallState.ESTABLISHED),
+      Map.entry(Answer.class, CallState.INCOMING), Map.entry(Reject.class, CallState.INCOMING),
+      Map.entry(Redirect.class, CallState.INCOMING));
 
   /** Reads work after the end (and so do the incoming-call verbs, which say why they come too late). */
   private static final Set<Class<?>> READS = Set.of(GetCall.class, GetOperation.class, GetHeard.class, Admits.class);

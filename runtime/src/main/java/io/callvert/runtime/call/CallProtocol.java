@@ -107,6 +107,12 @@ public final class CallProtocol {
     }
   }
 
+  /**
+   * A live caller's voice (the media WebSocket, contract rule 62): audio that just arrived, placed
+   * on the call's timeline right after the previous live audio, or ending now when that is later.
+   */
+  public record LiveAudio(Clip audio) implements Command {}
+
   /** The caller hangs up. */
   public record CallerHangUp() implements Command {}
 

@@ -228,7 +228,9 @@ public final class CallManager {
     verticle.attach(session);
     CallSnapshot created = session.snapshot();
     OwnerRecord initialOwner = cluster == null ? null : session.ownerRecord();
-    registry.add(new CallRegistry.Handle(id, callAddress(id), owner));
+    CallRegistry.Handle handle = new CallRegistry.Handle(id, callAddress(id), owner);
+    handle.verticle = verticle;
+    registry.add(handle);
     // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
     // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
     // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
@@ -285,6 +287,33 @@ public final class CallManager {
           }
           return Future.failedFuture(NodeErrors.failure(e));
         });
+  }
+
+  /**
+   * Attaches a live caller's socket to a live call of this node that app {@code scope} sees (null: any); fails
+   * with "call not found" otherwise: another app's, an ended one, or (in a cluster) one another node owns
+   * (contract rule 61).
+   */
+  public Future<Void> attachLive(String callId, String scope, LiveSink sink) {
+    CallRegistry.Handle h = registry.get(callId);
+    if (stopped || h == null || !h.visibleTo(scope) || !h.isLive() || h.verticle == null) {
+      return Future.failedFuture(ApiException.callNotFound());
+    }
+    return h.verticle.attachLive(sink);
+  }
+
+  /** The live caller's socket closed. */
+  public void detachLive(String callId, LiveSink sink) {
+    CallRegistry.Handle h = registry.get(callId);
+    if (h != null && h.verticle != null) {
+      h.verticle.detachLive(sink);
+    }
+  }
+
+  /** Whether a call is live on this node (a live caller's socket can only attach to such a call). */
+  public boolean isLiveHere(String callId) {
+    CallRegistry.Handle h = registry.get(callId);
+    return h != null && h.isLive() && h.verticle != null;
   }
 
   /** A call that has ended answers reads from its final state, which no longer changes. */

@@ -23,6 +23,8 @@ public final class CallRegistry {
     final String owner;
     /** Set once the call has ended: the final, no longer mutated session. */
     volatile CallSession retained;
+    /** The live call's verticle (for a live caller's socket, contract rule 61); set when it is created. */
+    volatile CallSessionVerticle verticle;
 
     Handle(String id, String address, String owner) {
       this.id = id;
@@ -91,6 +93,7 @@ public final class CallRegistry {
     Handle h = calls.get(id);
     if (h != null && h.retained == null) {
       h.retained = finalState;
+      h.verticle = null; // an ended call keeps its final session, not its verticle
       live.decrementAndGet();
       retained.incrementAndGet();
       ended.add(id);

@@ -104,6 +104,19 @@ final class ConnectionGuard {
     }
   }
 
+  /**
+   * A WebSocket handshake arrived on a connection (a complete request): its read deadline ends, so an
+   * upgraded connection (a live media socket, contract rule 61) is not closed by it; the idle timeout still applies.
+   */
+  void handshake(io.vertx.core.http.ServerWebSocketHandshake handshake) {
+    SocketAddress remote = handshake.remoteAddress();
+    SocketAddress local = handshake.localAddress();
+    Watch w = remote == null || local == null ? null : watches.get(remote + "|" + local);
+    if (w != null) {
+      cancel(w);
+    }
+  }
+
   /** The router, behind the read deadline's bookkeeping. */
   Handler<HttpServerRequest> requests(Handler<HttpServerRequest> router) {
     if (readTimeoutMs <= 0) {

@@ -60,6 +60,8 @@ public final class HttpApi {
   private final GraphErrorHandler errors;
   /** The pages and the dashboard's JSON (docs/ui.md); null: not served (a router built without them). */
   private UiRoutes ui;
+  /** Live caller media (contract rules 60–64); null: no media socket routes. */
+  private LiveMediaRoutes live;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -76,6 +78,12 @@ public final class HttpApi {
   /** Serves the softphone and dashboard pages and the JSON they read (docs/ui.md). */
   public HttpApi ui(io.callvert.verticles.ui.Ui ui) {
     this.ui = new UiRoutes(this, options, ui);
+    return this;
+  }
+
+  /** Serves live caller media too (docs/live-media.md); call before {@link #router()}. */
+  public HttpApi live(io.callvert.verticles.live.LiveMedia media) {
+    this.live = new LiveMediaRoutes(this, calls, media);
     return this;
   }
 
@@ -101,6 +109,9 @@ public final class HttpApi {
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
+    if (live != null) {
+      live.mountUpgrade(router, this::guarded); // a ticket, not the token (contract rule 61)
+    }
     bodyHandlers(router);
     router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
@@ -108,7 +119,9 @@ public final class HttpApi {
     if (ui != null) {
       ui.mount(router, this::guarded);
     }
-
+    if (live != null) {
+      live.mountApi(router, this::guarded);
+    }
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
     router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));
