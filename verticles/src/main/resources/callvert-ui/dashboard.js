@@ -35,7 +35,7 @@
 
   function row(c) {
     const tr = Callvert.el('tr', { 'data-id': c.id, 'data-created': c.createdAt, 'data-ended': c.endedAt || '' },
-      Callvert.el('td', { class: 'mono' }, c.id),
+      Callvert.el('td', { class: 'mono', title: c.id }, c.id.slice(0, 13) + '…'),
       Callvert.el('td', {}, Callvert.el('span', { class: 'state ' + c.state }, c.state)),
       Callvert.el('td', {}, c.direction),
       Callvert.el('td', {}, c.app || '—'),

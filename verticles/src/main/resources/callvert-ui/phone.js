@@ -8,7 +8,7 @@
   const KEEP_FRAMES = 3000; // what the page keeps of the audio it received (60 s), for inspection
   const phone = {
     ws: null, callId: null, audio: null, player: null, capture: null, mic: null, muted: false,
-    received: [], receivedFrames: 0, sentFrames: 0, events: [], state: null, closed: null,
+    received: [], peaks: [], receivedFrames: 0, sentFrames: 0, events: [], state: null, closed: null,
   };
   window.callvertPhone = phone; // for the browser tests and the curious
 
@@ -73,11 +73,13 @@
   function onAudio(buffer) {
     phone.receivedFrames++;
     const samples = new Int16Array(buffer);
-    phone.received.push(samples);
+    phone.received.push(samples.slice()); // a copy: the frame itself moves to the player
     if (phone.received.length > KEEP_FRAMES) phone.received.shift();
     let peak = 0;
     for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]));
     $('out-level').style.width = Math.round(peak / 327.68) + '%';
+    phone.peaks.push(peak / 32768);
+    if (phone.peaks.length > 150) phone.peaks.shift();
     if (phone.player) phone.player.port.postMessage(buffer, [buffer]);
   }
 
@@ -92,6 +94,21 @@
     for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     return btoa(s);
   };
+
+  /** The last 3 s of the bot's audio, one bar per 20 ms frame. */
+  function drawScope() {
+    const c = $('scope');
+    const g = c.getContext('2d');
+    g.fillStyle = '#101828';
+    g.fillRect(0, 0, c.width, c.height);
+    g.fillStyle = '#53b1fd';
+    const w = c.width / 150;
+    phone.peaks.forEach((p, i) => {
+      const h = Math.max(1, p * (c.height - 4));
+      g.fillRect(i * w, (c.height - h) / 2, Math.max(1, w - 0.5), h);
+    });
+  }
+  setInterval(drawScope, 100);
 
   // ------------------------------------------------------------------ the socket
 
@@ -142,7 +159,7 @@
       case 'hello': return 'hello: call ' + m.state + ', ' + m.format.sampleRate + ' Hz';
       case 'state': return 'call ' + m.state;
       case 'prompt': return (m.kind || 'audio') + ' ' + m.event + (m.cut ? ' (cut)' : '');
-      case 'operation': return m.kind + ' ' + m.status + (m.outcome ? ' ' + m.outcome : '');
+      case 'operation': return m.kind + ' ' + m.status + (m.outcome && m.outcome !== m.status ? ' (' + m.outcome + ')' : '');
       case 'tone': return 'bot heard key ' + m.tone;
       case 'error': return 'refused: ' + m.code + ' ' + m.message;
       default: return JSON.stringify(m);
