@@ -53,8 +53,13 @@ final class UiRoutes {
     if (!options.ui().enabled()) {
       return;
     }
-    router.get("/callvert/ui").handler(guarded.apply(ctx ->
-        ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "ui/").end()));
+    router.get("/callvert/ui").handler(guarded.apply(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next(); // vertx-web matches "/callvert/ui/" here too: that one is the page
+      } else {
+        ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "ui/").end();
+      }
+    }));
     router.get("/callvert/ui/session").handler(guarded.apply(this::handleSession));
     router.route("/callvert/ui/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
@@ -63,6 +68,8 @@ final class UiRoutes {
     });
     router.route("/callvert/ui/*").handler(StaticHandler.create("callvert-ui").setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
+    router.route("/callvert/ui/*").handler(guarded.apply(ctx -> // not a page: 404, not the 401 of the API behind
+        api.fail(ctx, ApiException.itemNotFound("No such page under /callvert/ui/."))));
   }
 
   /** Behind authentication: the list, a call's timeline and waveform, the event stream. */

@@ -41,12 +41,10 @@ final class Browser implements AutoCloseable {
 
   final WebDriver driver;
   private final Path profile;
-  private final Path micWav;
 
-  private Browser(WebDriver driver, Path profile, Path micWav) {
+  private Browser(WebDriver driver, Path profile) {
     this.driver = driver;
     this.profile = profile;
-    this.micWav = micWav;
   }
 
   static Browser start() {
@@ -68,7 +66,7 @@ final class Browser implements AutoCloseable {
           "--use-file-for-fake-audio-capture=" + wav);
       ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
           .usingAnyFreePort().build();
-      return new Browser(new ChromeDriver(service, o), profile, wav);
+      return new Browser(new ChromeDriver(service, o), profile);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -91,6 +89,7 @@ final class Browser implements AutoCloseable {
   WebDriverWait waitUpTo(Duration d) {
     WebDriverWait w = new WebDriverWait(driver, d);
     w.pollingEvery(Duration.ofMillis(20));
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // pushed rows are replaced, not edited
     return w;
   }
 

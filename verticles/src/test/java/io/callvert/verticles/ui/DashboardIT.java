@@ -2,6 +2,8 @@ package io.callvert.verticles.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.callvert.runtime.audio.Tones;
+import io.callvert.runtime.audio.Wav;
 import io.callvert.verticles.CallvertClient;
 import io.callvert.verticles.testkit.CallvertTest;
 import io.callvert.verticles.testkit.TestRuntime;
@@ -55,15 +57,15 @@ class DashboardIT {
 
     long created = System.nanoTime();
     String callId = rt.createOutgoingCall(bot.url());
-    WebElement row = browser.until(Duration.ofSeconds(1), d -> {
+    String row = browser.until(Duration.ofSeconds(1), d -> {
       List<WebElement> rows = d.findElements(By.cssSelector("#calls tbody tr[data-id='" + callId + "']"));
-      return rows.isEmpty() ? null : rows.get(0);
+      return rows.isEmpty() ? null : rows.get(0).getText();
     });
     long elapsedMs = (System.nanoTime() - created) / 1_000_000;
     System.out.println("DashboardIT: call visible on the dashboard " + elapsedMs + " ms after its 201");
 
     assertThat(elapsedMs).isLessThan(1000);
-    assertThat(row.getText()).contains(callId.substring(0, 13)).contains("outgoing").contains("127.0.0.1:");
+    assertThat(row).contains(callId.substring(0, 13)).contains("outgoing").contains("127.0.0.1:");
     assertThat(browser.js("return window.__sameDocument;")).isEqualTo(marker); // pushed, not reloaded
   }
 
@@ -79,13 +81,20 @@ class DashboardIT {
     openDashboard(rt, "?call=" + callId);
     browser.until(Duration.ofSeconds(5), d -> !d.findElements(By.cssSelector("#timeline li[data-kind=request]")).isEmpty());
 
-    String prompt = media.tone("ui-dashboard-3s.wav", 3000, 440);
+    String prompt = media.put("ui-dashboard-speech.wav", Wav.encode(Tones.speech(3000, 3)));
     assertThat(rt.post("/v1.0/communications/calls/" + callId + "/playPrompt", new JsonObject()
         .put("prompts", new JsonArray().add(new JsonObject().put("@odata.type", "#microsoft.graph.mediaPrompt")
             .put("mediaInfo", new JsonObject().put("uri", prompt))))).status()).isEqualTo(200);
     rt.advance(1200);
     assertThat(rt.post("/v1.0/communications/calls/" + callId + "/cancelMediaProcessing", new JsonObject()).status())
         .isEqualTo(200);
+
+    // a short prompt after the cancel, played to its end: the waveform shows the cut between the two
+    assertThat(rt.post("/v1.0/communications/calls/" + callId + "/playPrompt", new JsonObject()
+        .put("prompts", new JsonArray().add(new JsonObject().put("@odata.type", "#microsoft.graph.mediaPrompt")
+            .put("mediaInfo", new JsonObject().put("uri", media.tone("ui-dashboard-600ms.wav", 600, 660)))))).status())
+        .isEqualTo(200);
+    rt.advance(700);
 
     // pushed into the open page: attempt 1 → 503 retry, then attempt 2 → 202 delivered, same notification
     WebElement retried = browser.until(Duration.ofSeconds(10), d -> first(d.findElements(
@@ -105,10 +114,10 @@ class DashboardIT {
     assertThat(browser.all("#timeline li[data-kind=notification]")).extracting(WebElement::getText)
         .anyMatch(t -> t.contains("playPromptOperation failed") && t.contains("400/8508"));
 
-    // the waveform: 1.2 s heard, cut where the cancel landed
+    // the waveform: 1.2 s of the first prompt, cut where the cancel landed, then the whole second one
     WebElement canvas = browser.until(Duration.ofSeconds(5), d -> {
       WebElement c = d.findElement(By.id("waveform"));
-      return "1200".equals(c.getAttribute("data-duration")) ? c : null;
+      return "1800".equals(c.getAttribute("data-duration")) ? c : null;
     });
     assertThat(canvas.getAttribute("data-cuts")).isEqualTo("1200");
     browser.screenshot("dashboard");
