@@ -64,7 +64,7 @@
       } else {
         scheduleRefetch(); // a call this page does not show yet (new, or now matching)
       }
-      if (c.id === state.selected) scheduleWaveform();
+      if (c.id === state.selected) { scheduleWaveform(); scheduleTimeline(); }
     }
     for (const id of push.removed || []) {
       if (state.rows.has(id)) scheduleRefetch();
@@ -138,6 +138,13 @@
       default:
         return JSON.stringify(e);
     }
+  }
+
+  /** Another node's call pushes no entries here: its timeline is read again when the call changes. */
+  let timelineTimer = null;
+  function scheduleTimeline() {
+    if (timelineTimer) return;
+    timelineTimer = setTimeout(() => { timelineTimer = null; loadTimeline().catch(() => {}); }, 300);
   }
 
   function scheduleWaveform() {

@@ -162,11 +162,15 @@ final class UiRoutes {
 
   private void handleTimeline(RoutingContext ctx) {
     GraphRoutes.requireInspection(ctx);
-    JsonObject t = ui.timeline(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx));
-    if (t == null) {
-      throw ApiException.callNotFound();
-    }
-    api.writeJson(ctx, 200, t);
+    ui.timeline(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        api.fail(ctx, ar.cause());
+      } else if (ar.result() == null) {
+        api.fail(ctx, ApiException.callNotFound());
+      } else {
+        api.writeJson(ctx, 200, ar.result());
+      }
+    });
   }
 
   private void handleWaveform(RoutingContext ctx) {
@@ -184,19 +188,19 @@ final class UiRoutes {
   }
 
   /**
-   * Server-sent events: {@code calls} pushes of changed calls (every node's), and with {@code ?call=<id>} that
-   * call's new timeline entries ({@code timeline}). Read with {@code fetch} (it sends the bearer token).
+   * Server-sent events: {@code calls} pushes of changed calls (every node's), and with {@code ?call=<id>} of a call
+   * this node holds, that call's new timeline entries ({@code timeline}). Read with {@code fetch} (it sends the
+   * bearer token).
    */
   private void handleEvents(RoutingContext ctx) {
     GraphRoutes.requireInspection(ctx);
     String scope = ApiAuthHandler.callScope(ctx);
     String call = ctx.queryParams().get("call");
     String callId = call == null || call.isBlank() ? null : Ids.canonical(call);
-    if (callId != null && ui.timeline(callId, scope) == null) {
-      throw ApiException.callNotFound();
-    }
     EventHub.Stream stream = ui.hub().open(ctx.response(), scope);
-    if (callId != null) {
+    // a call this node holds: its timeline entries too; another node's call (or none): the calls only, and the page
+    // reads that call's timeline again when the call changes (contract rule 69)
+    if (callId != null && ui.isLocal(callId, scope)) {
       stream.watch(ui.timelines(), callId);
     }
   }

@@ -158,19 +158,55 @@ public final class Ui {
   }
 
   private void onQuery(Message<JsonObject> m) {
+    String timelineOf = m.body().getString("timeline");
+    if (timelineOf != null) {
+      JsonObject t = localTimeline(timelineOf, m.body().getString("scope"));
+      m.reply(t == null ? new JsonObject() : t);
+      return;
+    }
     ListQuery q = ListQuery.fromJson(m.body());
     m.reply(board.top(q::matches, q.offset() + q.limit()));
   }
 
   // ------------------------------------------------------------------ one call
 
-  /** The call's timeline, from the node that holds it (null: no such call, or not visible to {@code scope}). */
-  public JsonObject timeline(String callId, String scope) {
+  /** Whether this node holds the call and {@code scope} may see it. */
+  public boolean isLocal(String callId, String scope) {
     io.callvert.verticles.call.CallRegistry.Handle h = calls.registry().get(callId);
-    if (h == null || !h.visibleTo(scope)) {
-      return null;
+    return h != null && h.visibleTo(scope);
+  }
+
+  private JsonObject localTimeline(String callId, String scope) {
+    return isLocal(callId, scope) ? timelines.read(callId) : null;
+  }
+
+  /**
+   * The call's timeline, from the node that holds it (in a cluster the other members are asked); null: no such
+   * call, or not visible to {@code scope}.
+   */
+  public Future<JsonObject> timeline(String callId, String scope) {
+    JsonObject local = localTimeline(callId, scope);
+    CallDirectory d = directory;
+    if (local != null || d == null) {
+      return Future.succeededFuture(local);
     }
-    return timelines.read(callId);
+    JsonObject ask = new JsonObject().put("timeline", callId).put("scope", scope);
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (String node : d.nodes()) {
+      if (!node.equals(d.nodeId())) {
+        answers.add(vertx.eventBus().<JsonObject>request(queryPrefix + node, ask,
+            new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(Message::body).otherwise(new JsonObject()));
+      }
+    }
+    return Future.all(answers).map(all -> {
+      for (int i = 0; i < all.size(); i++) {
+        JsonObject t = all.resultAt(i);
+        if (t.containsKey("entries")) {
+          return t;
+        }
+      }
+      return null;
+    });
   }
 
   /** What the caller heard as a waveform with its cut points (null: no such call). */

@@ -177,6 +177,11 @@ class ClusterIT {
       JsonObject a = page.getJsonArray("items").stream().map(JsonObject.class::cast).filter(c -> c.getString("id").equals(onA)).findFirst().orElseThrow();
       assertThat(a.getString("node")).isEqualTo(managers.get(0).getNodeId());
     }
+    // a call's timeline reads through any node (from the node that holds it)
+    Resp timeline = get(2, "/callvert/calls/" + onA + "/timeline");
+    assertThat(timeline.status).isEqualTo(200);
+    assertThat(timeline.json().getJsonArray("entries").stream().map(o -> ((JsonObject) o).getString("kind")))
+        .contains("request", "notification", "attempt");
     JsonObject one = get(2, "/callvert/calls?q=" + onB).json();
     assertThat(one.getInteger("total")).isEqualTo(1);
     assertThat(one.getJsonArray("items").getJsonObject(0).getString("node")).isEqualTo(managers.get(1).getNodeId());

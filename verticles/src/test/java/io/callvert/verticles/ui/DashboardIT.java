@@ -164,6 +164,26 @@ class DashboardIT {
     }
   }
 
+  @Test
+  @DisplayName("mounted under a host's prefix (embedded), the same pages work: relative URLs only, the dev token on loopback, live push")
+  void works_under_a_mount_prefix(TestRuntime rt, WebhookReceiver bot) throws Exception {
+    io.vertx.ext.web.Router host = io.vertx.ext.web.Router.router(rt.vertx);
+    host.route("/telephony/*").subRouter(rt.callvert.router());
+    io.vertx.core.http.HttpServer server = rt.vertx.createHttpServer().requestHandler(host).listen(0, "127.0.0.1")
+        .await(10, TimeUnit.SECONDS);
+    try {
+      String base = "http://127.0.0.1:" + server.actualPort() + "/telephony";
+      browser.open(base + "/callvert/ui/");
+      browser.until(Duration.ofSeconds(10), d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-stream")));
+      String callId = rt.createOutgoingCall(bot.url());
+      browser.until(Duration.ofSeconds(2), d -> first(d.findElements(By.cssSelector("#calls tbody tr[data-id='" + callId + "']"))));
+      browser.find("#calls tbody tr[data-id='" + callId + "']").click();
+      browser.until(Duration.ofSeconds(5), d -> first(d.findElements(By.cssSelector("#timeline li[data-kind=request]"))));
+    } finally {
+      server.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static <T> T first(List<T> list) {
     return list.isEmpty() ? null : list.get(0);
   }

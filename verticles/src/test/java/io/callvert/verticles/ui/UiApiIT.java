@@ -106,7 +106,6 @@ class UiApiIT {
     assertThat(rt.get("/callvert/calls/00000000-0000-0000-0000-000000000000/timeline").status()).isEqualTo(404);
     assertThat(rt.get("/callvert/calls/00000000-0000-0000-0000-000000000000/waveform").status()).isEqualTo(404);
     assertThat(rt.get("/callvert/calls/" + a + "/waveform?buckets=0").status()).isEqualTo(400);
-    assertThat(rt.get("/callvert/events?call=00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
     assertThat(rt.send(HttpRequest.newBuilder(rt.uri("/callvert/calls")).GET()).status()).as("no token").isEqualTo(401);
   }
 
