@@ -239,7 +239,7 @@ public final class CallvertVerticle extends VerticleBase {
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
     return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
-        options.media().live().maxFrameBytes()).map(first -> {
+        Math.max(65_536, options.media().live().maxFrameBytes())).map(first -> {
       server = first;
       return null;
     });

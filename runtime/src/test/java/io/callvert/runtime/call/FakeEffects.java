@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 final class FakeEffects implements Effects {
 
-  sealed interface Effect permits Notified, Armed, Disarmed, Fetch, Prefetch, Stored, Ended, Replied {}
+  sealed interface Effect permits Notified, Armed, Disarmed, Fetch, Prefetch, Stored, Ended, Replied, Fed {}
 
   /** A notification, with the clock time it was produced at. */
   record Notified(Outbound outbound, long at, Notification event) implements Effect {
@@ -64,6 +64,9 @@ final class FakeEffects implements Effects {
   record Stored(String recordingId, String token, Clip audio) implements Effect {}
 
   record Ended() implements Effect {}
+
+  /** What a live caller was told (contract rule 62), with the clock time. */
+  record Fed(CallerFeed event, long at) implements Effect {}
 
   /** Logged by the driver when a request returned: the HTTP response would be written now. */
   record Replied(String action, GraphResponse reply) implements Effect {}
@@ -117,6 +120,11 @@ final class FakeEffects implements Effects {
   @Override
   public void ended() {
     log.add(new Ended());
+  }
+
+  @Override
+  public void feed(CallerFeed event) {
+    log.add(new Fed(event, clock.now()));
   }
 
   void replied(String action, GraphResponse reply) {
