@@ -88,10 +88,14 @@
     const t = await Callvert.api('calls/' + id + '/timeline');
     if (id !== state.selected) return;
     const ul = $('timeline');
-    ul.replaceChildren();
-    state.entries.clear();
-    state.first = t.entries.length ? t.entries[0].at : null;
-    if (t.dropped) ul.append(Callvert.el('li', { class: 'muted' }, t.dropped + ' older entries dropped (ui.timelineLimit ' + t.limit + ')'));
+    if (state.timelineOf !== id) { // another call: start over; the same call: add what is new (rows stay put)
+      ul.replaceChildren(Callvert.el('li', { class: 'muted', id: 'dropped', hidden: true }));
+      state.entries.clear();
+      state.first = t.entries.length ? t.entries[0].at : null;
+      state.timelineOf = id;
+    }
+    $('dropped').hidden = !t.dropped;
+    $('dropped').textContent = t.dropped + ' older entries dropped (ui.timelineLimit ' + t.limit + ')';
     t.entries.forEach(addEntry);
   }
 
@@ -110,7 +114,8 @@
       if (e.result === 'retry' || e.result === 'moved') li.classList.add('failed');
       if (e.result === 'deadLettered') li.classList.add('dead');
     }
-    $('timeline').append(li);
+    const later = [...$('timeline').querySelectorAll('li.entry')].find(x => Number(x.dataset.seq) > e.seq);
+    $('timeline').insertBefore(li, later || null); // in seq order, also when a push and a read overlap
     if (e.kind === 'notification' && (e.status || e.resource === 'call')) scheduleWaveform();
   }
 
@@ -127,7 +132,8 @@
   function describe(e) {
     switch (e.kind) {
       case 'request':
-        return e.method + ' ' + e.path + ' → ' + e.status + ' (' + e.latencyMs + ' ms)' + (e.operationId ? ' op ' + e.operationId : '');
+        return e.method + ' ' + e.path.replace(/\/calls\/[0-9a-f-]{36}/i, '/calls/{id}') + ' → ' + e.status
+          + ' (' + e.latencyMs + ' ms)' + (e.operationId ? ' op ' + e.operationId.slice(0, 8) + '…' : '');
       case 'notification':
         return '#' + e.sequence + ' ' + e.changeType + ' ' + e.resource
           + (e.status ? ' ' + e.status : '') + (e.state ? ' ' + e.state : '')

@@ -97,18 +97,21 @@ class DashboardIT {
     rt.advance(700);
 
     // pushed into the open page: attempt 1 → 503 retry, then attempt 2 → 202 delivered, same notification
-    WebElement retried = browser.until(Duration.ofSeconds(10), d -> first(d.findElements(
-        By.cssSelector("#timeline li[data-kind=attempt][data-result=retry][data-status='503']"))));
-    String sequence = retried.getAttribute("data-sequence");
-    WebElement delivered = browser.until(Duration.ofSeconds(10), d -> first(d.findElements(By.cssSelector(
-        "#timeline li[data-kind=attempt][data-result=delivered][data-sequence='" + sequence + "']"))));
-    assertThat(retried.getText()).contains("attempt 1").contains("503").contains("retry");
-    assertThat(delivered.getText()).contains("attempt 2").contains("202").contains("delivered");
-    assertThat(Integer.parseInt(retried.getAttribute("data-seq"))).isLessThan(Integer.parseInt(delivered.getAttribute("data-seq")));
-    assertThat(retried.getAttribute("class")).contains("failed");
+    List<String> retried = browser.until(Duration.ofSeconds(10), d -> first(d.findElements(
+            By.cssSelector("#timeline li[data-kind=attempt][data-result=retry][data-status='503']")).stream()
+        .map(li -> List.of(li.getText(), li.getAttribute("data-sequence"), li.getAttribute("data-seq"), li.getAttribute("class")))
+        .toList()));
+    String sequence = retried.get(1);
+    List<String> delivered = browser.until(Duration.ofSeconds(10), d -> first(d.findElements(By.cssSelector(
+            "#timeline li[data-kind=attempt][data-result=delivered][data-sequence='" + sequence + "']")).stream()
+        .map(li -> List.of(li.getText(), li.getAttribute("data-seq"))).toList()));
+    assertThat(retried.get(0)).contains("attempt 1").contains("503").contains("retry");
+    assertThat(delivered.get(0)).contains("attempt 2").contains("202").contains("delivered");
+    assertThat(Integer.parseInt(retried.get(2))).isLessThan(Integer.parseInt(delivered.get(1)));
+    assertThat(retried.get(3)).contains("failed");
     // the bot's own requests, with status and latency
     assertThat(browser.all("#timeline li[data-kind=request]")).extracting(WebElement::getText)
-        .anyMatch(t -> t.contains("POST /v1.0/communications/calls/" + callId + "/playPrompt → 200"))
+        .anyMatch(t -> t.contains("POST /v1.0/communications/calls/{id}/playPrompt → 200"))
         .anyMatch(t -> t.contains("/cancelMediaProcessing → 200"));
     // the prompt's end, with the cancel's resultInfo
     assertThat(browser.all("#timeline li[data-kind=notification]")).extracting(WebElement::getText)
