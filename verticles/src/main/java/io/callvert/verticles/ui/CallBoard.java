@@ -38,10 +38,6 @@ public final class CallBoard implements CallObserver {
           .put("running", running).put("queued", queued).put("node", node);
     }
 
-    boolean sameAs(Summary o) {
-      return o != null && state.equals(o.state) && running == o.running && queued == o.queued
-          && java.util.Objects.equals(callbackHost, o.callbackHost);
-    }
   }
 
   private final CallRegistry registry;
@@ -69,9 +65,8 @@ public final class CallBoard implements CallObserver {
     Summary old = calls.get(call.id());
     CallState state = call.state();
     OperationCounts ops = state == CallState.TERMINATED ? OperationCounts.NONE : OperationCounts.of(call);
-    if (old != null && old.state.equals(name(state)) && old.running == ops.running() && old.queued == ops.queued()
-        && state == CallState.TERMINATED) {
-      return; // ended calls do not change any more
+    if (old != null && old.state.equals(name(state)) && old.running == ops.running() && old.queued == ops.queued()) {
+      return; // nothing the list shows changed (the callback URI changes only with the state): no snapshot
     }
     CallSnapshot s = call.snapshot();
     long now = System.currentTimeMillis();
@@ -80,9 +75,6 @@ public final class CallBoard implements CallObserver {
         host(s.callbackUri()), old == null ? now : old.createdAt,
         state == CallState.TERMINATED ? (old != null && old.endedAt != 0 ? old.endedAt : now) : 0,
         ops.running(), ops.queued());
-    if (next.sameAs(old)) {
-      return;
-    }
     calls.put(call.id(), next);
     dirty.put(call.id(), Boolean.TRUE);
   }
