@@ -209,7 +209,13 @@ final class UiRoutes {
 
   /** Records a request about a call in its timeline when its response ends (method, path, status, latency). */
   private void recordRequest(RoutingContext ctx) {
-    String path = HttpApi.relativePath(ctx);
+    String path;
+    try {
+      path = HttpApi.relativePath(ctx);
+    } catch (IllegalArgumentException badEscape) {
+      ctx.next(); // a path with a bad percent-escape names no call; it is answered 400 further on (contract rule 45)
+      return;
+    }
     Matcher graph = GRAPH.matcher(path);
     Matcher caller = graph.matches() ? null : CALLER.matcher(path);
     String who = graph.matches() ? "bot" : caller.matches() && ctx.request().method().name().equals("POST") ? "caller" : null;
