@@ -70,6 +70,12 @@ class UiApiIT {
     assertThat(redirect.status()).isEqualTo(302);
     assertThat(redirect.header("Location")).isEqualTo("ui/");
     assertThat(rt.send(HttpRequest.newBuilder(rt.uri("/callvert/ui/nothing.html")).GET()).status()).isEqualTo(404);
+
+    // ui.enabled=false: no pages, the JSON stays
+    try (TestRuntime off = TestRuntime.start(o -> o.withUi(new io.callvert.config.UiOptions(false, 10, 250)))) {
+      assertThat(off.get("/callvert/ui/index.html").status()).isEqualTo(404);
+      assertThat(off.get("/callvert/calls").status()).isEqualTo(200);
+    }
   }
 
   @Test
