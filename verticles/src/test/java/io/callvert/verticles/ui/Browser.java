@@ -97,6 +97,14 @@ final class Browser implements AutoCloseable {
     return waitUpTo(d).until(condition);
   }
 
+  /** Clicks {@code css}, finding it again if a push replaced it in between (rows are replaced, not edited). */
+  void click(String css) {
+    until(Duration.ofSeconds(10), d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
+  }
+
   WebElement find(String css) {
     return driver.findElement(By.cssSelector(css));
   }

@@ -180,7 +180,7 @@ class DashboardIT {
       browser.until(Duration.ofSeconds(10), d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-stream")));
       String callId = rt.createOutgoingCall(bot.url());
       browser.until(Duration.ofSeconds(2), d -> first(d.findElements(By.cssSelector("#calls tbody tr[data-id='" + callId + "']"))));
-      browser.find("#calls tbody tr[data-id='" + callId + "']").click();
+      browser.click("#calls tbody tr[data-id='" + callId + "']");
       browser.until(Duration.ofSeconds(5), d -> first(d.findElements(By.cssSelector("#timeline li[data-kind=request]"))));
     } finally {
       server.close().await(10, TimeUnit.SECONDS);
