@@ -143,7 +143,10 @@ public final class LiveMedia {
    */
   public void connect(String callId, String ticket, String origin, String ownOrigin, String host,
       java.util.function.Supplier<Future<ServerWebSocket>> upgrade, java.util.function.Consumer<Throwable> refuse) {
-    open(callId, ticket, origin, ownOrigin, host).onComplete(ar -> {
+    // the checks complete on the call's context; the upgrade must run on the connection's own (Vert.x blocks
+    // the calling thread until the connection's event loop has done it otherwise)
+    io.vertx.core.Context connection = vertx.getOrCreateContext();
+    open(callId, ticket, origin, ownOrigin, host).onComplete(ar -> connection.runOnContext(v -> {
       if (ar.failed()) {
         refuse.accept(ar.cause());
         return;
@@ -156,7 +159,7 @@ public final class LiveMedia {
           released(stream);
         }
       });
-    });
+    }));
   }
 
   /**

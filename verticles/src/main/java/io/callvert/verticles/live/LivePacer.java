@@ -50,7 +50,12 @@ final class LivePacer {
     // a stream may close (and remove itself) while it sends: iterate over a stable count, backwards
     for (int i = streams.size() - 1; i >= 0; i--) {
       if (i < streams.size()) {
-        streams.get(i).tick(stats);
+        LiveStream stream = streams.get(i);
+        try {
+          stream.tick(stats);
+        } catch (RuntimeException gone) { // the peer vanished between two ticks: one stream ends, not the tick
+          stream.gone(gone);
+        }
       }
     }
   }

@@ -125,6 +125,10 @@ final class LiveStream implements LiveSink {
     if (closed) {
       return;
     }
+    if (ws.isClosed()) {
+      closed();
+      return;
+    }
     inbound.tick();
     long now = System.nanoTime();
     long due = baseNanos + frame * FRAME_NANOS + FRAME_NANOS + playoutNanos;
@@ -259,6 +263,12 @@ final class LiveStream implements LiveSink {
     }
     closed = true;
     ws.close((short) code, reason);
+    closed();
+  }
+
+  /** Writing failed: the connection is gone before its close was reported. */
+  void gone(RuntimeException e) {
+    LiveMedia.log.debug("call {}: media socket gone: {}", callId, e.toString());
     closed();
   }
 

@@ -46,7 +46,9 @@ public final class LiveBench {
 
   private LiveBench(String base) {
     this.base = base;
-    this.http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+    // idle connections are dropped before the server's read deadline closes them (contract rule 47: 10 s)
+    this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAliveTimeout(3),
+        new PoolOptions().setHttp1MaxSize(CONCURRENCY));
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,22 +87,26 @@ public final class LiveBench {
       }
       Thread.sleep(500); // a load generator waiting for a remote process, not a test
     }
+    System.err.println("live-bench: " + n + " calls established");
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 16)
         .setConnectTimeout(30_000));
     AtomicLong received = new AtomicLong();
     List<WebSocket> sockets = inBatches(n, i -> request(HttpMethod.POST, "/callvert/calls/" + ids.get(i) + "/media-ticket", null)
-        .compose(t -> ws.connect(new io.vertx.core.http.WebSocketConnectOptions().setAbsoluteURI(t.getString("url"))))
+        .compose(t -> ws.connect(new io.vertx.core.http.WebSocketConnectOptions().setAbsoluteURI(t.getString("url")))
+            .recover(e -> io.vertx.core.Future.failedFuture(new IllegalStateException("call " + i + " " + t + ": " + e, e))))
         .map(s -> {
           s.binaryMessageHandler(f -> received.incrementAndGet());
           s.textMessageHandler(t -> { });
           return s;
         }));
+    System.err.println("live-bench: " + n + " media sockets open");
     Buffer voice = Buffer.buffer(new byte[640]);
     long sender = vertx.setPeriodic(20, id -> sockets.forEach(s -> s.writeBinaryMessage(voice)));
     JsonObject play = new JsonObject().put("clientContext", "live-bench").put("prompts", new JsonArray()
         .add(promptOf(prompt)).add(promptOf(prompt)));
     inBatches(n, i -> request(HttpMethod.POST, "/v1.0/communications/calls/" + ids.get(i) + "/playPrompt", play));
 
+    System.err.println("live-bench: prompts playing; warming up");
     Thread.sleep(warmup * 1000L);
     stats(true);
     long cpu0 = cpuTicks(pid);
