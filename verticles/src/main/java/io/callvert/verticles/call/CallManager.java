@@ -128,11 +128,6 @@ public final class CallManager {
     return observer;
   }
 
-  /** The cluster's call directory, or null when not clustered. */
-  public CallDirectory directory() {
-    return cluster == null ? null : cluster.directory();
-  }
-
   /** Calls keep their owner records in the dispatchers' durable store from now on (contract rule 42). */
   public void durable(boolean durable) {
     this.durable = durable;
