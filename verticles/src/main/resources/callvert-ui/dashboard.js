@@ -94,8 +94,9 @@
       state.first = t.entries.length ? t.entries[0].at : null;
       state.timelineOf = id;
     }
-    $('dropped').hidden = !t.dropped;
-    $('dropped').textContent = t.dropped + ' older entries dropped (ui.timelineLimit ' + t.limit + ')';
+    $('dropped').hidden = !t.dropped && t.kept;
+    $('dropped').textContent = t.kept ? t.dropped + ' older entries dropped (ui.timelineLimit ' + t.limit + ')'
+      : 'No timeline kept for this call (yet, or newer calls took its place: ui.timelineCalls).';
     t.entries.forEach(addEntry);
   }
 

@@ -112,6 +112,8 @@ public final class ConfigKeys {
         + " read stay either way.");
     b.integer("ui.timelineLimit", "Most entries one call's timeline keeps (requests, notifications, delivery attempts);"
         + " the oldest go first, counted as dropped (contract rule 67). 0 keeps none.");
+    b.integer("ui.timelineCalls", "Most calls of a node that keep a timeline, the newest; an older call's timeline is"
+        + " dropped, so timelines take bounded memory per node (contract rule 67). 0 keeps none.");
     b.longValue("ui.pushIntervalMs", "How often a node pushes the calls that changed to open dashboards, as one batch"
         + " (contract rule 68); 20 to 10000.");
     ALL = List.copyOf(b.keys);

@@ -31,7 +31,7 @@ class CallvertOptionsTest {
         new MetricsOptions(false),
         new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY),
         new StoreOptions("/var/lib/callvert"),
-        new UiOptions(false, 7, 1000));
+        new UiOptions(false, 7, 3, 1000));
   }
 
   @Test

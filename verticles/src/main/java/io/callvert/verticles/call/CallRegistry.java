@@ -25,6 +25,8 @@ public final class CallRegistry {
     volatile CallSession retained;
     /** The live call's verticle (for a live caller's socket, contract rule 61); set when it is created. */
     volatile CallSessionVerticle verticle;
+    /** What the {@link CallObserver} keeps for this call (the dashboard's summary): no map of its own per call. */
+    private volatile Object observed;
 
     Handle(String id, String address, String owner) {
       this.id = id;
@@ -50,6 +52,14 @@ public final class CallRegistry {
 
     public boolean isLive() {
       return retained == null;
+    }
+
+    public Object observed() {
+      return observed;
+    }
+
+    public void observed(Object value) {
+      observed = value;
     }
   }
 
@@ -152,7 +162,8 @@ public final class CallRegistry {
     return calls.size();
   }
 
-  Iterable<Handle> handles() {
+  /** Every call of this node, live and retained (a live view: calls come and go while it is read). */
+  public Iterable<Handle> handles() {
     return calls.values();
   }
 }

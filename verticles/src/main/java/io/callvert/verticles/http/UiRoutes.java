@@ -219,7 +219,7 @@ final class UiRoutes {
     Matcher graph = GRAPH.matcher(path);
     Matcher caller = graph.matches() ? null : CALLER.matcher(path);
     String who = graph.matches() ? "bot" : caller.matches() && ctx.request().method().name().equals("POST") ? "caller" : null;
-    if (who == null) {
+    if (who == null || options.ui().timelineLimit() == 0 || options.ui().timelineCalls() == 0) {
       ctx.next();
       return;
     }

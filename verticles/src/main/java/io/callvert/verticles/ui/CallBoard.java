@@ -1,5 +1,6 @@
 package io.callvert.verticles.ui;
 
+import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.call.CallSession;
 import io.callvert.runtime.call.CallSnapshot;
 import io.callvert.runtime.call.CallState;
@@ -42,7 +43,6 @@ public final class CallBoard implements CallObserver {
 
   private final CallRegistry registry;
   private volatile String node;
-  private final Map<String, Summary> calls = new ConcurrentHashMap<>();
   /** Changed since the last push: id → still present (false: forgotten). */
   private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
 
@@ -60,9 +60,17 @@ public final class CallBoard implements CallObserver {
     this.node = node;
   }
 
+  /**
+   * Keeps the call's summary on its registry handle (no map of the board's own: a few dozen bytes per call) and
+   * marks it changed when what the list shows changed.
+   */
   @Override
   public void changed(CallSession call) {
-    Summary old = calls.get(call.id());
+    CallRegistry.Handle h = registry.get(call.id());
+    if (h == null) {
+      return;
+    }
+    Summary old = h.observed() instanceof Summary s ? s : null;
     CallState state = call.state();
     OperationCounts ops = state == CallState.TERMINATED ? OperationCounts.NONE : OperationCounts.of(call);
     if (old != null && old.state.equals(name(state)) && old.running == ops.running() && old.queued == ops.queued()) {
@@ -70,26 +78,30 @@ public final class CallBoard implements CallObserver {
     }
     CallSnapshot s = call.snapshot();
     long now = System.currentTimeMillis();
-    CallRegistry.Handle h = registry.get(call.id());
-    Summary next = new Summary(call.id(), name(state), name(s.direction()), h == null ? null : h.owner(),
-        host(s.callbackUri()), old == null ? now : old.createdAt,
+    h.observed(new Summary(call.id(), name(state), name(s.direction()), h.owner(), Ids.shared(host(s.callbackUri())),
+        old == null ? now : old.createdAt,
         state == CallState.TERMINATED ? (old != null && old.endedAt != 0 ? old.endedAt : now) : 0,
-        ops.running(), ops.queued());
-    calls.put(call.id(), next);
+        ops.running(), ops.queued()));
     dirty.put(call.id(), Boolean.TRUE);
   }
 
   @Override
   public void forgotten(String callId) {
-    if (calls.remove(callId) != null) {
-      dirty.put(callId, Boolean.FALSE);
-    }
+    dirty.put(callId, Boolean.FALSE); // gone from the registry already
+  }
+
+  private Summary summary(String callId) {
+    CallRegistry.Handle h = registry.get(callId);
+    return h != null && h.observed() instanceof Summary s ? s : null;
   }
 
   /** This node's calls that {@code filter} keeps, newest first: the first {@code first} of them and how many match. */
   JsonObject top(Predicate<JsonObject> filter, int first) {
     List<JsonObject> matching = new ArrayList<>();
-    for (Summary s : calls.values()) {
+    for (CallRegistry.Handle h : registry.handles()) {
+      if (!(h.observed() instanceof Summary s)) {
+        continue;
+      }
       JsonObject j = s.toJson(node);
       if (filter.test(j)) {
         matching.add(j);
@@ -117,7 +129,7 @@ public final class CallBoard implements CallObserver {
       if (count > maxItems) {
         continue;
       }
-      Summary s = calls.get(id);
+      Summary s = summary(id);
       if (s == null) {
         removed.add(id);
       } else {
@@ -126,10 +138,6 @@ public final class CallBoard implements CallObserver {
     }
     JsonObject push = new JsonObject().put("type", "calls").put("node", node).put("count", count);
     return count > maxItems ? push.put("many", true) : push.put("changed", changed).put("removed", removed);
-  }
-
-  int size() {
-    return calls.size();
   }
 
   static String name(Enum<?> e) {

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * Every call's timeline for the dashboard (docs/ui.md, contract rule 67 — A call's timeline is bounded): the
  * requests made about it (the bot's Graph requests, the simulated caller's), each notification as it is journaled
  * and each delivery attempt. At most {@code ui.timelineLimit} entries per call, the oldest dropped first and
- * counted; forgotten with the call. Entries are kept as their encoded JSON (one string each: small, immutable).
+ * counted; at most {@code ui.timelineCalls} calls keep one (the newest); forgotten with the call. Entries are kept as their encoded JSON (one string each: small, immutable).
  *
  * <p>Written from HTTP event loops and dispatcher shards, read from HTTP event loops: each timeline is a monitor.
  * Only calls this node holds get a timeline, so nothing outlives its call.
@@ -31,18 +31,27 @@ public final class CallTimelines implements DeliveryObserver {
 
   private final CallRegistry registry;
   private final int limit;
-  private final Map<String, Timeline> timelines = new ConcurrentHashMap<>();
+  private final int maxCalls;
+  /** The calls with a timeline, oldest first: beyond {@code ui.timelineCalls} the oldest call's goes. */
+  private final Map<String, Timeline> timelines;
   private final Map<String, List<Consumer<String>>> watchers = new ConcurrentHashMap<>();
 
-  CallTimelines(CallRegistry registry, int limit) {
+  CallTimelines(CallRegistry registry, int limit, int maxCalls) {
     this.registry = registry;
     this.limit = limit;
+    this.maxCalls = maxCalls;
+    this.timelines = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Timeline> eldest) {
+        return size() > maxCalls;
+      }
+    });
   }
 
   /** Adds {@code entry} (without {@code seq}/{@code at}, which are set here) to the call's timeline. */
   public void record(String callId, JsonObject entry) {
-    if (registry.get(callId) == null) {
-      return; // not (or no longer) a call of this node
+    if (limit == 0 || maxCalls == 0 || registry.get(callId) == null) {
+      return; // timelines off, or not (or no longer) a call of this node
     }
     Timeline t = timelines.computeIfAbsent(callId, k -> new Timeline());
     String encoded;
@@ -52,15 +61,11 @@ public final class CallTimelines implements DeliveryObserver {
         entry.put("at", System.currentTimeMillis());
       }
       encoded = entry.encode();
-      if (limit == 0) {
+      if (t.entries.size() >= limit) {
+        t.entries.removeFirst();
         t.dropped++;
-      } else {
-        if (t.entries.size() >= limit) {
-          t.entries.removeFirst();
-          t.dropped++;
-        }
-        t.entries.addLast(encoded);
       }
+      t.entries.addLast(encoded);
     }
     List<Consumer<String>> w = watchers.get(callId);
     if (w != null) {
@@ -68,7 +73,10 @@ public final class CallTimelines implements DeliveryObserver {
     }
   }
 
-  /** The call's timeline: {@code {"callId", "dropped", "limit", "entries": [...]}} (null: no such call here). */
+  /**
+   * The call's timeline: {@code {"callId", "limit", "dropped", "kept", "entries": [...]}} (null: no such call here).
+   * {@code kept} is false when the call has no timeline: it had nothing yet, or newer calls took its place.
+   */
   JsonObject read(String callId) {
     if (registry.get(callId) == null) {
       return null;
@@ -82,7 +90,8 @@ public final class CallTimelines implements DeliveryObserver {
         dropped = t.dropped;
       }
     }
-    return new JsonObject().put("callId", callId).put("limit", limit).put("dropped", dropped).put("entries", entries);
+    return new JsonObject().put("callId", callId).put("limit", limit).put("dropped", dropped).put("kept", t != null)
+        .put("entries", entries);
   }
 
   /** Calls {@code watcher} with every entry added to the call's timeline from now on, until the returned undo runs. */
@@ -102,14 +111,16 @@ public final class CallTimelines implements DeliveryObserver {
 
   @Override
   public void journaled(long sequence, Outbound notification) {
+    if (limit == 0 || maxCalls == 0) {
+      return;
+    }
     JsonObject entry = new JsonObject().put("kind", "notification").put("sequence", sequence);
     JsonArray value = notification.body().getJsonArray("value");
     JsonObject n = value == null || value.isEmpty() ? null : value.getJsonObject(0);
     if (n != null) {
       JsonObject data = n.getJsonObject("resourceData", new JsonObject());
       String type = data.getString("@odata.type", "");
-      entry.put("changeType", n.getString("changeType")).put("resource", type.replace("#microsoft.graph.", ""))
-          .put("resourceUrl", n.getString("resourceUrl"));
+      entry.put("changeType", n.getString("changeType")).put("resource", type.replace("#microsoft.graph.", ""));
       if (data.containsKey("status")) {
         entry.put("status", data.getString("status")).put("operationId", data.getString("id"));
       }
@@ -130,6 +141,9 @@ public final class CallTimelines implements DeliveryObserver {
 
   @Override
   public void attempted(String callId, long sequence, Attempt a) {
+    if (limit == 0 || maxCalls == 0) {
+      return;
+    }
     record(callId, new JsonObject().put("kind", "attempt").put("sequence", sequence).put("attempt", a.number())
         .put("status", a.status()).put("latencyMs", a.latencyMs()).put("result", a.result()).put("error", a.error()));
   }

@@ -52,7 +52,7 @@ public final class Ui {
     this.options = options;
     this.calls = calls;
     this.board = new CallBoard(calls.registry(), "local");
-    this.timelines = new CallTimelines(calls.registry(), options.timelineLimit());
+    this.timelines = new CallTimelines(calls.registry(), options.timelineLimit(), options.timelineCalls());
     this.pushAddress = "callvert." + instanceName + ".ui.calls";
     this.queryPrefix = "callvert." + instanceName + ".ui.query.";
   }

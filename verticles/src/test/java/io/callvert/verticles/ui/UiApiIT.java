@@ -72,7 +72,7 @@ class UiApiIT {
     assertThat(rt.send(HttpRequest.newBuilder(rt.uri("/callvert/ui/nothing.html")).GET()).status()).isEqualTo(404);
 
     // ui.enabled=false: no pages, the JSON stays
-    try (TestRuntime off = TestRuntime.start(o -> o.withUi(new io.callvert.config.UiOptions(false, 10, 250)))) {
+    try (TestRuntime off = TestRuntime.start(o -> o.withUi(new io.callvert.config.UiOptions(false, 10, 10, 250)))) {
       assertThat(off.get("/callvert/ui/index.html").status()).isEqualTo(404);
       assertThat(off.get("/callvert/calls").status()).isEqualTo(200);
     }
@@ -144,9 +144,9 @@ class UiApiIT {
   }
 
   @Test
-  @DisplayName("contract rule 67: a call's timeline keeps at most ui.timelineLimit entries, the oldest dropped and counted")
+  @DisplayName("contract rule 67: a call's timeline keeps at most ui.timelineLimit entries (oldest dropped and counted), and at most ui.timelineCalls calls keep one")
   void timeline_is_bounded(WebhookReceiver bot) {
-    try (TestRuntime rt = TestRuntime.start(o -> o.withUi(o.ui().withTimelineLimit(4)))) {
+    try (TestRuntime rt = TestRuntime.start(o -> o.withUi(o.ui().withTimelineLimit(4).withTimelineCalls(2)))) {
       String callId = rt.createOutgoingCall(bot.url("/bounded"));
       rt.advance(600);
       bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
@@ -162,6 +162,17 @@ class UiApiIT {
       assertThat(t.getLong("dropped")).isEqualTo(4);
       assertThat(entries.getJsonObject(3).getString("path")).endsWith("/keepAlive");
       assertThat(entries.getJsonObject(0).getLong("seq")).isEqualTo(5);
+      assertThat(t.getBoolean("kept")).isTrue();
+
+      // ui.timelineCalls = 2: two newer calls take the first call's place; it says so, and the call itself is unharmed
+      String second = rt.createOutgoingCall(bot.url("/bounded"));
+      String third = rt.createOutgoingCall(bot.url("/bounded"));
+      JsonObject first = rt.get("/callvert/calls/" + callId + "/timeline").json();
+      assertThat(first.getBoolean("kept")).isFalse();
+      assertThat(first.getJsonArray("entries")).isEmpty();
+      assertThat(rt.get("/callvert/calls/" + third + "/timeline").json().getBoolean("kept")).isTrue();
+      assertThat(rt.get("/callvert/calls/" + second + "/timeline").json().getBoolean("kept")).isTrue();
+      assertThat(rt.get("/v1.0/communications/calls/" + callId).json().getString("state")).isEqualTo("established");
     }
   }
 
