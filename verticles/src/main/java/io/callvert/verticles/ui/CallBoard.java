@@ -140,8 +140,20 @@ public final class CallBoard implements CallObserver {
     return count > maxItems ? push.put("many", true) : push.put("changed", changed).put("removed", removed);
   }
 
+  /** One shared string per value: a summary per call must not carry its own copies (heap per idle call). */
+  private static final Map<Enum<?>, String> NAMES = new java.util.HashMap<>();
+
+  static {
+    for (Enum<?> e : CallState.values()) {
+      NAMES.put(e, e.name().toLowerCase(Locale.ROOT));
+    }
+    for (Enum<?> e : io.callvert.runtime.call.Direction.values()) {
+      NAMES.put(e, e.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
   static String name(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
+    return NAMES.get(e);
   }
 
   static String host(String callbackUri) {
