@@ -88,6 +88,8 @@ final class LiveMediaRoutes {
       throw ApiException.invalidRequest("This is a WebSocket (Upgrade: websocket) with ?ticket= from POST "
           + "/callvert/calls/{id}/media-ticket; see docs/live-media.md.");
     }
+    // the checks are asynchronous: hold the request's end for toWebSocket, which waits for it (and resumes)
+    req.pause();
     String callId = Ids.canonical(ctx.pathParam("callId"));
     String own = api.baseUrl(ctx);
     live.connect(callId, ctx.queryParams().get("ticket"), req.getHeader(HttpHeaders.ORIGIN), own,

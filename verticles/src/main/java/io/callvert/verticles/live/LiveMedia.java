@@ -156,7 +156,13 @@ public final class LiveMedia {
         if (ws.succeeded()) {
           start(stream, ws.result());
         } else {
+          log.debug("call {}: media socket upgrade failed: {}", callId, ws.cause().toString());
           released(stream);
+          try {
+            refuse.accept(ws.cause());
+          } catch (RuntimeException answered) {
+            // the handshake was already answered: nothing more to say
+          }
         }
       });
     }));
