@@ -59,7 +59,7 @@ final class LiveMediaRoutes {
         return;
       }
       if (!(ar.result() instanceof CallProtocol.CallView view) || view.call().state() == CallState.TERMINATED
-          || !calls.isLiveHere(callId)) {
+          || !live.isLiveHere(callId)) {
         // ended, another app's, unknown, or (in a cluster) owned by another node: its socket is served there
         api.fail(ctx, ar.result() instanceof CallProtocol.CallView v && v.call().state() != CallState.TERMINATED
             ? new ApiException(400, "notSupported", "The call is owned by another node of the cluster; ask that node for its media ticket.")
