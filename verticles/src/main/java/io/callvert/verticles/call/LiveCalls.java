@@ -28,6 +28,21 @@ public final class LiveCalls {
     return verticle.attachLive(sink);
   }
 
+  /**
+   * Sends {@code command} to a live call of this node one way (no reply, so no reply timer): a live caller's
+   * voice, every 100 ms per socket, which the call takes or drops (contract rule 62). Nothing happens for a call
+   * that is not live here or not visible to {@code scope}.
+   */
+  public void tell(String callId, String scope, io.callvert.runtime.call.CallProtocol.Command command) {
+    CallRegistry.Handle h = calls.registry().get(callId);
+    if (h != null && h.isLive() && h.visibleTo(scope) && !calls.stopped()) {
+      calls.vertx().eventBus().send(h.address, command, LOCAL);
+    }
+  }
+
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
+
   /** The live caller's socket closed. */
   public void detach(String callId, LiveSink sink) {
     CallRegistry.Handle h = calls.registry().get(callId);

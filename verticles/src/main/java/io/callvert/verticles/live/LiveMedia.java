@@ -55,6 +55,11 @@ public final class LiveMedia {
     return calls;
   }
 
+  /** A live caller's voice to its call, one way (contract rule 62). */
+  void tell(String callId, String scope, io.callvert.runtime.call.CallProtocol.Command command) {
+    attached.tell(callId, scope, command);
+  }
+
   /** Whether a call is live on this node (only such a call gets a ticket). */
   public boolean isLiveHere(String callId) {
     return attached.isLiveHere(callId);
