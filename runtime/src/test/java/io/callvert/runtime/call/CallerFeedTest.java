@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CallerFeedTest {
 
   private static List<CallerFeed> fed(CallDriver d) {
-    return d.fx.all(FakeEffects.Fed.class).stream().map(FakeEffects.Fed::event).toList();
+    return d.fx.fed.stream().map(FakeEffects.Fed::event).toList();
   }
 
   @Test

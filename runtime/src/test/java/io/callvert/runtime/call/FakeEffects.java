@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 final class FakeEffects implements Effects {
 
-  sealed interface Effect permits Notified, Armed, Disarmed, Fetch, Prefetch, Stored, Ended, Replied, Fed {}
+  sealed interface Effect permits Notified, Armed, Disarmed, Fetch, Prefetch, Stored, Ended, Replied {}
 
   /** A notification, with the clock time it was produced at. */
   record Notified(Outbound outbound, long at, Notification event) implements Effect {
@@ -65,8 +65,8 @@ final class FakeEffects implements Effects {
 
   record Ended() implements Effect {}
 
-  /** What a live caller was told (contract rule 62), with the clock time. */
-  record Fed(CallerFeed event, long at) implements Effect {}
+  /** What a live caller was told (contract rule 62), with the clock time; kept apart from the effect log. */
+  record Fed(CallerFeed event, long at) {}
 
   /** Logged by the driver when a request returned: the HTTP response would be written now. */
   record Replied(String action, GraphResponse reply) implements Effect {}
@@ -124,8 +124,10 @@ final class FakeEffects implements Effects {
 
   @Override
   public void feed(CallerFeed event) {
-    log.add(new Fed(event, clock.now()));
+    fed.add(new Fed(event, clock.now()));
   }
+
+  final List<Fed> fed = new ArrayList<>();
 
   void replied(String action, GraphResponse reply) {
     log.add(new Replied(action, reply));

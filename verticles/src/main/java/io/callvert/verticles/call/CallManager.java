@@ -284,33 +284,6 @@ public final class CallManager {
         });
   }
 
-  /**
-   * Attaches a live caller's socket to a live call of this node that app {@code scope} sees (null: any); fails
-   * with "call not found" otherwise: another app's, an ended one, or (in a cluster) one another node owns
-   * (contract rule 61).
-   */
-  public Future<Void> attachLive(String callId, String scope, LiveSink sink) {
-    CallRegistry.Handle h = registry.get(callId);
-    if (stopped || h == null || !h.visibleTo(scope) || !h.isLive() || h.verticle == null) {
-      return Future.failedFuture(ApiException.callNotFound());
-    }
-    return h.verticle.attachLive(sink);
-  }
-
-  /** The live caller's socket closed. */
-  public void detachLive(String callId, LiveSink sink) {
-    CallRegistry.Handle h = registry.get(callId);
-    if (h != null && h.verticle != null) {
-      h.verticle.detachLive(sink);
-    }
-  }
-
-  /** Whether a call is live on this node (a live caller's socket can only attach to such a call). */
-  public boolean isLiveHere(String callId) {
-    CallRegistry.Handle h = registry.get(callId);
-    return h != null && h.isLive() && h.verticle != null;
-  }
-
   /** A call that has ended answers reads from its final state, which no longer changes. */
   private static Reply answerRetained(CallRegistry.Handle h, Command command) {
     try {

@@ -59,7 +59,7 @@ final class LiveMediaRoutes {
         return;
       }
       if (!(ar.result() instanceof CallProtocol.CallView view) || view.call().state() == CallState.TERMINATED
-          || !calls.isLiveHere(callId)) {
+          || !live.isLiveHere(callId)) {
         // ended, another app's, unknown, or (in a cluster) owned by another node: its socket is served there
         api.fail(ctx, ar.result() instanceof CallProtocol.CallView v && v.call().state() != CallState.TERMINATED
             ? new ApiException(400, "notSupported", "The call is owned by another node of the cluster; ask that node for its media ticket.")
@@ -88,6 +88,8 @@ final class LiveMediaRoutes {
       throw ApiException.invalidRequest("This is a WebSocket (Upgrade: websocket) with ?ticket= from POST "
           + "/callvert/calls/{id}/media-ticket; see docs/live-media.md.");
     }
+    // the checks are asynchronous: hold the request's end for toWebSocket, which waits for it (and resumes)
+    req.pause();
     String callId = Ids.canonical(ctx.pathParam("callId"));
     String own = api.baseUrl(ctx);
     live.connect(callId, ctx.queryParams().get("ticket"), req.getHeader(HttpHeaders.ORIGIN), own,

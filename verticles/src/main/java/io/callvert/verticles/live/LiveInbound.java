@@ -134,6 +134,6 @@ final class LiveInbound {
     }
     short[] samples = java.util.Arrays.copyOf(batch, batchFrames * LiveStream.FRAME_SAMPLES);
     batchFrames = 0;
-    stream.hub.calls().ask(stream.callId, new CallProtocol.LiveAudio(Clip.of(samples)), stream.scope);
+    stream.hub.tell(stream.callId, stream.scope, new CallProtocol.LiveAudio(Clip.of(samples)));
   }
 }

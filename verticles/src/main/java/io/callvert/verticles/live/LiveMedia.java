@@ -34,6 +34,7 @@ public final class LiveMedia {
   private final Vertx vertx;
   private final CallvertOptions options;
   private final CallManager calls;
+  private final io.callvert.verticles.call.LiveCalls attached;
   private final MediaTickets tickets;
   private final Map<Thread, LivePacer> pacers = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
@@ -42,6 +43,7 @@ public final class LiveMedia {
     this.vertx = vertx;
     this.options = options;
     this.calls = calls;
+    this.attached = new io.callvert.verticles.call.LiveCalls(calls);
     this.tickets = new MediaTickets(options.media().live().ticketLifetimeMs());
   }
 
@@ -51,6 +53,16 @@ public final class LiveMedia {
 
   CallManager calls() {
     return calls;
+  }
+
+  /** A live caller's voice to its call, one way (contract rule 62). */
+  void tell(String callId, String scope, io.callvert.runtime.call.CallProtocol.Command command) {
+    attached.tell(callId, scope, command);
+  }
+
+  /** Whether a call is live on this node (only such a call gets a ticket). */
+  public boolean isLiveHere(String callId) {
+    return attached.isLiveHere(callId);
   }
 
   public MediaTickets tickets() {
@@ -119,7 +131,7 @@ public final class LiveMedia {
           "This node already serves " + max + " media sockets (media.live.maxSockets).", 1L));
     }
     LiveStream stream = new LiveStream(this, callId, r.scope(), options().playoutDelayMs());
-    return calls.attachLive(callId, r.scope(), stream).map(v -> stream).recover(e -> {
+    return attached.attach(callId, r.scope(), stream).map(v -> stream).recover(e -> {
       open.decrementAndGet();
       return Future.failedFuture(e);
     });
@@ -134,7 +146,7 @@ public final class LiveMedia {
   /** A stream ended (or its upgrade failed): uncounted and detached from its call. */
   void released(LiveStream stream) {
     open.decrementAndGet();
-    calls.detachLive(stream.callId, stream);
+    attached.detach(stream.callId, stream);
   }
 
   /**
@@ -156,7 +168,13 @@ public final class LiveMedia {
         if (ws.succeeded()) {
           start(stream, ws.result());
         } else {
+          log.debug("call {}: media socket upgrade failed: {}", callId, ws.cause().toString());
           released(stream);
+          try {
+            refuse.accept(ws.cause());
+          } catch (RuntimeException answered) {
+            // the handshake was already answered: nothing more to say
+          }
         }
       });
     }));

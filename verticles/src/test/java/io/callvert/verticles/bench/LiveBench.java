@@ -91,17 +91,39 @@ public final class LiveBench {
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 16)
         .setConnectTimeout(30_000));
     AtomicLong received = new AtomicLong();
+    java.util.Map<Short, java.util.concurrent.atomic.AtomicInteger> closes = new java.util.concurrent.ConcurrentHashMap<>();
+    // each socket lives on one of a few event-loop contexts, and each context sends its own sockets' frames
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<io.vertx.core.Context> contexts = new ArrayList<>();
+    List<List<WebSocket>> perLoop = new ArrayList<>();
+    for (int i = 0; i < loops; i++) {
+      contexts.add(vertx.getOrCreateContext());
+      perLoop.add(new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
     List<WebSocket> sockets = inBatches(n, i -> request(HttpMethod.POST, "/callvert/calls/" + ids.get(i) + "/media-ticket", null)
-        .compose(t -> ws.connect(new io.vertx.core.http.WebSocketConnectOptions().setAbsoluteURI(t.getString("url")))
-            .recover(e -> io.vertx.core.Future.failedFuture(new IllegalStateException("call " + i + " " + t + ": " + e, e))))
+        .compose(t -> {
+          io.vertx.core.Promise<WebSocket> p = io.vertx.core.Promise.promise();
+          contexts.get(i % loops).runOnContext(v -> ws.connect(new io.vertx.core.http.WebSocketConnectOptions()
+              .setAbsoluteURI(t.getString("url"))).onComplete(p));
+          return p.future().recover(e -> Future.failedFuture(new IllegalStateException("call " + i + ": " + e, e)));
+        })
         .map(s -> {
           s.binaryMessageHandler(f -> received.incrementAndGet());
           s.textMessageHandler(t -> { });
+          s.closeHandler(v -> closes.computeIfAbsent(s.closeStatusCode() == null ? (short) -1 : s.closeStatusCode(),
+              k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet());
+          perLoop.get(i % loops).add(s);
           return s;
         }));
     System.err.println("live-bench: " + n + " media sockets open");
     Buffer voice = Buffer.buffer(new byte[640]);
-    long sender = vertx.setPeriodic(20, id -> sockets.forEach(s -> s.writeBinaryMessage(voice)));
+    List<Long> senders = new ArrayList<>();
+    for (int l = 0; l < loops; l++) {
+      List<WebSocket> mine = perLoop.get(l);
+      io.vertx.core.Promise<Long> timer = io.vertx.core.Promise.promise();
+      contexts.get(l).runOnContext(v -> timer.complete(vertx.setPeriodic(20, id -> mine.forEach(s -> s.writeBinaryMessage(voice)))));
+      senders.add(timer.future().await(10, TimeUnit.SECONDS));
+    }
     JsonObject play = new JsonObject().put("clientContext", "live-bench").put("prompts", new JsonArray()
         .add(promptOf(prompt)).add(promptOf(prompt)));
     inBatches(n, i -> request(HttpMethod.POST, "/v1.0/communications/calls/" + ids.get(i) + "/playPrompt", play));
@@ -117,7 +139,10 @@ public final class LiveBench {
     long cpu1 = cpuTicks(pid);
     double seconds = (System.nanoTime() - t0) / 1e9;
     long rx = received.get() - rx0;
-    vertx.cancelTimer(sender);
+    senders.forEach(vertx::cancelTimer);
+    if (!closes.isEmpty()) {
+      System.out.println("sockets closed by the server during the run, by close code: " + closes);
+    }
 
     double cpuSeconds = (cpu1 - cpu0) / (double) clockTicks();
     double cores = cpuSeconds / seconds;

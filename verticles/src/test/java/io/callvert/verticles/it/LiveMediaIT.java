@@ -301,4 +301,29 @@ class LiveMediaIT {
     assertThat(rt.get(callPath(callId)).json().getString("state")).isEqualTo("established");
     second.ws.close();
   }
+
+  @Test
+  @DisplayName("mounted in a host's router (a host's server, a prefix), the ticket's URL carries the prefix and the socket upgrades through vertx-web")
+  void mounted_router_upgrades_through_vertx_web(TestRuntime rt, WebhookReceiver bot) {
+    io.vertx.ext.web.Router host = io.vertx.ext.web.Router.router(rt.vertx);
+    host.route("/telephony/*").subRouter(rt.callvert.router());
+    io.vertx.core.http.HttpServer server = LiveSocket.await(rt.vertx.createHttpServer().requestHandler(host).listen(0, "127.0.0.1"));
+    try {
+      String callId = establishedCall(rt, bot);
+      String hostBase = "http://127.0.0.1:" + server.actualPort() + "/telephony";
+      TestRuntime.Resp ticket = rt.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hostBase
+              + "/callvert/calls/" + callId + "/media-ticket")).header("Authorization", "Bearer " + TestRuntime.TOKEN)
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(ticket.status()).as(ticket.text()).isEqualTo(201);
+      String url = ticket.json().getString("url");
+      assertThat(url).startsWith("ws://127.0.0.1:" + server.actualPort() + "/telephony/callvert/calls/" + callId + "/media?ticket=");
+      LiveSocket s = LiveSocket.open(client, url);
+      assertThat(s.awaitText(t -> is(t, "hello", null, null)).getString("callId")).isEqualTo(callId);
+      s.awaitFrames(3);
+      assertThat(LiveSocket.refusal(client, url, null)).as("the ticket was spent").isEqualTo(401);
+      s.ws.close();
+    } finally {
+      LiveSocket.await(server.close());
+    }
+  }
 }
