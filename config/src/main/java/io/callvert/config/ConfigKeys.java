@@ -73,6 +73,13 @@ public final class ConfigKeys {
     b.integer("media.maxConnections", "Connections of the media HTTP client per destination host and port (a pool of its own, apart from the notifications').");
     b.integer("media.maxPreFetchMedia", "Most mediaConfig.preFetchMedia items one request may name; more is 400 invalidRequest.");
     b.integer("media.preFetchConcurrency", "Most concurrent downloads of one call's preFetchMedia list.");
+    b.integer("media.live.maxSockets", "Most open live media WebSockets per node; more are refused 429 at the upgrade (contract rule 63, docs/live-media.md).");
+    b.longValue("media.live.ticketLifetimeMs", "How long a single-use media ticket may wait for its WebSocket upgrade (contract rule 61).");
+    b.integer("media.live.maxFrameBytes", "Largest WebSocket frame and message a media socket accepts; closed 1009 beyond (contract rule 63). At least 640, one audio frame.");
+    b.longValue("media.live.maxBacklogMs", "How far a live caller's inbound audio may run ahead of real time; closed 4429 beyond (contract rule 63).");
+    b.integer("media.live.maxTextFramesPerSecond", "Inbound text frames (dtmf, hangup) per second on a media socket; closed 4429 beyond (contract rule 63).");
+    b.longValue("media.live.playoutDelayMs", "How far the outbound live stream runs behind the call, so a cut lands in the right frame (contract rule 62).");
+    b.list("media.live.allowedOrigins", "Browser origins (scheme://host[:port]) a media socket accepts besides the server's own; * accepts any (contract rule 61).");
     b.bool("webhook.signingEnabled", "Sign notifications with a Bot Framework style JWT (Authorization: Bearer).");
     b.string("webhook.issuer", "iss claim of notification tokens.");
     b.string("webhook.appId", "aud claim of notification tokens: the bot's application id.");
@@ -120,6 +127,14 @@ public final class ConfigKeys {
     b.longValue("acs.repeatabilityTtlMs", "How long an ACS Repeatability-Request-ID and its first answer are remembered.");
     b.nullableString("acs.incomingCallUri", "Where the IncomingCall event of a simulated call to the ACS app goes (the"
         + " app's Event Grid webhook); POST /callvert/acs/calls may name its own.");
+    b.bool("ui.enabled", "Serve the softphone and dashboard pages at /callvert/ui/ (docs/ui.md); the JSON endpoints they"
+        + " read stay either way.");
+    b.integer("ui.timelineLimit", "Most entries one call's timeline keeps (requests, notifications, delivery attempts);"
+        + " the oldest go first, counted as dropped (contract rule 67). 0 keeps none.");
+    b.integer("ui.timelineCalls", "Most calls of a node that keep a timeline, the newest; an older call's timeline is"
+        + " dropped, so timelines take bounded memory per node (contract rule 67). 0 keeps none.");
+    b.longValue("ui.pushIntervalMs", "How often a node pushes the calls that changed to open dashboards, as one batch"
+        + " (contract rule 68); 20 to 10000.");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

@@ -14,9 +14,10 @@ import java.nio.file.Paths;
  *     apart from the notifications' one), default 16
  * @param maxPreFetchMedia most {@code mediaConfig.preFetchMedia} items one request may name (400 beyond), default 32
  * @param preFetchConcurrency most concurrent downloads of one call's preFetchMedia list, default 4
+ * @param live live caller media over a WebSocket ({@code media.live}; {@code null} = defaults)
  */
 public record MediaOptions(String recordingsDir, long fetchTimeoutMs, long cacheMaxBytes, long maxPromptBytes,
-    int maxConnections, int maxPreFetchMedia, int preFetchConcurrency) {
+    int maxConnections, int maxPreFetchMedia, int preFetchConcurrency, LiveOptions live) {
 
   /** {@code <java.io.tmpdir>/callvert-recordings}, resolved once when this class is loaded. */
   public static final String DEFAULT_RECORDINGS_DIR =
@@ -37,45 +38,59 @@ public record MediaOptions(String recordingsDir, long fetchTimeoutMs, long cache
     Check.positive("media.maxConnections", maxConnections);
     Check.nonNegative("media.maxPreFetchMedia", maxPreFetchMedia);
     Check.positive("media.preFetchConcurrency", preFetchConcurrency);
+    live = live == null ? LiveOptions.defaults() : live;
+  }
+
+  /** Without live options: their defaults. */
+  public MediaOptions(String recordingsDir, long fetchTimeoutMs, long cacheMaxBytes, long maxPromptBytes,
+      int maxConnections, int maxPreFetchMedia, int preFetchConcurrency) {
+    this(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections, maxPreFetchMedia,
+        preFetchConcurrency, null);
   }
 
   public static MediaOptions defaults() {
     return new MediaOptions(DEFAULT_RECORDINGS_DIR, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_CACHE_MAX_BYTES,
-        DEFAULT_MAX_PROMPT_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PRE_FETCH_MEDIA, DEFAULT_PRE_FETCH_CONCURRENCY);
+        DEFAULT_MAX_PROMPT_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PRE_FETCH_MEDIA, DEFAULT_PRE_FETCH_CONCURRENCY,
+        LiveOptions.defaults());
   }
 
   public MediaOptions withRecordingsDir(String recordingsDir) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withFetchTimeoutMs(long fetchTimeoutMs) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withCacheMaxBytes(long cacheMaxBytes) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withMaxPromptBytes(long maxPromptBytes) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withMaxConnections(int maxConnections) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withMaxPreFetchMedia(int maxPreFetchMedia) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 
   public MediaOptions withPreFetchConcurrency(int preFetchConcurrency) {
     return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
-        maxPreFetchMedia, preFetchConcurrency);
+        maxPreFetchMedia, preFetchConcurrency, live);
+  }
+
+  public MediaOptions withLive(LiveOptions live) {
+    return new MediaOptions(recordingsDir, fetchTimeoutMs, cacheMaxBytes, maxPromptBytes, maxConnections,
+        maxPreFetchMedia, preFetchConcurrency, live);
   }
 }

@@ -30,7 +30,9 @@ class CallvertOptionsTest {
         new ShutdownOptions(0),
         new MetricsOptions(false),
         new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY),
-        new StoreOptions("/var/lib/callvert"));
+        new StoreOptions("/var/lib/callvert"),
+        new AcsOptions("a2V5", 5, 6, 7000, "https://bot.example/incoming"),
+        new UiOptions(false, 7, 3, 1000));
   }
 
   @Test
@@ -250,7 +252,7 @@ class CallvertOptionsTest {
     assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
     assertThat(o.metrics().enabled()).isFalse();
     assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
-    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null))
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null))
         .isEqualTo(CallvertOptions.defaults());
   }
 

@@ -90,6 +90,8 @@ public final class CallvertVerticle extends VerticleBase {
   private OutboundHttp mediaClient;
   private NotificationSigner signer;
   private Router router;
+  private io.callvert.verticles.ui.Ui ui;
+  private io.callvert.verticles.live.LiveMedia live;
   private GraphDialect graph;
   private HttpServer server;
   private String ingressAddress;
@@ -178,8 +180,12 @@ public final class CallvertVerticle extends VerticleBase {
             calls.durable(true);
             recordings.durable(store);
           }
-          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
-          return dispatcher.start();
+          live = new io.callvert.verticles.live.LiveMedia(vertx, options, calls); // docs/live-media.md
+          return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
+            this.ui = ui; // docs/ui.md
+            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).router();
+            return dispatcher.start();
+          });
         })
         .compose(v -> restart())
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
@@ -226,12 +232,14 @@ public final class CallvertVerticle extends VerticleBase {
     ingressAddress = ingress;
     return calls.attachCluster(directory, ingress, AcsRoutes.renderers(options, clock, graph))
         .compose(v -> directory.start(calls::onNodesLost))
+        .compose(v -> ui.joinCluster(directory))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
-    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext).map(first -> {
+    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
+        Math.max(65_536, options.media().live().maxFrameBytes())).map(first -> {
       server = first;
       return null;
     });
@@ -251,6 +259,7 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> directory == null || signer == null ? Future.succeededFuture()
             : directory.withdrawKey(signer.keyId()).otherwiseEmpty())
         .compose(v -> {
+          ui.stop(); // open dashboard streams end
           calls.stop(); // requests now answer 503; retention timers cancelled
           return dispatcher.drain(options.shutdown().graceMs()).otherwise(e -> {
             log.warn("shutdown: {}", e.getMessage());

@@ -33,7 +33,7 @@ final class Admission {
       Map.entry(PlayPrompt.class, CallState.ESTABLISHED), Map.entry(RecordResponse.class, CallState.ESTABLISHED),
       Map.entry(CancelMedia.class, CallState.ESTABLISHED), Map.entry(SubscribeToTone.class, CallState.ESTABLISHED),
       Map.entry(SendDtmf.class, CallState.ESTABLISHED), Map.entry(PressKeys.class, CallState.ESTABLISHED),
-      Map.entry(Speak.class, CallState.ESTABLISHED),
+      Map.entry(Speak.class, CallState.ESTABLISHED), Map.entry(CallProtocol.LiveAudio.class, CallState.ESTABLISHED),
       Map.entry(Answer.class, CallState.INCOMING), Map.entry(Reject.class, CallState.INCOMING),
       Map.entry(Redirect.class, CallState.INCOMING));
 

@@ -134,6 +134,13 @@ public final class CallProtocol {
     }
   }
 
+  /**
+   * A live caller's voice (the media WebSocket, contract rule 62): audio that just arrived, placed
+   * on the call's timeline right after the previous live audio (when it came less than half a second
+   * late), else ending now.
+   */
+  public record LiveAudio(Clip audio) implements Command {}
+
   /** The caller hangs up. */
   public record CallerHangUp() implements Command {}
 

@@ -85,6 +85,7 @@ public final class CallSession {
       .on(SendDtmf.class, (s, c) -> s.dtmf.send(c))
       .on(PressKeys.class, (s, c) -> s.caller.press(c))
       .on(Speak.class, (s, c) -> s.caller.speak(c))
+      .on(CallProtocol.LiveAudio.class, (s, c) -> s.caller.live(c))
       .on(CallerHangUp.class, CallSession::onCallerHangUp)
       .on(Shutdown.class, CallSession::onShutdown)
       .on(Admits.class, (s, c) -> {
@@ -109,7 +110,7 @@ public final class CallSession {
   private EndReason endReason;
   private final CalleeRule calleeRule;
 
-  final HeardTimeline heard = new HeardTimeline();
+  final HeardTimeline heard;
   final CallerAudio callerAudio;
   final OperationHistory history;
   final MediaQueue media;
@@ -133,6 +134,7 @@ public final class CallSession {
     boolean incoming = direction == Direction.INCOMING;
     this.state = incoming ? CallState.INCOMING : CallState.ESTABLISHING;
     this.calleeRule = incoming ? null : env.callee().ruleFor(call.calleeKey());
+    this.heard = new HeardTimeline(fx);
     this.callerAudio = new CallerAudio(env.detector());
     this.media = new MediaQueue(this);
     this.dtmf = new DtmfSender(this);
@@ -345,6 +347,12 @@ public final class CallSession {
     OperationSnapshot s = op.snapshot();
     notify(new CallEvent.OperationEnded(id, s), op.id);
     history.remember(s);
+    operationChanged(op);
+  }
+
+  /** An operation was created, started or ended: told to a live caller (contract rule 62). */
+  void operationChanged(Operation op) {
+    fx.feed(new CallerFeed.OperationChanged(op.id, op.kind, op.status, op.outcome));
   }
 
   long now() {
@@ -373,6 +381,11 @@ public final class CallSession {
   public CallSnapshot snapshot() {
     return new CallSnapshot(id, state, direction, callbackUri, tenantId, subject, echo, modalities, mediaSetup,
         endReason, caller.lastTone());
+  }
+
+  /** What is playing to the caller right now, as it started (a live caller joining mid-call, contract rule 62). */
+  public List<CallerFeed.Playing> playingNow() {
+    return heard.playing(now());
   }
 
   /** What the caller heard so far (immutable slices; the host renders them off the event loop). */

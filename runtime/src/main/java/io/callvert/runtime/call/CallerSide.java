@@ -26,6 +26,10 @@ final class CallerSide {
   private Map<TimerKey.CallerKey, Character> pendingKeys;
   /** When the caller may press the next key (keys are never pressed on top of each other). */
   private long keypadFreeAt;
+  /** Lateness of live audio absorbed by placing it right after the previous chunk (contract rule 62). */
+  static final long LIVE_JITTER_MS = 500;
+  /** Where the live caller's audio ends on the call's timeline (contract rule 62). */
+  private long liveEnd;
 
   CallerSide(CallSession call) {
     this.call = call;
@@ -90,6 +94,28 @@ final class CallerSide {
         : c.wav() != null ? converted(c.wav())
         : Tones.speech(c.durationMs(), keyCounter++ ^ call.id().hashCode());
     call.callerAudio.add(now, clip);
+    call.media.onCallerVoice();
+    return CallProtocol.DONE;
+  }
+
+  /**
+   * A live caller's voice (contract rule 62): placed right after the previous live audio (up to
+   * {@link #LIVE_JITTER_MS} late), else ending now, so the live stream stays contiguous and never overlaps itself.
+   */
+  Reply live(CallProtocol.LiveAudio c) {
+    long now = call.now();
+    forgetUnrecordableAudio(now);
+    Clip clip = c.audio();
+    long maxMs = call.env.calls().maxCallerSpeechMs();
+    if (call.callerAudio.heldSamples() + clip.length() > maxMs * (Clip.SAMPLE_RATE / 1000)) {
+      throw CallRejected.callerAudioFull(maxMs); // contract rule 38 (Bounded caller input)
+    }
+    // late audio (network jitter) follows the previous chunk; after a longer pause the stream starts again at
+    // "now": the caller sent nothing in between
+    long arrivedStart = now - clip.durationMs();
+    long start = arrivedStart <= liveEnd + LIVE_JITTER_MS ? liveEnd : arrivedStart;
+    liveEnd = start + clip.durationMs();
+    call.callerAudio.add(start, clip);
     call.media.onCallerVoice();
     return CallProtocol.DONE;
   }

@@ -34,6 +34,7 @@ final class DtmfSender {
       op.status = OperationStatus.RUNNING;
       start(op);
     }
+    call.operationChanged(op);
     return new OperationView(op.snapshot(), true, true);
   }
 
@@ -46,7 +47,7 @@ final class DtmfSender {
       }
       clips.add(Tones.dtmf(op.keys.charAt(i), CallSession.DTMF_TONE_MS));
     }
-    op.heardItem = call.heard.start(clips, now);
+    op.heardItem = call.heard.start(op, clips, now);
     call.fx.schedule(new TimerKey.Step(op.id), now + MediaQueue.totalMs(clips));
   }
 
@@ -65,6 +66,7 @@ final class DtmfSender {
     if (next != null) {
       next.status = OperationStatus.RUNNING;
       start(next);
+      call.operationChanged(next);
     }
   }
 

@@ -37,4 +37,11 @@ public interface Effects {
 
   /** The call has terminated: its host retires it (its final state stays readable for retention). */
   void ended();
+
+  /**
+   * What the caller hears and sees, as it happens (contract rule 62): for a host streaming the call
+   * live. Hosts without a live caller ignore it.
+   */
+  default void feed(CallerFeed event) {
+  }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What the caller has heard: every played item (prompt, beep, DTMF) in play order, each cut where
  * it stopped. Items reference shared, immutable clips, so a long call costs a few words per item,
- * not its audio.
+ * not its audio. Every start and cut is also reported live ({@link CallerFeed}, contract rule 62).
  */
 final class HeardTimeline {
 
@@ -18,21 +18,42 @@ final class HeardTimeline {
   static final class Item {
     final List<Clip> clips;
     final long start;
+    final long seq;
+    /** The operation playing it (its id and kind only: an ended operation is not kept alive). */
+    final String opId;
+    final OperationKind kind;
+    final HeardTimeline timeline;
     long cut = Long.MAX_VALUE;
 
-    Item(List<Clip> clips, long start) {
+    Item(List<Clip> clips, long start, long seq, Operation op, HeardTimeline timeline) {
       this.clips = clips;
       this.start = start;
+      this.seq = seq;
+      this.opId = op.id;
+      this.kind = op.kind;
+      this.timeline = timeline;
+    }
+
+    long naturalEnd() {
+      return start + MediaQueue.totalMs(clips);
     }
   }
 
   private final ArrayList<Item> items = new ArrayList<>();
+  private final Effects fx;
+  private long sequence;
 
-  Item start(List<Clip> clips, long now) {
-    Item item = new Item(clips, now);
+  HeardTimeline(Effects fx) {
+    this.fx = fx;
+  }
+
+  /** {@code op} starts playing {@code clips} at {@code now}. */
+  Item start(Operation op, List<Clip> clips, long now) {
+    Item item = new Item(clips, now, ++sequence, op, this);
     if (items.size() < MAX_ITEMS) {
       items.add(item);
     }
+    fx.feed(new CallerFeed.Playing(item.seq, op.id, op.kind, clips, now));
     return item;
   }
 
@@ -40,12 +61,27 @@ final class HeardTimeline {
   static void cut(Item item, long now) {
     if (item != null && now < item.cut) {
       item.cut = now;
+      if (now < item.naturalEnd()) {
+        item.timeline.fx.feed(new CallerFeed.Cut(item.seq, now));
+      }
     }
   }
 
   /** Played milliseconds of an item at {@code now}. */
   static long playedMs(Item item, long now) {
     return Math.max(0, Math.min(item.cut, now) - item.start);
+  }
+
+  /** The items still playing at {@code now}, as they started (for a live caller joining mid-call). */
+  List<CallerFeed.Playing> playing(long now) {
+    List<CallerFeed.Playing> out = new ArrayList<>(1);
+    for (int i = items.size() - 1; i >= 0 && out.size() < 4; i--) {
+      Item item = items.get(i);
+      if (item.cut > now && item.naturalEnd() > now) {
+        out.add(0, new CallerFeed.Playing(item.seq, item.opId, item.kind, item.clips, item.start));
+      }
+    }
+    return out;
   }
 
   /** The slices heard up to {@code now}, back to back in play order. */

@@ -76,6 +76,7 @@ final class MediaQueue {
     OperationSnapshot s = new OperationSnapshot(kind, call.newId(), clientContext, OperationStatus.COMPLETED,
         Outcome.COMPLETED, null, null, null);
     call.history.remember(s);
+    call.fx.feed(new CallerFeed.OperationChanged(s.id(), kind, s.status(), s.outcome()));
     return new OperationView(s, true, false);
   }
 
@@ -91,6 +92,7 @@ final class MediaQueue {
     if (queue.peek() == op) {
       start(op);
     }
+    call.operationChanged(op);
     // the answer shows the status at acceptance: running when it started at once, notStarted when queued
     return new OperationView(op.snapshot(), true, true);
   }
@@ -101,6 +103,7 @@ final class MediaQueue {
     Operation.Media head = queue.peek();
     if (head != null && head.phase == Operation.Phase.QUEUED && !call.isTerminated()) {
       start(head);
+      call.operationChanged(head);
     }
   }
 
@@ -126,7 +129,7 @@ final class MediaQueue {
     }
     long now = call.now();
     op.playing = List.copyOf(clips);
-    op.heardItem = call.heard.start(op.playing, now);
+    op.heardItem = call.heard.start(op, op.playing, now);
     op.phase = op.kind == OperationKind.PLAY_PROMPT ? Operation.Phase.PLAYING : Operation.Phase.PROMPT;
     call.fx.schedule(new TimerKey.Step(op.id), now + totalMs(op.playing));
   }
@@ -148,7 +151,7 @@ final class MediaQueue {
       long now = call.now();
       op.phase = Operation.Phase.BEEP;
       op.playing = List.of(BEEP);
-      op.heardItem = call.heard.start(op.playing, now);
+      op.heardItem = call.heard.start(op, op.playing, now);
       call.fx.schedule(new TimerKey.Step(op.id), now + CallSession.BEEP_MS);
     } else {
       beginListening(op);

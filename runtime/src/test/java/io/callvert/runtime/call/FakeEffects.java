@@ -65,6 +65,9 @@ final class FakeEffects implements Effects {
 
   record Ended() implements Effect {}
 
+  /** What a live caller was told (contract rule 62), with the clock time; kept apart from the effect log. */
+  record Fed(CallerFeed event, long at) {}
+
   /** Logged by the driver when a request returned: the HTTP response would be written now. */
   record Replied(String action, GraphResponse reply) implements Effect {}
 
@@ -118,6 +121,13 @@ final class FakeEffects implements Effects {
   public void ended() {
     log.add(new Ended());
   }
+
+  @Override
+  public void feed(CallerFeed event) {
+    fed.add(new Fed(event, clock.now()));
+  }
+
+  final List<Fed> fed = new ArrayList<>();
 
   void replied(String action, GraphResponse reply) {
     log.add(new Replied(action, reply));

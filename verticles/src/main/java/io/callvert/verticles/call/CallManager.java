@@ -76,6 +76,8 @@ public final class CallManager {
   private volatile ClusterLink cluster;
   /** Whether call verticles keep their owner records in the durable store (contract rule 42); set before any call. */
   private volatile boolean durable;
+  /** The dashboard's view of this node's calls (docs/ui.md); set before any call. */
+  private volatile CallObserver observer = CallObserver.NONE;
 
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
       IdSource ids, Scheduler scheduler, MediaService media, RecordingStore recordings, WebhookDispatchers dispatchers) {
@@ -115,6 +117,15 @@ public final class CallManager {
 
   boolean clustered() {
     return cluster != null;
+  }
+
+  /** Who watches this node's calls for the dashboard (docs/ui.md); set before any call. */
+  public void observer(CallObserver observer) {
+    this.observer = observer;
+  }
+
+  CallObserver observer() {
+    return observer;
   }
 
   /** Calls keep their owner records in the dispatchers' durable store from now on (contract rule 42). */
@@ -212,7 +223,9 @@ public final class CallManager {
     verticle.attach(session);
     CallSnapshot created = session.snapshot();
     OwnerRecord initialOwner = cluster == null ? null : session.ownerRecord();
-    registry.add(new CallRegistry.Handle(id, callAddress(id), owner));
+    CallRegistry.Handle handle = new CallRegistry.Handle(id, callAddress(id), owner);
+    handle.verticle = verticle;
+    registry.add(handle);
     // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
     // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
     // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
@@ -389,6 +402,7 @@ public final class CallManager {
     }
     recordings.deleteCall(callId);
     control(callId, new DispatcherMessage.Forget(callId));
+    observer.forgotten(callId);
   }
 
   // ------------------------------------------------------------------ shutdown
@@ -407,6 +421,7 @@ public final class CallManager {
     stopped = true;
     accepting = false;
     scheduler.cancelAll();
+    registry.handles().forEach(h -> observer.forgotten(h.id()));
     registry.clear();
   }
 

@@ -23,6 +23,10 @@ public final class CallRegistry {
     final String owner;
     /** Set once the call has ended: the final, no longer mutated session. */
     volatile CallSession retained;
+    /** The live call's verticle (for a live caller's socket, contract rule 61); set when it is created. */
+    volatile CallSessionVerticle verticle;
+    /** What the {@link CallObserver} keeps for this call (the dashboard's summary): no map of its own per call. */
+    private volatile Object observed;
 
     Handle(String id, String address, String owner) {
       this.id = id;
@@ -48,6 +52,14 @@ public final class CallRegistry {
 
     public boolean isLive() {
       return retained == null;
+    }
+
+    public Object observed() {
+      return observed;
+    }
+
+    public void observed(Object value) {
+      observed = value;
     }
   }
 
@@ -91,6 +103,7 @@ public final class CallRegistry {
     Handle h = calls.get(id);
     if (h != null && h.retained == null) {
       h.retained = finalState;
+      h.verticle = null; // an ended call keeps its final session, not its verticle
       live.decrementAndGet();
       retained.incrementAndGet();
       ended.add(id);
@@ -149,7 +162,8 @@ public final class CallRegistry {
     return calls.size();
   }
 
-  Iterable<Handle> handles() {
+  /** Every call of this node, live and retained (a live view: calls come and go while it is read). */
+  public Iterable<Handle> handles() {
     return calls.values();
   }
 }

@@ -51,6 +51,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private OwnerRecord publishedOwner;
   /** The owner record last kept in the durable store (store.dir only, contract rule 42). */
   private OwnerRecord storedOwner;
+  /** The live caller's media socket, while one is attached (contract rule 61); touched on this context only. */
+  private LiveSink live;
 
   CallSessionVerticle(CallManager manager, String callId, Function<Notification, Outbound> dialect) {
     this.manager = manager;
@@ -155,6 +157,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   /** After every input: a call that ended is retired (kept readable) and its verticle undeployed. */
   private void afterInput() {
+    manager.observer().changed(session);
     publishOwnerRecord();
     storeOwnerRecord();
     if (ended && !retired) {
@@ -180,6 +183,46 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     if (out != null) { // a dialect may have no notification for an event (ACS: no "connecting" event)
       manager.dispatch(out);
     }
+    if (live != null) {
+      live.event(notification.event());
+    }
+  }
+
+  @Override
+  public void feed(io.callvert.runtime.call.CallerFeed event) {
+    if (live != null) {
+      live.feed(event);
+    }
+  }
+
+  /**
+   * Attaches a live caller (contract rule 61): a socket attached before is told it was replaced. Fails
+   * with "call not found" once the call has ended.
+   */
+  Future<Void> attachLive(LiveSink sink) {
+    io.vertx.core.Promise<Void> attached = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      if (ended || session.isTerminated()) {
+        attached.fail(io.callvert.runtime.api.ApiException.callNotFound());
+        return;
+      }
+      if (live != null && live != sink) {
+        live.replaced();
+      }
+      live = sink;
+      sink.attached(session.state(), session.playingNow());
+      attached.complete();
+    });
+    return attached.future();
+  }
+
+  /** The live caller's socket closed. */
+  void detachLive(LiveSink sink) {
+    context.runOnContext(v -> {
+      if (live == sink) {
+        live = null;
+      }
+    });
   }
 
   @Override

@@ -160,6 +160,11 @@ public final class CallDirectory {
     return cluster.getNodeId();
   }
 
+  /** The members of the cluster now (node ids), this node included. */
+  public List<String> nodes() {
+    return cluster.getNodes();
+  }
+
   /** True when this node is the one surviving member chosen to report the calls of lost nodes. */
   public boolean isReporter() {
     List<String> nodes = new ArrayList<>(cluster.getNodes());

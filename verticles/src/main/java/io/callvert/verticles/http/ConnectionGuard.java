@@ -74,6 +74,8 @@ final class ConnectionGuard {
     HttpServerRequest current;
     /** {@link System#nanoTime()} by which the next head and body must have arrived, or {@link #ANSWERING}. */
     long deadline;
+    /** A WebSocket now: no read deadline any more (the idle timeout still applies). */
+    boolean upgraded;
     boolean closed;
 
     Watch(String client, HttpConnection conn, long deadline) {
@@ -100,6 +102,24 @@ final class ConnectionGuard {
         readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : ANSWERING);
     watches.put(conn, w);
     conn.closeHandler(v -> closed(w));
+  }
+
+  /**
+   * A WebSocket handshake arrived on a connection (a complete request): its read deadline ends, so an
+   * upgraded connection (a live media socket, contract rule 61) is not closed by it; the idle timeout still applies.
+   */
+  void handshake(io.vertx.core.http.ServerWebSocketHandshake handshake) {
+    SocketAddress remote = handshake.remoteAddress();
+    SocketAddress local = handshake.localAddress();
+    if (remote == null || local == null) {
+      return;
+    }
+    for (Watch w : watches.values()) { // a handshake does not name its connection; handshakes are rare
+      if (remote.equals(w.conn.remoteAddress()) && local.equals(w.conn.localAddress())) {
+        w.upgraded = true;
+        return;
+      }
+    }
   }
 
   /** The router, behind the read deadline's bookkeeping. */
@@ -136,6 +156,9 @@ final class ConnectionGuard {
     long now = System.nanoTime();
     List<Watch> late = null;
     for (Watch w : watches.values()) {
+      if (w.upgraded) {
+        continue;
+      }
       if (w.deadline == ANSWERING) {
         HttpServerRequest r = w.current;
         if (r == null || r.response().ended() || r.response().closed()) {

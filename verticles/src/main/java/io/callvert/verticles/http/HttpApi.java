@@ -59,6 +59,10 @@ public final class HttpApi {
   private final GraphRoutes graph;
   private final AcsRoutes acs;
   private final GraphErrorHandler errors;
+  /** The pages and the dashboard's JSON (docs/ui.md); null: not served (a router built without them). */
+  private UiRoutes ui;
+  /** Live caller media (contract rules 60–64); null: no media socket routes. */
+  private LiveMediaRoutes live;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -73,6 +77,18 @@ public final class HttpApi {
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
   }
 
+  /** Serves the softphone and dashboard pages and the JSON they read (docs/ui.md). */
+  public HttpApi ui(io.callvert.verticles.ui.Ui ui) {
+    this.ui = new UiRoutes(this, options, ui);
+    return this;
+  }
+
+  /** Serves live caller media too (docs/live-media.md); call before {@link #router()}. */
+  public HttpApi live(io.callvert.verticles.live.LiveMedia media) {
+    this.live = new LiveMediaRoutes(this, calls, media);
+    return this;
+  }
+
   /**
    * A new router serving the whole API; mount it anywhere.
    *
@@ -84,6 +100,9 @@ public final class HttpApi {
   public Router router() {
     Router router = Router.router(vertx);
     router.route().handler(guarded(this::handleRequestIds));
+    if (ui != null) {
+      ui.mountPublic(router, this::guarded); // the pages load without a token
+    }
     router.get("/health").handler(guarded(this::handleHealth));
     if (options.metrics().enabled()) {
       prometheus().ifPresent(h -> router.get("/metrics").handler(h));
@@ -92,6 +111,9 @@ public final class HttpApi {
     router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
+    if (live != null) {
+      live.mountUpgrade(router, this::guarded); // a ticket, not the token (contract rule 61)
+    }
     bodyHandlers(router);
     // ACS Call Automation (contract rules 48-59): HMAC-signed, so before the bearer token
     router.route().handler(guarded(acs::handle));
@@ -100,6 +122,12 @@ public final class HttpApi {
     router.route().handler(guarded(graph::handleGraph));
 
     router.post("/callvert/acs/calls").handler(guarded(acs::handleCreateIncoming));
+    if (ui != null) {
+      ui.mount(router, this::guarded);
+    }
+    if (live != null) {
+      live.mountApi(router, this::guarded);
+    }
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
     router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));

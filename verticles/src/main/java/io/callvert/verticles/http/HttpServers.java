@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,17 @@ public final class HttpServers {
    * @param adopt told each instance's context, so calls created there may be deployed there
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt) {
+    return listen(vertx, http, router, adopt, handshake -> handshake.reject(404), 65536);
+  }
+
+  /**
+   * As {@link #listen(Vertx, HttpOptions, Router, Consumer)}, with WebSocket handshakes (which Vert.x hands over
+   * before routing) going to {@code webSockets} (the live media sockets, contract rule 61).
+   *
+   * @param maxFrameBytes largest WebSocket frame and message accepted
+   */
+  public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt,
+      Handler<ServerWebSocketHandshake> webSockets, int maxFrameBytes) {
     // port 0 = a random port; Vert.x shares a random port between server instances only when it is
     // asked for as a negative number (a plain 0 would bind each instance to a different port)
     int port = http.port() == 0 ? -1 : http.port();
@@ -48,10 +60,12 @@ public final class HttpServers {
         .setHttp2ClearTextEnabled(false)
         // a connection with nothing read or written for this long is closed (contract rule 47)
         .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs()))
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxWebSocketFrameSize(maxFrameBytes)
+        .setMaxWebSocketMessageSize(maxFrameBytes);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     ConcurrentMap<String, Integer> perClient = new ConcurrentHashMap<>(); // open connections by remote address, all instances
-    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers),
+    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers, webSockets),
             new DeploymentOptions().setInstances(http.effectiveServerInstances()))
         .map(id -> servers.get(0));
   }
@@ -64,9 +78,11 @@ public final class HttpServers {
     private final Router router;
     private final Consumer<Context> adopt;
     private final List<HttpServer> servers;
+    private final Handler<ServerWebSocketHandshake> webSockets;
 
     Instance(HttpServerOptions serverOptions, HttpOptions http, ConcurrentMap<String, Integer> perClient, Router router,
-        Consumer<Context> adopt, List<HttpServer> servers) {
+        Consumer<Context> adopt, List<HttpServer> servers, Handler<ServerWebSocketHandshake> webSockets) {
+      this.webSockets = webSockets;
       this.serverOptions = serverOptions;
       this.http = http;
       this.perClient = perClient;
@@ -83,8 +99,15 @@ public final class HttpServers {
           .invalidRequestHandler(GraphErrorHandler::invalidRequest);
       // With no WebSocket handler at all, Vert.x answers a request of an unknown HTTP version (HTTP/9.9) with
       // a bare 501 before any handler runs; with one, such requests reach the request handler, which answers
-      // them 400 in the envelope. Callvert serves no WebSocket: every handshake is refused.
-      server.webSocketHandshakeHandler(handshake -> handshake.reject(404));
+      // them 400 in the envelope. Handshakes go to the live media sockets (contract rule 61), which refuse
+      // every other path 404.
+      ConnectionGuard guard = ConnectionGuard.needed(http) ? new ConnectionGuard(vertx, http, perClient) : null;
+      server.webSocketHandshakeHandler(handshake -> {
+        if (guard != null) {
+          guard.handshake(handshake); // a handshake is a whole request: no read deadline from here on
+        }
+        webSockets.handle(handshake);
+      });
       Handler<HttpServerRequest> requests = req -> {
         if (req.version() == null) {
           GraphErrorHandler.invalidRequest(req);
@@ -92,8 +115,7 @@ public final class HttpServers {
           router.handle(req);
         }
       };
-      if (ConnectionGuard.needed(http)) {
-        ConnectionGuard guard = new ConnectionGuard(vertx, http, perClient);
+      if (guard != null) {
         server.connectionHandler(guard::connection).requestHandler(guard.requests(requests));
       } else {
         server.requestHandler(requests);

@@ -30,6 +30,8 @@ final class JournalEntry {
   String state = PENDING;
   int attempts;
   String lastError;
+  /** The bot's status on the last attempt, 0 when none came (for the dashboard's timeline). */
+  int lastStatus;
   long firstAttemptAt;
   /** The delivery profile's view of it (contract rules 77-79): what it is about, and what the profile chose. */
   final DeliveryProfile.Kind kind;

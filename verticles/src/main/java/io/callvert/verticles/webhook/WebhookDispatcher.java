@@ -51,6 +51,8 @@ public final class WebhookDispatcher {
   private final WebhookPost post;
   private final RetryPolicy retries;
   private CallvertMetrics metrics = CallvertMetrics.NOOP;
+  /** The dashboard's per-call timelines (docs/ui.md); set before start. */
+  private DeliveryObserver observer = DeliveryObserver.NONE;
   /** Keeps each notification until it is settled, and the owner records, in the order this shard sees them (rule 42). */
   private io.callvert.verticles.store.DurableStore store = io.callvert.verticles.store.DurableStore.NONE;
   private final Map<String, CallQueue> calls = new HashMap<>();
@@ -148,6 +150,7 @@ public final class WebhookDispatcher {
       store.putNotification(sequence, o);
     }
     JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
+    observer.journaled(sequence, o);
     q.journal.add(e);
     q.pending.add(e);
     busy++;
@@ -156,6 +159,11 @@ public final class WebhookDispatcher {
 
   public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /** Who watches delivery for the dashboard's timelines (docs/ui.md); set before start. */
+  public void observer(DeliveryObserver observer) {
+    this.observer = observer;
   }
 
   /** Where notifications and owner records are kept across a restart (contract rule 42); set before start. */
@@ -255,8 +263,14 @@ public final class WebhookDispatcher {
     }
     e.attempts++;
     e.state = JournalEntry.DELIVERING;
+    long started = System.nanoTime();
     post.send(uri, e, redirects, outcome -> {
       profiled.attempted(callId, e, outcome, false);
+      int number = e.attempts;
+      long latencyMs = (System.nanoTime() - started) / 1_000_000;
+      if (outcome instanceof WebhookPost.Outcome.Moved m) { // reported before the next attempt starts
+        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus, latencyMs, "moved", m.error()));
+      }
       if (outcome instanceof WebhookPost.Outcome.Delivered) {
         profiled.delivered(callId, q, e, () -> settle(callId, q, e, JournalEntry.DELIVERED, null));
       } else if (outcome instanceof WebhookPost.Outcome.Moved moved) {
@@ -267,6 +281,12 @@ public final class WebhookDispatcher {
         retry(callId, q, e, retry.error(), retry.retryAfterMs());
       } else if (outcome instanceof WebhookPost.Outcome.DeadLetter dead) {
         settle(callId, q, e, JournalEntry.DEAD_LETTERED, dead.error());
+      }
+      if (!(outcome instanceof WebhookPost.Outcome.Moved)) {
+        String result = e.state.equals(JournalEntry.DELIVERED) ? "delivered"
+            : e.state.equals(JournalEntry.DEAD_LETTERED) ? "deadLettered" : "retry";
+        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus, latencyMs, result,
+            result.equals("delivered") ? null : e.lastError));
       }
     });
   }

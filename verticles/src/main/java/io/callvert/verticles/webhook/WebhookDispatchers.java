@@ -138,6 +138,11 @@ public final class WebhookDispatchers {
     shards.forEach(s -> s.metrics(metrics));
   }
 
+  /** Who watches delivery for the dashboard's timelines (docs/ui.md); before start. */
+  public void observer(DeliveryObserver observer) {
+    shards.forEach(s -> s.observer(observer));
+  }
+
   /** The durable store every shard keeps its notifications and owner records in (contract rule 42); before start. */
   public void store(io.callvert.verticles.store.DurableStore store) {
     shards.forEach(s -> s.store(store));

@@ -81,6 +81,7 @@ final class WebhookPost {
     // discarded; the host policy (contract rule 37 — Outbound host policy) is checked after DNS on every attempt,
     // so also on every 302 target
     client.exchange(HttpMethod.POST, uri, headers, e.payload(), options.timeoutMs(), -1).onComplete(ar -> {
+      e.lastStatus = ar.succeeded() ? ar.result().statusCode() : 0;
       if (ar.succeeded()) {
         done.handle(outcome(uri, ar.result(), redirects));
         return;

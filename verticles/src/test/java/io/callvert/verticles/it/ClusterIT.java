@@ -151,6 +151,44 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  @DisplayName("contract rule 69: any node's dashboard lists every node's calls, and its event stream gets every node's pushes")
+  void dashboard_shows_every_nodes_calls() throws Exception {
+    // node C's stream is open before the calls exist: their pushes come from the nodes that own them
+    HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(urls.get(2) + "/callvert/events"))
+        .header("Authorization", "Bearer " + TestRuntime.TOKEN).GET().build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    String onA = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557080")).json().getString("id");
+    String onB = post(1, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557081")).json().getString("id");
+    java.util.Set<String> wanted = new java.util.HashSet<>(List.of(onA, onB));
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      java.util.Iterator<String> lines = stream.body().iterator();
+      while (!wanted.isEmpty() && lines.hasNext()) {
+        String line = lines.next();
+        wanted.removeIf(line::contains);
+      }
+    }).get(20, TimeUnit.SECONDS);
+    stream.body().close();
+
+    for (int node = 0; node < 3; node++) {
+      JsonObject page = get(node, "/callvert/calls?state=all&limit=500").json();
+      List<String> ids = page.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+      assertThat(ids).as("node %d lists both calls", node).contains(onA, onB);
+      assertThat(page.getJsonArray("nodes")).as("node %d asked every member", node).hasSize(3);
+      JsonObject a = page.getJsonArray("items").stream().map(JsonObject.class::cast).filter(c -> c.getString("id").equals(onA)).findFirst().orElseThrow();
+      assertThat(a.getString("node")).isEqualTo(managers.get(0).getNodeId());
+    }
+    // a call's timeline reads through any node (from the node that holds it)
+    Resp timeline = get(2, "/callvert/calls/" + onA + "/timeline");
+    assertThat(timeline.status).isEqualTo(200);
+    assertThat(timeline.json().getJsonArray("entries").stream().map(o -> ((JsonObject) o).getString("kind")))
+        .contains("request", "notification", "attempt");
+    JsonObject one = get(2, "/callvert/calls?q=" + onB).json();
+    assertThat(one.getInteger("total")).isEqualTo(1);
+    assertThat(one.getJsonArray("items").getJsonObject(0).getString("node")).isEqualTo(managers.get(1).getNodeId());
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("a recording made on the owner node downloads through any node, with its token only")
   void recordings_download_through_any_node() throws Exception {
     String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557050")).json().getString("id");

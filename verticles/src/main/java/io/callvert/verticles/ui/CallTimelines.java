@@ -1,0 +1,150 @@
+package io.callvert.verticles.ui;
+
+import io.callvert.runtime.protocol.Outbound;
+import io.callvert.verticles.call.CallRegistry;
+import io.callvert.verticles.webhook.DeliveryObserver;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Every call's timeline for the dashboard (docs/ui.md, contract rule 67 — A call's timeline is bounded): the
+ * requests made about it (the bot's Graph requests, the simulated caller's), each notification as it is journaled
+ * and each delivery attempt. At most {@code ui.timelineLimit} entries per call, the oldest dropped first and
+ * counted; at most {@code ui.timelineCalls} calls keep one (the newest); forgotten with the call. Entries are kept as their encoded JSON (one string each: small, immutable).
+ *
+ * <p>Written from HTTP event loops and dispatcher shards, read from HTTP event loops: each timeline is a monitor.
+ * Only calls this node holds get a timeline, so nothing outlives its call.
+ */
+public final class CallTimelines implements DeliveryObserver {
+
+  private static final class Timeline {
+    final ArrayDeque<String> entries = new ArrayDeque<>();
+    long dropped;
+    long next = 1;
+  }
+
+  private final CallRegistry registry;
+  private final int limit;
+  private final int maxCalls;
+  /** The calls with a timeline, oldest first: beyond {@code ui.timelineCalls} the oldest call's goes. */
+  private final Map<String, Timeline> timelines;
+  private final Map<String, List<Consumer<String>>> watchers = new ConcurrentHashMap<>();
+
+  CallTimelines(CallRegistry registry, int limit, int maxCalls) {
+    this.registry = registry;
+    this.limit = limit;
+    this.maxCalls = maxCalls;
+    this.timelines = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Timeline> eldest) {
+        return size() > maxCalls;
+      }
+    });
+  }
+
+  /** Adds {@code entry} (without {@code seq}/{@code at}, which are set here) to the call's timeline. */
+  public void record(String callId, JsonObject entry) {
+    if (limit == 0 || maxCalls == 0 || registry.get(callId) == null) {
+      return; // timelines off, or not (or no longer) a call of this node
+    }
+    Timeline t = timelines.computeIfAbsent(callId, k -> new Timeline());
+    String encoded;
+    synchronized (t) {
+      entry.put("seq", t.next++);
+      if (!entry.containsKey("at")) {
+        entry.put("at", System.currentTimeMillis());
+      }
+      encoded = entry.encode();
+      if (t.entries.size() >= limit) {
+        t.entries.removeFirst();
+        t.dropped++;
+      }
+      t.entries.addLast(encoded);
+    }
+    List<Consumer<String>> w = watchers.get(callId);
+    if (w != null) {
+      w.forEach(c -> c.accept(encoded));
+    }
+  }
+
+  /**
+   * The call's timeline: {@code {"callId", "limit", "dropped", "kept", "entries": [...]}} (null: no such call here).
+   * {@code kept} is false when the call has no timeline: it had nothing yet, or newer calls took its place.
+   */
+  JsonObject read(String callId) {
+    if (registry.get(callId) == null) {
+      return null;
+    }
+    JsonArray entries = new JsonArray();
+    long dropped = 0;
+    Timeline t = timelines.get(callId);
+    if (t != null) {
+      synchronized (t) {
+        t.entries.forEach(s -> entries.add(new JsonObject(s)));
+        dropped = t.dropped;
+      }
+    }
+    return new JsonObject().put("callId", callId).put("limit", limit).put("dropped", dropped).put("kept", t != null)
+        .put("entries", entries);
+  }
+
+  /** Calls {@code watcher} with every entry added to the call's timeline from now on, until the returned undo runs. */
+  Runnable watch(String callId, Consumer<String> watcher) {
+    watchers.computeIfAbsent(callId, k -> new CopyOnWriteArrayList<>()).add(watcher);
+    return () -> watchers.computeIfPresent(callId, (k, list) -> {
+      list.remove(watcher);
+      return list.isEmpty() ? null : list;
+    });
+  }
+
+  void forget(String callId) {
+    timelines.remove(callId);
+  }
+
+  // ------------------------------------------------------------------ delivery (dispatcher shards)
+
+  @Override
+  public void journaled(long sequence, Outbound notification) {
+    if (limit == 0 || maxCalls == 0) {
+      return;
+    }
+    JsonObject entry = new JsonObject().put("kind", "notification").put("sequence", sequence);
+    JsonArray value = notification.body().getJsonArray("value");
+    JsonObject n = value == null || value.isEmpty() ? null : value.getJsonObject(0);
+    if (n != null) {
+      JsonObject data = n.getJsonObject("resourceData", new JsonObject());
+      String type = data.getString("@odata.type", "");
+      entry.put("changeType", n.getString("changeType")).put("resource", type.replace("#microsoft.graph.", ""));
+      if (data.containsKey("status")) {
+        entry.put("status", data.getString("status")).put("operationId", data.getString("id"));
+      }
+      if (data.containsKey("state")) {
+        entry.put("state", data.getString("state"));
+      }
+      JsonObject tone = data.getJsonObject("toneInfo");
+      if (tone != null) {
+        entry.put("tone", tone.getString("tone"));
+      }
+      JsonObject result = data.getJsonObject("resultInfo");
+      if (result != null) {
+        entry.put("resultInfo", result.getValue("code") + "/" + result.getValue("subcode"));
+      }
+    }
+    record(notification.callId(), entry);
+  }
+
+  @Override
+  public void attempted(String callId, long sequence, Attempt a) {
+    if (limit == 0 || maxCalls == 0) {
+      return;
+    }
+    record(callId, new JsonObject().put("kind", "attempt").put("sequence", sequence).put("attempt", a.number())
+        .put("status", a.status()).put("latencyMs", a.latencyMs()).put("result", a.result()).put("error", a.error()));
+  }
+}
