@@ -33,7 +33,10 @@ final class JournalEntry {
   /** The bot's status on the last attempt, 0 when none came (for the dashboard's timeline). */
   int lastStatus;
   long firstAttemptAt;
-  /** The delivery profile's view of it (contract rules 77-79): what it is about, and what the profile chose. */
+  /**
+   * The delivery profile's view of it (contract rules 77-79): what it is about (null: not a Graph notification, which
+   * the profile leaves alone, contract rule 78), and what the profile chose.
+   */
   final DeliveryProfile.Kind kind;
   DeliveryProfile.Plan plan;
   boolean holdDone;
@@ -55,8 +58,13 @@ final class JournalEntry {
     this.kind = kindOf(outbound.body());
   }
 
+  /** Null for a body that is not a Graph {@code commsNotifications} (an ACS CloudEvent): no profile applies to it. */
   private static DeliveryProfile.Kind kindOf(JsonObject body) {
-    JsonObject data = body.getJsonArray("value").getJsonObject(0).getJsonObject("resourceData");
+    if (!(body.getValue("value") instanceof io.vertx.core.json.JsonArray value) || value.isEmpty()
+        || !(value.getValue(0) instanceof JsonObject first)) {
+      return null;
+    }
+    JsonObject data = first.getJsonObject("resourceData");
     if (data == null || !"#microsoft.graph.call".equals(data.getString("@odata.type"))) {
       return DeliveryProfile.Kind.OTHER;
     }

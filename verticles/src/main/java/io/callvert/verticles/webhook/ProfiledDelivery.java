@@ -30,7 +30,8 @@ final class ProfiledDelivery {
    */
   boolean intercept(String callId, CallQueue q, JournalEntry head) {
     DeliveryProfile profile = q.profile;
-    if (profile == null || profile.strict() || head.callbackUri.startsWith("local:")) {
+    // an ACS CloudEvent (kind null) is always delivered strictly: the profile plays Graph's documented liberties
+    if (profile == null || profile.strict() || head.kind == null || head.callbackUri.startsWith("local:")) {
       return false;
     }
     if (head.plan == null) {
