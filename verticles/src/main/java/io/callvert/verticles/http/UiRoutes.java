@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  */
 final class UiRoutes {
 
-  private static final Pattern GRAPH = Pattern.compile(
-      "(?i)^(?:/v1\\.0|/beta)?/(?:communications|app)/calls(?:/([^/]+)(/.*)?)?/?$");
   private static final Pattern CALLER = Pattern.compile("^/callvert/calls(?:/([^/]+)/(tones|speech|hangup|media-ticket))?$");
   private static final Pattern LOCATION_CALL = Pattern.compile("/calls/([0-9a-fA-F-]{36})");
   private static final Pattern LOCATION_OP = Pattern.compile("/operations/([^/?]+)");
@@ -216,14 +214,18 @@ final class UiRoutes {
       ctx.next(); // a path with a bad percent-escape names no call; it is answered 400 further on (contract rule 45)
       return;
     }
-    Matcher graph = GRAPH.matcher(path);
-    Matcher caller = graph.matches() ? null : CALLER.matcher(path);
-    String who = graph.matches() ? "bot" : caller.matches() && ctx.request().method().name().equals("POST") ? "caller" : null;
-    if (who == null || options.ui().timelineLimit() == 0 || options.ui().timelineCalls() == 0) {
+    if (options.ui().timelineLimit() == 0 || options.ui().timelineCalls() == 0) {
       ctx.next();
       return;
     }
-    String pathId = graph.matches() ? graph.group(1) : caller.group(1);
+    GraphPath graph = path.startsWith("/callvert/") ? null : GraphPath.parse(path); // the router's own grammar
+    Matcher caller = graph != null ? null : CALLER.matcher(path);
+    String who = graph != null ? "bot" : caller.matches() && ctx.request().method().name().equals("POST") ? "caller" : null;
+    if (who == null) {
+      ctx.next();
+      return;
+    }
+    String pathId = graph != null ? graph.rawId() : caller.group(1);
     String method = ctx.request().method().name();
     long started = System.nanoTime();
     ctx.addEndHandler(v -> {
@@ -236,16 +238,15 @@ final class UiRoutes {
       if (callId == null) {
         return;
       }
-      JsonObject entry = new JsonObject().put("kind", "request").put("who", who).put("method", method)
-          .put("path", path).put("status", ctx.response().getStatusCode())
-          .put("latencyMs", (System.nanoTime() - started) / 1_000_000);
+      String operationId = null;
       if (location != null) {
         Matcher op = LOCATION_OP.matcher(location);
         if (op.find()) {
-          entry.put("operationId", op.group(1));
+          operationId = op.group(1);
         }
       }
-      ui.timelines().record(Ids.canonical(callId), entry);
+      ui.timelines().recordRequest(Ids.canonical(callId), who, method, path, ctx.response().getStatusCode(),
+          (System.nanoTime() - started) / 1_000_000, operationId);
     });
     ctx.next();
   }
