@@ -93,6 +93,8 @@ public final class CallvertVerticle extends VerticleBase {
   private HttpServer server;
   private String ingressAddress;
   private final NotificationListeners listeners = new NotificationListeners();
+  /** Health, tracing, the cluster view (issue 13, docs/operations.md). */
+  private io.callvert.verticles.ops.Operations ops;
 
   /**
    * For deployment by class name: the options are read from the deployment's JSON config when
@@ -177,8 +179,10 @@ public final class CallvertVerticle extends VerticleBase {
             calls.durable(true);
             recordings.durable(store);
           }
-          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).router();
-          return dispatcher.start();
+          ops = new io.callvert.verticles.ops.Operations(vertx, options, instanceName, calls, dispatcher, signer,
+              () -> server != null || !options.http().enabled(), () -> directory);
+          router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).operations(ops).router();
+          return dispatcher.start().compose(v -> ops.start());
         })
         .compose(v -> restart())
         .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
@@ -194,6 +198,9 @@ public final class CallvertVerticle extends VerticleBase {
   private Future<Void> undoFailedStart(Throwable cause) {
     if (metrics != null) {
       metrics.close();
+    }
+    if (ops != null) {
+      ops.close();
     }
     if (directory != null) {
       directory.stop();
@@ -225,7 +232,10 @@ public final class CallvertVerticle extends VerticleBase {
     ingressAddress = ingress;
     // one dialect today; a second one adds its renderer under its name
     return calls.attachCluster(directory, ingress, dialect -> graph::render)
-        .compose(v -> directory.start(calls::onNodesLost))
+        .compose(v -> {
+          ops.watch(directory);
+          return directory.start(calls::onNodesLost);
+        })
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 
@@ -245,7 +255,8 @@ public final class CallvertVerticle extends VerticleBase {
     if (directory != null) {
       directory.stop();
     }
-    Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
+    // readiness DOWN first, the port closes health.unreadyDelayMs later (contract rule 72)
+    Future<Void> closed = ops.unready("shutting down").compose(v -> server != null ? server.close() : Future.succeededFuture());
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())
         .compose(v -> directory == null || signer == null ? Future.succeededFuture()
@@ -263,6 +274,7 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> recordings.clear())
         .andThen(ar -> {
           metrics.close(); // a later deployment registers its own meters
+          ops.close();
           client.close();
           mediaClient.close();
         });

@@ -58,6 +58,7 @@ public final class HttpApi {
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
   private final GraphErrorHandler errors;
+  private io.callvert.verticles.ops.Operations ops;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -69,6 +70,12 @@ public final class HttpApi {
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
+  }
+
+  /** Adds the operator's routes (health, cluster view; docs/operations.md) to {@link #router()}. */
+  public HttpApi operations(io.callvert.verticles.ops.Operations ops) {
+    this.ops = ops;
+    return this;
   }
 
   /**
@@ -83,6 +90,9 @@ public final class HttpApi {
     Router router = Router.router(vertx);
     router.route().handler(guarded(this::handleRequestIds));
     router.get("/health").handler(guarded(this::handleHealth));
+    if (ops != null) {
+      ops.mountPublic(router); // /health/live, /health/ready: unauthenticated (contract rules 71, 72)
+    }
     if (options.metrics().enabled()) {
       prometheus().ifPresent(h -> router.get("/metrics").handler(h));
     }
@@ -102,6 +112,9 @@ public final class HttpApi {
     router.get("/callvert/calls/:callId/heard").handler(guarded(graph::handleHeard));
     router.get("/callvert/calls/:callId/notifications").handler(guarded(graph::handleJournal));
     router.get("/callvert/calls/:callId").handler(guarded(graph::handleGetCall));
+    if (ops != null) {
+      ops.mountProtected(router, this::guarded, this::fail); // GET /callvert/cluster (contract rule 75)
+    }
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));

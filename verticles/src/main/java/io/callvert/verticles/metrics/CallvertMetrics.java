@@ -31,9 +31,13 @@ public final class CallvertMetrics {
   private final Counter retries;
   private final Timer deliveryLatency;
   private final List<Meter> meters;
+  private final String instance;
+  /** Operations ended, by kind and outcome (created on first use; removed with the rest on close). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> operationsEnded = new java.util.concurrent.ConcurrentHashMap<>();
 
   private CallvertMetrics(MeterRegistry registry, String instance, IntSupplier liveCalls) {
     this.registry = registry;
+    this.instance = instance;
     if (registry == null) {
       callsCreatedOutgoing = callsCreatedIncoming = delivered = deadLettered = retries = null;
       deliveryLatency = null;
@@ -96,6 +100,23 @@ public final class CallvertMetrics {
   public void close() {
     if (registry != null) {
       meters.forEach(registry::remove);
+      operationsEnded.values().forEach(registry::remove);
+    }
+  }
+
+  /**
+   * An event left a call: an operation's end is counted as {@code callvert.operations.ended} by kind, status and
+   * outcome (the Grafana dashboard's "operations by outcome", docs/operations.md).
+   */
+  public void eventOut(io.callvert.runtime.call.CallEvent event) {
+    if (registry != null && event instanceof io.callvert.runtime.call.CallEvent.OperationEnded e) {
+      io.callvert.runtime.call.OperationSnapshot op = e.operation();
+      String kind = op.kind().name().toLowerCase(java.util.Locale.ROOT);
+      String status = op.status().name().toLowerCase(java.util.Locale.ROOT);
+      String outcome = op.outcome() == null ? "none" : op.outcome().name().toLowerCase(java.util.Locale.ROOT);
+      operationsEnded.computeIfAbsent(kind + '/' + status + '/' + outcome, k -> Counter.builder("callvert.operations.ended")
+          .description("Operations that reached their terminal status").tag("instance", instance).tag("kind", kind)
+          .tag("status", status).tag("outcome", outcome).register(registry)).increment();
     }
   }
 

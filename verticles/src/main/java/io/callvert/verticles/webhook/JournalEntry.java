@@ -31,6 +31,9 @@ final class JournalEntry {
   int attempts;
   String lastError;
   long firstAttemptAt;
+  /** The span that caused this notification (contract rule 70), or null; and the traceparent of the attempt in flight. */
+  io.opentelemetry.context.Context trace;
+  String traceparent;
 
   JournalEntry(long sequence, Outbound outbound, long enqueuedAt) {
     this.sequence = sequence;

@@ -58,7 +58,9 @@ public final class WebhookDispatcher {
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
   private final String tapAddress;
   private volatile boolean tapped;
-  private int busy;
+  /** Notifications not yet settled; written on the shard's loop only, read by readiness (contract rule 72). */
+  private volatile int busy;
+  private io.callvert.verticles.ops.Tracing tracing = io.callvert.verticles.ops.Tracing.OFF;
 
   private MessageConsumer<Object> consumer;
   /** Set when the instance is gone: late timers of this shard then do nothing. */
@@ -90,7 +92,7 @@ public final class WebhookDispatcher {
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
     if (body instanceof Outbound o) {
-      enqueue(o, 0);
+      enqueue(o, 0).trace = tracing.enabled() ? io.callvert.verticles.ops.Tracing.parentOf(msg.headers()) : null;
     } else if (body instanceof DispatcherMessage.Restored r) {
       enqueue(r.outbound(), r.sequence());
     } else if (body instanceof DispatcherMessage.Owner w) {
@@ -130,7 +132,7 @@ public final class WebhookDispatcher {
   }
 
   /** {@code restoredSequence}: 0 for a new notification, else the sequence it had before a restart (already stored). */
-  private void enqueue(Outbound o, long restoredSequence) {
+  private JournalEntry enqueue(Outbound o, long restoredSequence) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
     long sequence;
     if (restoredSequence > 0) {
@@ -145,10 +147,21 @@ public final class WebhookDispatcher {
     q.pending.add(e);
     busy++;
     pump(o.callId(), q);
+    return e;
   }
 
   public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /** A span per delivery attempt (contract rule 70); set before start. */
+  public void tracing(io.callvert.verticles.ops.Tracing tracing) {
+    this.tracing = tracing;
+  }
+
+  /** Notifications this shard holds that are not yet delivered or dead-lettered. */
+  public int backlog() {
+    return busy;
   }
 
   /** Where notifications and owner records are kept across a restart (contract rule 42); set before start. */
@@ -223,7 +236,9 @@ public final class WebhookDispatcher {
     }
     e.attempts++;
     e.state = JournalEntry.DELIVERING;
+    DeliverySpan span = DeliverySpan.start(tracing, callId, e);
     post.send(uri, e, redirects, outcome -> {
+      span.end(outcome);
       if (outcome instanceof WebhookPost.Outcome.Delivered) {
         settle(callId, q, e, JournalEntry.DELIVERED, null);
       } else if (outcome instanceof WebhookPost.Outcome.Moved moved) {

@@ -1,0 +1,71 @@
+package io.callvert.verticles.call;
+
+import io.callvert.runtime.call.CallEvent;
+import io.callvert.runtime.call.CallProtocol.Command;
+import io.callvert.runtime.call.CallProtocol.OperationView;
+import io.callvert.runtime.call.CallProtocol.Reply;
+import io.callvert.runtime.call.Notification;
+import io.callvert.verticles.ops.CallLog;
+import io.callvert.verticles.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one call actor remembers for tracing and logging (contract rules 70 and 74): the context of the span
+ * that created each live operation, so that a notification produced later by a timer (a prompt that finished, a
+ * recording that ended) joins the trace of the request that started it. An entry goes with the operation's
+ * terminal notification, so at most the call's live operations are held. Touched on the call's context only.
+ */
+final class CallTraces {
+
+  private static final Logger log = LoggerFactory.getLogger(CallSessionVerticle.class);
+
+  private final boolean on;
+  private final Map<String, Context> byOperation;
+
+  CallTraces(boolean on) {
+    this.on = on;
+    this.byOperation = on ? new HashMap<>(4) : Map.of();
+  }
+
+  boolean on() {
+    return on;
+  }
+
+  /** The command's answer: the operation it is about goes into the MDC and onto the actor's span. */
+  void replied(String callId, Command command, Reply reply, Span span) {
+    if (reply instanceof OperationView v) {
+      String opId = v.operation().id();
+      CallLog.operation(opId);
+      if (span != null) {
+        span.setAttribute(Tracing.Attributes.OPERATION_ID, opId)
+            .setAttribute(Tracing.Attributes.STATUS, v.operation().status().name().toLowerCase(Locale.ROOT));
+        if (v.created()) {
+          byOperation.put(opId, Context.current());
+        }
+      }
+    } else if (span != null) {
+      span.setAttribute(Tracing.Attributes.STATUS, reply.getClass().getSimpleName());
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("call {}: {} answered {}", callId, command.getClass().getSimpleName(), reply.getClass().getSimpleName());
+    }
+  }
+
+  /** The context that caused {@code n}: the span being handled, else the span that created its operation. */
+  Context causeOf(Notification n) {
+    String opId = n.event() instanceof CallEvent.OperationEnded e ? e.operation().id() : n.gate();
+    boolean last = n.event() instanceof CallEvent.OperationEnded;
+    Context remembered = opId == null ? null : last ? byOperation.remove(opId) : byOperation.get(opId);
+    if (n.event() instanceof CallEvent.CallEnded) {
+      byOperation.clear();
+    }
+    Context current = Context.current();
+    return Span.fromContext(current).getSpanContext().isValid() ? current : remembered;
+  }
+}
