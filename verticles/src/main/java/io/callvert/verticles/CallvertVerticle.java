@@ -241,7 +241,7 @@ public final class CallvertVerticle extends VerticleBase {
 
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
-    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext).map(first -> {
+    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, () -> ops.unready("shutting down")).map(first -> {
       server = first;
       return null;
     });

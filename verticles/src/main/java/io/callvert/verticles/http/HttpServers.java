@@ -34,6 +34,15 @@ public final class HttpServers {
    * @param adopt told each instance's context, so calls created there may be deployed there
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt) {
+    return listen(vertx, http, router, adopt, Future::succeededFuture);
+  }
+
+  /**
+   * {@link #listen(Vertx, HttpOptions, Router, Consumer)}; on undeploy each instance closes its server only once
+   * {@code beforeClose} completes (readiness DOWN first, contract rule 72).
+   */
+  public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt,
+      java.util.function.Supplier<Future<Void>> beforeClose) {
     // port 0 = a random port; Vert.x shares a random port between server instances only when it is
     // asked for as a negative number (a plain 0 would bind each instance to a different port)
     int port = http.port() == 0 ? -1 : http.port();
@@ -51,7 +60,7 @@ public final class HttpServers {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     ConcurrentMap<String, Integer> perClient = new ConcurrentHashMap<>(); // open connections by remote address, all instances
-    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers),
+    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers, beforeClose),
             new DeploymentOptions().setInstances(http.effectiveServerInstances()))
         .map(id -> servers.get(0));
   }
@@ -64,9 +73,11 @@ public final class HttpServers {
     private final Router router;
     private final Consumer<Context> adopt;
     private final List<HttpServer> servers;
+    private final java.util.function.Supplier<Future<Void>> beforeClose;
 
     Instance(HttpServerOptions serverOptions, HttpOptions http, ConcurrentMap<String, Integer> perClient, Router router,
-        Consumer<Context> adopt, List<HttpServer> servers) {
+        Consumer<Context> adopt, List<HttpServer> servers, java.util.function.Supplier<Future<Void>> beforeClose) {
+      this.beforeClose = beforeClose;
       this.serverOptions = serverOptions;
       this.http = http;
       this.perClient = perClient;
@@ -103,6 +114,12 @@ public final class HttpServers {
           servers.add(ar.result());
         }
       });
+    }
+
+    /** Vert.x closes the server once this completes. */
+    @Override
+    public Future<?> stop() {
+      return beforeClose.get();
     }
   }
 }

@@ -31,12 +31,7 @@ final class Health {
       Supplier<String> notAccepting) {}
 
   Health(Vertx vertx, HealthOptions options, EventLoopProbe probe, Sources s) {
-    live = HealthChecks.create(vertx).register("eventLoops", CHECK_TIMEOUT_MS, p -> {
-      long stall = probe.longestStallMs();
-      JsonObject data = new JsonObject().put("loops", probe.loops()).put("longestStallMs", stall)
-          .put("maxLoopStallMs", options.maxLoopStallMs());
-      p.complete(stall < options.maxLoopStallMs() ? Status.OK(data) : Status.KO(data));
-    });
+    live = HealthChecks.create(vertx).register("eventLoops", CHECK_TIMEOUT_MS, p -> p.complete(liveness(probe, options)));
     ready = HealthChecks.create(vertx)
         .register("accepting", CHECK_TIMEOUT_MS, p -> {
           String why = s.notAccepting().get();
@@ -65,6 +60,14 @@ final class Health {
           JsonObject data = new JsonObject().put("pending", backlog).put("max", options.maxWebhookBacklog());
           p.complete(backlog <= options.maxWebhookBacklog() ? Status.OK(data) : Status.KO(data));
         });
+  }
+
+  /** The event loops' check: DOWN while a loop has not run for {@code health.maxLoopStallMs} (contract rule 71). */
+  static Status liveness(EventLoopProbe probe, HealthOptions options) {
+    long stall = probe.longestStallMs();
+    JsonObject data = new JsonObject().put("loops", probe.loops()).put("longestStallMs", stall)
+        .put("maxLoopStallMs", options.maxLoopStallMs());
+    return stall < options.maxLoopStallMs() ? Status.OK(data) : Status.KO(data);
   }
 
   HealthCheckHandler liveHandler() {

@@ -48,6 +48,7 @@ public final class Operations {
   private final OpsMetrics metrics;
   private final Tracing tracing;
   private volatile String shuttingDown;
+  private Future<Void> unready;
 
   public Operations(Vertx vertx, CallvertOptions options, String instanceName, CallManager calls,
       WebhookDispatchers dispatchers, NotificationSigner signer, BooleanSupplier listening,
@@ -100,18 +101,23 @@ public final class Operations {
    * The first step of a shutdown (contract rule 72): readiness goes DOWN and says so on {@link #healthAddress};
    * the returned future completes {@code health.unreadyDelayMs} later, when the port may close.
    */
-  public Future<Void> unready(String reason) {
+  public synchronized Future<Void> unready(String reason) {
+    if (unready != null) {
+      return unready; // asked by every server instance and by the root verticle: once
+    }
     shuttingDown = reason;
     vertx.eventBus().publish(healthAddress(instanceName), new JsonObject().put("ready", false).put("reason", reason),
         new DeliveryOptions().setLocalOnly(true));
     log.info("readiness DOWN: {}; the HTTP port closes in {} ms", reason, options.health().unreadyDelayMs());
     long delay = options.health().unreadyDelayMs();
     if (delay <= 0) {
-      return Future.succeededFuture();
+      unready = Future.succeededFuture();
+    } else {
+      Promise<Void> p = Promise.promise();
+      vertx.setTimer(delay, t -> p.complete());
+      unready = p.future();
     }
-    Promise<Void> p = Promise.promise();
-    vertx.setTimer(delay, t -> p.complete());
-    return p.future();
+    return unready;
   }
 
   /** Removes the meters (the probes go with the root deployment). */
