@@ -105,8 +105,8 @@ public final class CallDirectory {
       public void nodeAdded(String nodeId) {
         context.runOnContext(v -> {
           if (!stopped && members.add(nodeId)) {
+            observer.joined(nodeId, members.size()); // counted before it is logged: a log reader sees the metric
             log.info("cluster node {} joined ({} node(s))", nodeId, members.size());
-            observer.joined(nodeId, members.size());
           }
         });
       }
@@ -127,6 +127,7 @@ public final class CallDirectory {
               return;
             }
             NodeLoss loss = ar.result();
+            observer.left(nodeId, remain, loss);
             if (loss.reporter()) {
               log.info("cluster node {} left: this node ended its {} call(s), told {} bot(s) ({} notification(s)),"
                   + " withdrew {} signing key(s), in {} ms", nodeId, loss.callsEnded(), loss.botsTold(),
@@ -134,7 +135,6 @@ public final class CallDirectory {
             } else {
               log.info("cluster node {} left: another node reports its calls", nodeId);
             }
-            observer.left(nodeId, remain, loss);
           });
         });
       }
