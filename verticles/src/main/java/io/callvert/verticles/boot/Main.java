@@ -62,15 +62,19 @@ public final class Main {
       bootstrap.close();
     }
 
+    LogFormatSetup.apply(options.logging().format()); // contract rule 74
     Vertx vertx;
+    Telemetry telemetry;
     try {
       VertxOptions vertxOptions = new VertxOptions();
+      telemetry = Telemetry.configure(options, vertxOptions); // contract rule 70: OTEL_* decide exporter and sampler
       if (options.metrics().enabled()) {
         vertxOptions.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
             .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
       }
-      vertx = Cluster.vertx(options, vertxOptions).await(60, TimeUnit.SECONDS);
+      vertx = Cluster.vertx(options, vertxOptions, telemetry.tracer()).await(60, TimeUnit.SECONDS);
+      telemetry.register(vertx);
     } catch (ConfigException e) {
       fail("invalid configuration: " + e.getMessage());
       return;
@@ -110,6 +114,7 @@ public final class Main {
         clean = false;
         System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
       }
+      telemetry.close(); // after Vert.x: the last spans are exported
       System.err.println("callvert: stopped" + (clean ? "" : " (not cleanly)"));
       // a signal would otherwise end the JVM with 128+signal; a graceful stop is a success
       Runtime.getRuntime().halt(clean ? 0 : 1);

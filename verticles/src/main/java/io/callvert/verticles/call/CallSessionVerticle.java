@@ -49,6 +49,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private boolean ended;
   /** The span that created each live operation, so its later notifications join its trace (contract rule 70). */
   private final CallTraces traces;
+  /** The actor's span while a command is handled (null otherwise). */
+  private io.opentelemetry.api.trace.Span handling;
   private boolean retired;
   /** The owner record last written to the cluster directory (cluster only). */
   private OwnerRecord publishedOwner;
@@ -59,7 +61,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     this.manager = manager;
     this.callId = callId;
     this.dialect = dialect;
-    this.traces = new CallTraces(manager.tracing().enabled());
+    this.traces = new CallTraces(manager.tracing().enabled(), callId);
   }
 
   void attach(CallSession session) {
@@ -100,8 +102,10 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     io.opentelemetry.api.trace.Span span = manager.tracing().startCall(msg.headers(), callId, command.getClass().getSimpleName());
     try (CallLog.Scope mdc = CallLog.open(callId, span);
         io.opentelemetry.context.Scope current = span == null ? null : span.makeCurrent()) {
+      handling = span;
       handleCommand(msg, command, span);
     } finally {
+      handling = null;
       if (span != null) {
         span.end();
       }
@@ -196,7 +200,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   public void notify(Notification notification) {
     manager.metrics().eventOut(notification.event());
     if (traces.on()) {
-      manager.dispatch(dialect.apply(notification), traces.causeOf(notification));
+      manager.dispatch(dialect.apply(notification), traces.causeOf(notification, handling));
     } else {
       manager.dispatch(dialect.apply(notification));
     }

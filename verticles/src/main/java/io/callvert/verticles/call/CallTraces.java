@@ -27,10 +27,18 @@ final class CallTraces {
 
   private final boolean on;
   private final Map<String, Context> byOperation;
+  /** The context the call was created in (its creating request's span), for events no later request caused. */
+  private final Context creation;
 
-  CallTraces(boolean on) {
+  /** Made where the call is created: with tracing on, the creating request's span is current there. */
+  CallTraces(boolean on, String callId) {
     this.on = on;
     this.byOperation = on ? new HashMap<>(4) : Map.of();
+    this.creation = on ? Context.current() : null;
+    if (on) {
+      Span.fromContext(creation).setAttribute(Tracing.Attributes.CALL_ID, callId)
+          .setAttribute(Tracing.Attributes.ACTION, "CreateCall");
+    }
   }
 
   boolean on() {
@@ -57,15 +65,18 @@ final class CallTraces {
     }
   }
 
-  /** The context that caused {@code n}: the span being handled, else the span that created its operation. */
-  Context causeOf(Notification n) {
+  /**
+   * The context that caused {@code n}: the actor's span of the command being handled ({@code handling}), else the span that created its operation, else the
+   * span that created the call.
+   */
+  Context causeOf(Notification n, Span handling) {
     String opId = n.event() instanceof CallEvent.OperationEnded e ? e.operation().id() : n.gate();
     boolean last = n.event() instanceof CallEvent.OperationEnded;
     Context remembered = opId == null ? null : last ? byOperation.remove(opId) : byOperation.get(opId);
     if (n.event() instanceof CallEvent.CallEnded) {
       byOperation.clear();
     }
-    Context current = Context.current();
-    return Span.fromContext(current).getSpanContext().isValid() ? current : remembered;
+    // only a command being handled counts as the cause: a timer may run inside any request (the test clock's advance)
+    return handling != null ? Context.current().with(handling) : remembered != null ? remembered : creation;
   }
 }

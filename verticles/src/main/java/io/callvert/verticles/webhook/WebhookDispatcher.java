@@ -92,9 +92,9 @@ public final class WebhookDispatcher {
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
     if (body instanceof Outbound o) {
-      enqueue(o, 0).trace = tracing.enabled() ? io.callvert.verticles.ops.Tracing.parentOf(msg.headers()) : null;
+      enqueue(o, 0, tracing.enabled() ? io.callvert.verticles.ops.Tracing.parentOf(msg.headers()) : null);
     } else if (body instanceof DispatcherMessage.Restored r) {
-      enqueue(r.outbound(), r.sequence());
+      enqueue(r.outbound(), r.sequence(), null);
     } else if (body instanceof DispatcherMessage.Owner w) {
       store.putCall(w.callId(), w.owner()).onComplete(ar -> msg.reply(ar.succeeded()));
     } else if (body instanceof DispatcherMessage.Release r) {
@@ -132,7 +132,7 @@ public final class WebhookDispatcher {
   }
 
   /** {@code restoredSequence}: 0 for a new notification, else the sequence it had before a restart (already stored). */
-  private JournalEntry enqueue(Outbound o, long restoredSequence) {
+  private void enqueue(Outbound o, long restoredSequence, io.opentelemetry.context.Context trace) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
     long sequence;
     if (restoredSequence > 0) {
@@ -143,11 +143,11 @@ public final class WebhookDispatcher {
       store.putNotification(sequence, o);
     }
     JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
+    e.trace = trace; // the span that caused it (contract rule 70), or null
     q.journal.add(e);
     q.pending.add(e);
     busy++;
     pump(o.callId(), q);
-    return e;
   }
 
   public void metrics(CallvertMetrics metrics) {
