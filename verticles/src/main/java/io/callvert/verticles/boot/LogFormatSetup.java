@@ -20,7 +20,7 @@ final class LogFormatSetup {
     String wanted = format.jsonValue();
     String current = System.getProperty(PROPERTY, System.getenv().getOrDefault("CALLVERT_LOGGING_FORMAT", "text"));
     System.setProperty(PROPERTY, wanted);
-    if (current.equalsIgnoreCase(wanted)) {
+    if (current.equals(wanted)) { // the appender names are the lower-case values
       return;
     }
     try {

@@ -208,8 +208,10 @@ public final class WebhookDispatcher {
         }
         return;
       }
-      log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
-          callId, head.gate, options.causalityGateMs(), head.sequence);
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74
+        log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
+            callId, head.gate, options.causalityGateMs(), head.sequence);
+      }
       q.expire(head.gate);
     }
     if (q.gateTimer >= 0) {
@@ -284,7 +286,9 @@ public final class WebhookDispatcher {
     }
     if (error != null) {
       e.lastError = error;
-      log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74
+        log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
+      }
     }
     q.pending.poll();
     store.removeNotification(callId, e.sequence);
