@@ -113,6 +113,9 @@ public final class Cluster {
     if (c.hazelcastConfigFile() != null) {
       Config file = Config.loadFromFile(new java.io.File(c.hazelcastConfigFile()));
       file.setProperty("hazelcast.phone.home.enabled", "false");
+      if (file.getProperty("hazelcast.logging.type") == null) {
+        file.setProperty("hazelcast.logging.type", "slf4j"); // one log format for the operator (contract rule 75)
+      }
       return file;
     }
     Config hz = ConfigUtil.loadConfig();

@@ -28,6 +28,10 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "callvert-logback.xml");
     }
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      // Hazelcast's static loggers read this before any config: its lines go through SLF4J too (contract rule 75)
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     String configFile = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {

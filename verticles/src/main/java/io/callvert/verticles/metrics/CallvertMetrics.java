@@ -20,6 +20,12 @@ import java.util.function.IntSupplier;
  */
 public final class CallvertMetrics {
 
+  /**
+   * The tag naming the Callvert instance of a meter. Not {@code instance}: Prometheus sets {@code instance} (and
+   * {@code job}) on every scraped series itself and would rename ours to {@code exported_instance} (contract rule 76).
+   */
+  public static final String INSTANCE_TAG = "callvert";
+
   /** Measures nothing. */
   public static final CallvertMetrics NOOP = new CallvertMetrics(null, "", () -> 0);
 
@@ -44,14 +50,16 @@ public final class CallvertMetrics {
       meters = List.of();
       return;
     }
-    Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag("instance", instance)
+    Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Calls currently live on this node").register(registry);
-    callsCreatedOutgoing = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "outgoing").register(registry);
-    callsCreatedIncoming = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "incoming").register(registry);
-    delivered = Counter.builder("callvert.notifications").tag("instance", instance).tag("outcome", "delivered").register(registry);
-    deadLettered = Counter.builder("callvert.notifications").tag("instance", instance).tag("outcome", "deadLettered").register(registry);
-    retries = Counter.builder("callvert.notification.retries").tag("instance", instance).register(registry);
-    deliveryLatency = Timer.builder("callvert.notification.delivery").tag("instance", instance)
+    // "callvert.calls", not "callvert.calls.created": Prometheus reserves the _created suffix of a counter, and its
+    // client would expose callvert_calls_total anyway (contract rule 76)
+    callsCreatedOutgoing = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "outgoing").register(registry);
+    callsCreatedIncoming = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "incoming").register(registry);
+    delivered = Counter.builder("callvert.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("outcome", "delivered").register(registry);
+    deadLettered = Counter.builder("callvert.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("outcome", "deadLettered").register(registry);
+    retries = Counter.builder("callvert.notification.retries").tag(CallvertMetrics.INSTANCE_TAG, instance).register(registry);
+    deliveryLatency = Timer.builder("callvert.notification.delivery").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("From the call producing a notification to the bot acknowledging it")
         .publishPercentiles(0.5, 0.99, 0.999).register(registry);
     meters = List.of(live, callsCreatedOutgoing, callsCreatedIncoming, delivered, deadLettered, retries,
@@ -115,7 +123,7 @@ public final class CallvertMetrics {
       String status = op.status().name().toLowerCase(java.util.Locale.ROOT);
       String outcome = op.outcome() == null ? "none" : op.outcome().name().toLowerCase(java.util.Locale.ROOT);
       operationsEnded.computeIfAbsent(kind + '/' + status + '/' + outcome, k -> Counter.builder("callvert.operations.ended")
-          .description("Operations that reached their terminal status").tag("instance", instance).tag("kind", kind)
+          .description("Operations that reached their terminal status").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("kind", kind)
           .tag("status", status).tag("outcome", outcome).register(registry)).increment();
     }
   }

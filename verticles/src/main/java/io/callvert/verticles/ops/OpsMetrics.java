@@ -36,24 +36,24 @@ final class OpsMetrics implements MembershipObserver {
     if (registry == null) {
       return;
     }
-    meters.add(Gauge.builder("callvert.event.loop.lag", probe::lagSeconds).baseUnit("seconds").tag("instance", instance)
+    meters.add(Gauge.builder("callvert.event.loop.lag", probe::lagSeconds).baseUnit("seconds").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("How late the event loops ran their probe timers, the worst loop").register(registry));
     if (!clustered) {
       return;
     }
-    meters.add(Gauge.builder("callvert.cluster.members", members::get).tag("instance", instance)
+    meters.add(Gauge.builder("callvert.cluster.members", members::get).tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Members of the cluster as this node sees them").register(registry));
-    meters.add(joined = Counter.builder("callvert.cluster.membership.changes").tag("instance", instance)
+    meters.add(joined = Counter.builder("callvert.cluster.membership.changes").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .tag("change", "joined").description("Nodes that joined or left the cluster").register(registry));
-    meters.add(left = Counter.builder("callvert.cluster.membership.changes").tag("instance", instance)
+    meters.add(left = Counter.builder("callvert.cluster.membership.changes").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .tag("change", "left").description("Nodes that joined or left the cluster").register(registry));
-    meters.add(lostCallsEnded = Counter.builder("callvert.cluster.lost.calls.ended").tag("instance", instance)
+    meters.add(lostCallsEnded = Counter.builder("callvert.cluster.lost.calls.ended").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Calls of lost nodes this node ended").register(registry));
-    meters.add(lostBotsTold = Counter.builder("callvert.cluster.lost.bots.told").tag("instance", instance)
+    meters.add(lostBotsTold = Counter.builder("callvert.cluster.lost.bots.told").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Callback URIs told of the end of a lost node's calls").register(registry));
-    meters.add(lostNotifications = Counter.builder("callvert.cluster.lost.notifications").tag("instance", instance)
+    meters.add(lostNotifications = Counter.builder("callvert.cluster.lost.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Notifications sent for lost nodes' calls").register(registry));
-    meters.add(lossHandling = Timer.builder("callvert.cluster.node.loss.handling").tag("instance", instance)
+    meters.add(lossHandling = Timer.builder("callvert.cluster.node.loss.handling").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("From a node's leave event to its calls' notifications handed to delivery").register(registry));
   }
 

@@ -186,6 +186,16 @@ class ClusterOpsIT {
     assertThat(view.getJsonArray("members")).hasSize(2);
   }
 
+  @Test
+  @Order(4)
+  @DisplayName("the dashboard's cluster panels query metrics a clustered node exposes")
+  void dashboard_cluster_metrics_exist() {
+    String scrape = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) CallvertMetrics.registryOf(nodes.get(0))).scrape();
+    java.util.List<String> cluster = Dashboard.metrics().stream().filter(m -> m.startsWith("callvert_cluster_")).toList();
+    assertThat(cluster).isNotEmpty();
+    assertThat(cluster).allSatisfy(m -> assertThat(Dashboard.exposes(scrape, m)).as(m).isTrue());
+  }
+
   static JsonObject member(JsonArray members, String node) {
     for (int i = 0; i < members.size(); i++) {
       if (node.equals(members.getJsonObject(i).getString("node"))) {
