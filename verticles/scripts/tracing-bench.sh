@@ -10,8 +10,9 @@
 #   verticles/scripts/tracing-bench.sh     # ~4 min; needs java 17, wrk, curl, jq
 #
 # Settings (environment): ROUNDS (3), DURATION (20 s per window), WARMUP (20 s per server), CALLS (1000),
-# THREADS (2), CONNECTIONS (64), JAVA_OPTS ("-Xms1g -Xmx1g", both servers), PORT (18580; PORT+1 the traced one,
-# PORT+2 the webhook sink, PORT+3 the span sink). Everything listens on 127.0.0.1; every process started here is
+# THREADS (2), CONNECTIONS (64), JAVA_OPTS ("-Xms1g -Xmx1g", both servers), PORT (18760; PORT+1 the traced one,
+# PORT+2 the webhook sink, PORT+3 the span sink), SAMPLER (parentbased_always_on: every request traced; e.g.
+# parentbased_traceidratio with SAMPLER_ARG 0.01), EXPORTER (otlp; none: spans made but not exported). Everything listens on 127.0.0.1; every process started here is
 # stopped on exit.
 set -euo pipefail
 
@@ -23,7 +24,10 @@ CALLS=${CALLS:-1000}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
-PORT=${PORT:-18580}
+PORT=${PORT:-18760}
+SAMPLER=${SAMPLER:-parentbased_always_on}
+SAMPLER_ARG=${SAMPLER_ARG:-1.0}
+EXPORTER=${EXPORTER:-otlp}
 TRACED_PORT=$((PORT + 1))
 SINK_PORT=$((PORT + 2))
 OTLP_PORT=$((PORT + 3))
@@ -61,7 +65,7 @@ PIDS+=($OFF_PID)
 # shellcheck disable=SC2086
 CALLVERT_HTTP_HOST=127.0.0.1 CALLVERT_HTTP_PORT=$TRACED_PORT CALLVERT_TRACING_ENABLED=true \
   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT \
-  OTEL_TRACES_SAMPLER=parentbased_always_on java $JAVA_OPTS -jar "$JAR" >"$WORK/on.log" 2>&1 &
+  OTEL_TRACES_SAMPLER=$SAMPLER OTEL_TRACES_SAMPLER_ARG=$SAMPLER_ARG OTEL_TRACES_EXPORTER=$EXPORTER java $JAVA_OPTS -jar "$JAR" >"$WORK/on.log" 2>&1 &
 ON_PID=$!
 PIDS+=($ON_PID)
 for p in "$PORT" "$TRACED_PORT"; do
@@ -138,7 +142,7 @@ load() {
 }
 
 echo "tracing-bench: $(nproc) cores, $(java -version 2>&1 | head -1), JAVA_OPTS='$JAVA_OPTS', $CALLS established calls" \
-  "per server, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s windows; tracing off pid $OFF_PID, on pid $ON_PID"
+  "per server, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s windows, sampler $SAMPLER ($SAMPLER_ARG), exporter $EXPORTER; tracing off pid $OFF_PID, on pid $ON_PID"
 echo "warming up: ${WARMUP}s each"
 load "$PORT" "$WARMUP" "$OFF_PID" >/dev/null
 load "$TRACED_PORT" "$WARMUP" "$ON_PID" >/dev/null

@@ -9,7 +9,6 @@ import io.callvert.verticles.ops.CallLog;
 import io.callvert.verticles.ops.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -25,6 +24,9 @@ final class CallTraces {
 
   private static final Logger log = LoggerFactory.getLogger(CallSessionVerticle.class);
 
+  /** Most operation contexts held per call. */
+  static final int MAX_REMEMBERED = 1_000;
+
   private final boolean on;
   private final Map<String, Context> byOperation;
   /** The context the call was created in (its creating request's span), for events no later request caused. */
@@ -33,7 +35,12 @@ final class CallTraces {
   /** Made where the call is created: with tracing on, the creating request's span is current there. */
   CallTraces(boolean on, String callId) {
     this.on = on;
-    this.byOperation = on ? new HashMap<>(4) : Map.of();
+    this.byOperation = on ? new java.util.LinkedHashMap<>(4, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Context> eldest) {
+        return size() > MAX_REMEMBERED; // a safety net: live operations are bounded by the media queue already
+      }
+    } : Map.of();
     this.creation = on ? Context.current() : null;
     if (on) {
       Span.fromContext(creation).setAttribute(Tracing.Attributes.CALL_ID, callId)
@@ -45,6 +52,11 @@ final class CallTraces {
     return on;
   }
 
+  /** Operation contexts held now (tests). */
+  int remembered() {
+    return byOperation.size();
+  }
+
   /** The command's answer: the operation it is about goes into the MDC and onto the actor's span. */
   void replied(String callId, Command command, Reply reply, Span span) {
     if (reply instanceof OperationView v) {
@@ -53,7 +65,8 @@ final class CallTraces {
       if (span != null) {
         span.setAttribute(Tracing.Attributes.OPERATION_ID, opId)
             .setAttribute(Tracing.Attributes.STATUS, v.operation().status().name().toLowerCase(Locale.ROOT));
-        if (v.created()) {
+        // only an operation still under way gets later notifications (one answered completed, like a cancel, none)
+        if (v.created() && !v.operation().status().isTerminal()) {
           byOperation.put(opId, Context.current());
         }
       }
