@@ -103,15 +103,15 @@ public final class ConfigKeys {
         + " was pending and ends those calls (contract rule 42). Unset keeps everything in memory only.");
     b.bool("tracing.enabled", "Trace every API request, the call actor's handling of it and each webhook delivery attempt"
         + " with OpenTelemetry; the notification POST carries traceparent. Exporter, endpoint and sampler come from the"
-        + " standard OTEL_* environment variables (fat jar; docs/operations.md, contract rule 70).");
+        + " standard OTEL_* environment variables (fat jar; docs/operations.md, contract rule 70 — Traces from request to webhook).");
     b.enumeration("logging.format", LogFormat.jsonValues(), "Log line format of the fat jar: json writes one JSON object"
-        + " per line with callId, operationId and traceId on lines about a call (contract rule 74).");
+        + " per line with callId, operationId and traceId on lines about a call (contract rule 74 — Logs a machine can read).");
     b.longValue("health.maxLoopStallMs", "GET /health/live is DOWN while an event loop has not run for this long"
-        + " (blocked or stuck; contract rule 71).");
+        + " (blocked or stuck; contract rule 71 — Liveness).");
     b.integer("health.maxWebhookBacklog", "GET /health/ready is DOWN while more notifications than this wait for"
-        + " delivery on the node (contract rule 72).");
+        + " delivery on the node (contract rule 72 — Readiness, down before the port closes).");
     b.longValue("health.unreadyDelayMs", "On shutdown, how long GET /health/ready answers DOWN before the HTTP port"
-        + " closes, so a load balancer stops routing first (contract rule 72).");
+        + " closes, so a load balancer stops routing first (contract rule 72 — Readiness, down before the port closes).");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

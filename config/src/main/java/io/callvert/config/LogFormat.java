@@ -8,7 +8,7 @@ import java.util.List;
 public enum LogFormat {
   /** One human-readable line per event. */
   TEXT("text"),
-  /** One JSON object per line (logstash-logback-encoder), with the call's MDC fields (contract rule 74). */
+  /** One JSON object per line (logstash-logback-encoder), with the call's MDC fields (contract rule 74 — Logs a machine can read). */
   JSON("json");
 
   private final String jsonValue;

@@ -255,7 +255,7 @@ public final class CallvertVerticle extends VerticleBase {
     if (directory != null) {
       directory.stop();
     }
-    // readiness DOWN first, the port closes health.unreadyDelayMs later (contract rule 72)
+    // readiness DOWN first, the port closes health.unreadyDelayMs later (contract rule 72 — Readiness, down before the port closes)
     Future<Void> closed = ops.unready("shutting down").compose(v -> server != null ? server.close() : Future.succeededFuture());
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())

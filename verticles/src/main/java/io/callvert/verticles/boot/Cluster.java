@@ -37,7 +37,7 @@ public final class Cluster {
     return vertx(options, vertxOptions, (io.vertx.core.spi.VertxTracerFactory) null);
   }
 
-  /** {@link #vertx(CallvertOptions, VertxOptions)} tracing with {@code tracer} (null: none; contract rule 70). */
+  /** {@link #vertx(CallvertOptions, VertxOptions)} tracing with {@code tracer} (null: none; contract rule 70 — Traces from request to webhook). */
   public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions,
       io.vertx.core.spi.VertxTracerFactory tracer) {
     if (!options.cluster().enabled()) {
@@ -114,7 +114,7 @@ public final class Cluster {
       Config file = Config.loadFromFile(new java.io.File(c.hazelcastConfigFile()));
       file.setProperty("hazelcast.phone.home.enabled", "false");
       if (file.getProperty("hazelcast.logging.type") == null) {
-        file.setProperty("hazelcast.logging.type", "slf4j"); // one log format for the operator (contract rule 75)
+        file.setProperty("hazelcast.logging.type", "slf4j"); // one log format for the operator (contract rule 75 — Membership you can see)
       }
       return file;
     }

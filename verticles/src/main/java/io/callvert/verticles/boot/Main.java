@@ -29,7 +29,7 @@ public final class Main {
       System.setProperty("logback.configurationFile", "callvert-logback.xml");
     }
     if (System.getProperty("hazelcast.logging.type") == null) {
-      // Hazelcast's static loggers read this before any config: its lines go through SLF4J too (contract rule 75)
+      // Hazelcast's static loggers read this before any config: its lines go through SLF4J too (contract rule 75 — Membership you can see)
       System.setProperty("hazelcast.logging.type", "slf4j");
     }
     String configFile = null;
@@ -66,12 +66,12 @@ public final class Main {
       bootstrap.close();
     }
 
-    LogFormatSetup.apply(options.logging().format()); // contract rule 74
+    LogFormatSetup.apply(options.logging().format()); // contract rule 74 — Logs a machine can read
     Vertx vertx;
     Telemetry telemetry;
     try {
       VertxOptions vertxOptions = new VertxOptions();
-      telemetry = Telemetry.configure(options, vertxOptions); // contract rule 70: OTEL_* decide exporter and sampler
+      telemetry = Telemetry.configure(options, vertxOptions); // contract rule 70 — Traces from request to webhook: OTEL_* decide exporter and sampler
       if (options.metrics().enabled()) {
         vertxOptions.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)

@@ -51,7 +51,7 @@ import java.util.function.Function;
  */
 public final class CallManager {
 
-  // Callvert carries trace context itself (contract rule 70): Vert.x's own event-bus spans stay off
+  // Callvert carries trace context itself (contract rule 70 — Traces from request to webhook): Vert.x's own event-bus spans stay off
   private static final DeliveryOptions LOCAL = Tracing.local(new DeliveryOptions().setLocalOnly(true));
   /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
   private static final DeploymentOptions CALL_DEPLOYMENT = new DeploymentOptions();
@@ -120,7 +120,7 @@ public final class CallManager {
     return metrics;
   }
 
-  /** Spans for the call actors (contract rule 70); set before any call. */
+  /** Spans for the call actors (contract rule 70 — Traces from request to webhook); set before any call. */
   public void tracing(Tracing tracing) {
     this.tracing = tracing;
   }
@@ -352,7 +352,7 @@ public final class CallManager {
     return cluster != null ? cluster.onNodesLost(lost) : Future.succeededFuture(io.callvert.verticles.cluster.NodeLoss.notReporter(0));
   }
 
-  /** Whether new calls are still accepted (false from the first step of a shutdown; readiness, contract rule 72). */
+  /** Whether new calls are still accepted (false from the first step of a shutdown; readiness, contract rule 72 — Readiness, down before the port closes). */
   public boolean accepting() {
     return accepting && !stopped;
   }

@@ -47,7 +47,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private MessageConsumer<Command> consumer;
   private final Map<TimerKey, Long> timers = new HashMap<>(4);
   private boolean ended;
-  /** The span that created each live operation, so its later notifications join its trace (contract rule 70). */
+  /** The span that created each live operation, so its later notifications join its trace (contract rule 70 — Traces from request to webhook). */
   private final CallTraces traces;
   /** The actor's span while a command is handled (null otherwise). */
   private io.opentelemetry.api.trace.Span handling;

@@ -120,7 +120,7 @@ public final class CallDirectory {
           members.remove(nodeId);
           int remain = members.size();
           log.info("cluster node {} left ({} node(s) remain)", nodeId, remain);
-          // contract rule 75: one line and the metrics for what this node did about it
+          // contract rule 75 — Membership you can see: one line and the metrics for what this node did about it
           onNodesLost.apply(Set.of(nodeId)).onComplete(ar -> {
             if (ar.failed()) {
               log.warn("cluster node {} left: reporting its calls failed: {}", nodeId, ar.cause().getMessage());
@@ -169,7 +169,7 @@ public final class CallDirectory {
     });
   }
 
-  /** Who is told of joins and leaves (metrics, contract rule 75); set before {@link #start}. */
+  /** Who is told of joins and leaves (metrics, contract rule 75 — Membership you can see); set before {@link #start}. */
   public void observer(MembershipObserver observer) {
     this.observer = observer;
   }
@@ -179,7 +179,7 @@ public final class CallDirectory {
     return new ArrayList<>(cluster.getNodes());
   }
 
-  /** Whether the directory answers (readiness, contract rule 72): a size query on its map. */
+  /** Whether the directory answers (readiness, contract rule 72 — Readiness, down before the port closes): a size query on its map. */
   public Future<Integer> probe() {
     return map == null ? Future.failedFuture("the call directory is not open") : map.size();
   }

@@ -1,6 +1,6 @@
 package io.callvert.verticles.cluster;
 
-/** Told of every join and leave the call directory sees (contract rule 75), on the directory's context. */
+/** Told of every join and leave the call directory sees (contract rule 75 — Membership you can see), on the directory's context. */
 public interface MembershipObserver {
 
   MembershipObserver NONE = new MembershipObserver() {

@@ -113,7 +113,7 @@ public final class HttpApi {
     router.get("/callvert/calls/:callId/notifications").handler(guarded(graph::handleJournal));
     router.get("/callvert/calls/:callId").handler(guarded(graph::handleGetCall));
     if (ops != null) {
-      ops.mountProtected(router, this::guarded, this::fail); // GET /callvert/cluster (contract rule 75)
+      ops.mountProtected(router, this::guarded, this::fail); // GET /callvert/cluster (contract rule 75 — Membership you can see)
     }
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));

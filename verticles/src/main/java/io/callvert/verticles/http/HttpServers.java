@@ -39,7 +39,7 @@ public final class HttpServers {
 
   /**
    * {@link #listen(Vertx, HttpOptions, Router, Consumer)}; on undeploy each instance closes its server only once
-   * {@code beforeClose} completes (readiness DOWN first, contract rule 72).
+   * {@code beforeClose} completes (readiness DOWN first, contract rule 72 — Readiness, down before the port closes).
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt,
       java.util.function.Supplier<Future<Void>> beforeClose) {

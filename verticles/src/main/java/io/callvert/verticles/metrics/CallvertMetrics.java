@@ -22,7 +22,7 @@ public final class CallvertMetrics {
 
   /**
    * The tag naming the Callvert instance of a meter. Not {@code instance}: Prometheus sets {@code instance} (and
-   * {@code job}) on every scraped series itself and would rename ours to {@code exported_instance} (contract rule 76).
+   * {@code job}) on every scraped series itself and would rename ours to {@code exported_instance} (contract rule 76 — Metric names and the dashboard).
    */
   public static final String INSTANCE_TAG = "callvert";
 
@@ -53,7 +53,7 @@ public final class CallvertMetrics {
     Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Calls currently live on this node").register(registry);
     // "callvert.calls", not "callvert.calls.created": Prometheus reserves the _created suffix of a counter, and its
-    // client would expose callvert_calls_total anyway (contract rule 76)
+    // client would expose callvert_calls_total anyway (contract rule 76 — Metric names and the dashboard)
     callsCreatedOutgoing = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "outgoing").register(registry);
     callsCreatedIncoming = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "incoming").register(registry);
     delivered = Counter.builder("callvert.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("outcome", "delivered").register(registry);

@@ -100,7 +100,7 @@ public final class OutboundHttp {
     this.timers = vertx.getOrCreateContext();
     this.policy = policy;
     this.userAgent = userAgent;
-    // contract rule 70: webhook attempts carry Callvert's own span (DeliverySpan), not a second one from Vert.x
+    // contract rule 70 — Traces from request to webhook: webhook attempts carry Callvert's own span (DeliverySpan), not a second one from Vert.x
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
             .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE),
         new PoolOptions().setHttp1MaxSize(maxPerDestination));

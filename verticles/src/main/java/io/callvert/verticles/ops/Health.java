@@ -62,7 +62,7 @@ final class Health {
         });
   }
 
-  /** The event loops' check: DOWN while a loop has not run for {@code health.maxLoopStallMs} (contract rule 71). */
+  /** The event loops' check: DOWN while a loop has not run for {@code health.maxLoopStallMs} (contract rule 71 — Liveness). */
   static Status liveness(EventLoopProbe probe, HealthOptions options) {
     long stall = probe.longestStallMs();
     JsonObject data = new JsonObject().put("loops", probe.loops()).put("longestStallMs", stall)

@@ -79,7 +79,7 @@ public final class Operations {
     return probe.start(vertx).mapEmpty();
   }
 
-  /** The cluster directory reports joins and leaves here (metrics, contract rule 75). */
+  /** The cluster directory reports joins and leaves here (metrics, contract rule 75 — Membership you can see). */
   public void watch(CallDirectory d) {
     d.observer(metrics);
     metrics.members(d.nodes().size());
@@ -91,14 +91,14 @@ public final class Operations {
     router.get("/health/ready").handler(health.readyHandler());
   }
 
-  /** The routes behind the API's authentication: {@code GET /callvert/cluster} (an admin's, contract rule 75). */
+  /** The routes behind the API's authentication: {@code GET /callvert/cluster} (an admin's, contract rule 75 — Membership you can see). */
   public void mountProtected(Router router, UnaryOperator<Handler<RoutingContext>> guard,
       BiConsumer<RoutingContext, Throwable> fail) {
     router.get("/callvert/cluster").handler(guard.apply(ctx -> handleCluster(ctx, fail)));
   }
 
   /**
-   * The first step of a shutdown (contract rule 72): readiness goes DOWN and says so on {@link #healthAddress};
+   * The first step of a shutdown (contract rule 72 — Readiness, down before the port closes): readiness goes DOWN and says so on {@link #healthAddress};
    * the returned future completes {@code health.unreadyDelayMs} later, when the port may close.
    */
   public synchronized Future<Void> unready(String reason) {

@@ -31,7 +31,7 @@ final class JournalEntry {
   int attempts;
   String lastError;
   long firstAttemptAt;
-  /** The span that caused this notification (contract rule 70), or null; and the traceparent of the attempt in flight. */
+  /** The span that caused this notification (contract rule 70 — Traces from request to webhook), or null; and the traceparent of the attempt in flight. */
   io.opentelemetry.context.Context trace;
   String traceparent;
 

@@ -58,7 +58,7 @@ public final class WebhookDispatcher {
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
   private final String tapAddress;
   private volatile boolean tapped;
-  /** Notifications not yet settled; written on the shard's loop only, read by readiness (contract rule 72). */
+  /** Notifications not yet settled; written on the shard's loop only, read by readiness (contract rule 72 — Readiness, down before the port closes). */
   private volatile int busy;
   private io.callvert.verticles.ops.Tracing tracing = io.callvert.verticles.ops.Tracing.OFF;
 
@@ -143,7 +143,7 @@ public final class WebhookDispatcher {
       store.putNotification(sequence, o);
     }
     JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
-    e.trace = trace; // the span that caused it (contract rule 70), or null
+    e.trace = trace; // the span that caused it (contract rule 70 — Traces from request to webhook), or null
     q.journal.add(e);
     q.pending.add(e);
     busy++;
@@ -154,7 +154,7 @@ public final class WebhookDispatcher {
     this.metrics = metrics;
   }
 
-  /** A span per delivery attempt (contract rule 70); set before start. */
+  /** A span per delivery attempt (contract rule 70 — Traces from request to webhook); set before start. */
   public void tracing(io.callvert.verticles.ops.Tracing tracing) {
     this.tracing = tracing;
   }
@@ -208,7 +208,7 @@ public final class WebhookDispatcher {
         }
         return;
       }
-      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74 — Logs a machine can read
         log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
             callId, head.gate, options.causalityGateMs(), head.sequence);
       }
@@ -286,7 +286,7 @@ public final class WebhookDispatcher {
     }
     if (error != null) {
       e.lastError = error;
-      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74 — Logs a machine can read
         log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
       }
     }

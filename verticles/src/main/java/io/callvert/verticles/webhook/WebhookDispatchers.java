@@ -117,12 +117,12 @@ public final class WebhookDispatchers {
     shards.forEach(s -> s.metrics(metrics));
   }
 
-  /** Spans for delivery attempts (contract rule 70); before start. */
+  /** Spans for delivery attempts (contract rule 70 — Traces from request to webhook); before start. */
   public void tracing(io.callvert.verticles.ops.Tracing tracing) {
     shards.forEach(s -> s.tracing(tracing));
   }
 
-  /** Notifications held by every shard and not yet settled (readiness, contract rule 72). */
+  /** Notifications held by every shard and not yet settled (readiness, contract rule 72 — Readiness, down before the port closes). */
   public int backlog() {
     int n = 0;
     for (WebhookDispatcher s : shards) {

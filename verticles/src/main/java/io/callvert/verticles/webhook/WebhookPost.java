@@ -63,7 +63,7 @@ final class WebhookPost {
         .add("X-Callvert-Sequence", Long.toString(e.sequence))
         .add("X-Callvert-Attempt", Integer.toString(e.attempts));
     if (e.traceparent != null) {
-      headers.add("traceparent", e.traceparent); // the bot's tracing joins the attempt's span (contract rule 70)
+      headers.add("traceparent", e.traceparent); // the bot's tracing joins the attempt's span (contract rule 70 — Traces from request to webhook)
     }
     if (signer != null) {
       headers.add(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));

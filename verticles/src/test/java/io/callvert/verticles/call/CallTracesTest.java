@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a call actor keeps for tracing is bounded (contract rule 70): an operation's context is held only while the
+ * What a call actor keeps for tracing is bounded (contract rule 70 — Traces from request to webhook): an operation's context is held only while the
  * operation is under way and goes with its terminal notification; one answered already terminal (a cancel, a
  * subscribeToTone) is never held. (Holding every cancel's context once grew the heap under the cancel benchmark.)
  */

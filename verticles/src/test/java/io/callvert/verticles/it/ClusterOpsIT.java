@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A cluster you can see (contract rule 75): {@code GET /callvert/cluster} lists the members, their calls and their
+ * A cluster you can see (contract rule 75 — Membership you can see): {@code GET /callvert/cluster} lists the members, their calls and their
  * signing keys; every join and leave is logged and counted, and so is what the surviving reporter did about a lost
  * node. Three nodes on Hazelcast ports 5801–5803 (ClusterIT uses others), each with its own Prometheus registry.
  */

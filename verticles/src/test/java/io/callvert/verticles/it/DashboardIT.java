@@ -19,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Grafana dashboard cannot rot (contract rule 76): after one call with a prompt, a retried and a dead-lettered
+ * The Grafana dashboard cannot rot (contract rule 76 — Metric names and the dashboard): after one call with a prompt, a retried and a dead-lettered
  * notification, every metric the dashboard queries is on {@code GET /metrics} (the cluster panels' metrics are
  * checked on a clustered node by ClusterOpsIT), and Callvert's series follow Prometheus naming: snake case,
  * counters ending {@code _total}, durations in {@code _seconds}, and no label named {@code instance} or {@code job}.

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a machine can read (contract rule 74), with the fat jar's own {@code callvert-logback.xml} switched to
+ * Logs a machine can read (contract rule 74 — Logs a machine can read), with the fat jar's own {@code callvert-logback.xml} switched to
  * {@code json}: every line is one JSON object; the lines about a call carry its callId (and operationId and traceId
  * where known); no line carries a token, a recording access token, the notification JWT or a private key. The
  * test reloads Logback with the shipped file for its run (output captured from stderr) and restores the test

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Traces from the bot's request to its webhooks (contract rule 70), recorded with the OpenTelemetry SDK's
+ * Traces from the bot's request to its webhooks (contract rule 70 — Traces from request to webhook), recorded with the OpenTelemetry SDK's
  * in-memory exporter: the API request's server span (vertx-opentelemetry, joining the bot's {@code traceparent}),
  * the call actor's span under it, and one span per delivery attempt under that, whose {@code traceparent} the bot
  * received.

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Liveness sees a blocked event loop (contract rule 71). The fault is real: one event loop runs code that does not
+ * Liveness sees a blocked event loop (contract rule 71 — Liveness). The fault is real: one event loop runs code that does not
  * return (it spins) until the probe reports that loop stalled beyond the threshold; liveness is then DOWN, naming
  * the stall, and the loop is released. Nothing waits on a timer: the spinning ends on the probe's observation, the
  * test on the loop's report.
