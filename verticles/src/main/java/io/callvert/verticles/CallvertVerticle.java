@@ -232,10 +232,7 @@ public final class CallvertVerticle extends VerticleBase {
     ingressAddress = ingress;
     // one dialect today; a second one adds its renderer under its name
     return calls.attachCluster(directory, ingress, dialect -> graph::render)
-        .compose(v -> {
-          ops.watch(directory);
-          return directory.start(calls::onNodesLost);
-        })
+        .compose(v -> ops.watch(directory).start(calls::onNodesLost))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
 

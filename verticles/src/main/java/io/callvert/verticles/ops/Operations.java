@@ -80,9 +80,10 @@ public final class Operations {
   }
 
   /** The cluster directory reports joins and leaves here (metrics, contract rule 75 — Membership you can see). */
-  public void watch(CallDirectory d) {
+  public CallDirectory watch(CallDirectory d) {
     d.observer(metrics);
     metrics.members(d.nodes().size());
+    return d;
   }
 
   /** The unauthenticated routes: {@code /health/live}, {@code /health/ready}. */

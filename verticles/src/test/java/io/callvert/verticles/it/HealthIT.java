@@ -69,6 +69,11 @@ class HealthIT {
         assertThat(body).doesNotContain(kid).doesNotContain(TestRuntime.TOKEN).doesNotContain("BEGIN")
             .doesNotContain("127.0.0.1");
       }
+      // not clustered: the cluster view is this one node, its live calls and its key (contract rule 73 — The cluster view)
+      JsonObject view = rt.get("/callvert/cluster").json();
+      assertThat(view.getBoolean("clustered")).isFalse();
+      assertThat(view.getJsonArray("members")).hasSize(1);
+      assertThat(view.getJsonArray("members").getJsonObject(0).getJsonArray("keys").getList()).containsExactly(kid);
       // the old /health keeps answering as before
       Resp old = rt.get("/health");
       assertThat(old.status()).isEqualTo(200);
