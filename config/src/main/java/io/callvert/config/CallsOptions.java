@@ -16,9 +16,11 @@ package io.callvert.config;
  *     least {@value #MAX_KEYS_PER_REQUEST}, one request's maximum
  * @param maxRetainedCalls most ended calls kept readable during retention, default 10000; beyond it the call that
  *     ended first is forgotten early; 0 = forget ended calls at once
+ * @param maxRememberedOperations most finished operations one call keeps for {@code GET .../operations/{id}},
+ *     default 100, at least 1; beyond it the oldest is forgotten (404)
  */
 public record CallsOptions(long answerDeadlineMs, long keepAliveTimeoutMs, long retentionMs, int mediaQueueLimit,
-    int maxCalls, long maxCallerSpeechMs, int maxPendingKeys, int maxRetainedCalls) {
+    int maxCalls, long maxCallerSpeechMs, int maxPendingKeys, int maxRetainedCalls, int maxRememberedOperations) {
 
   public static final long DEFAULT_ANSWER_DEADLINE_MS = 15_000L;
   public static final long DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 2_700_000L;
@@ -28,6 +30,7 @@ public record CallsOptions(long answerDeadlineMs, long keepAliveTimeoutMs, long 
   public static final long DEFAULT_MAX_CALLER_SPEECH_MS = 300_000L;
   public static final int DEFAULT_MAX_PENDING_KEYS = 256;
   public static final int DEFAULT_MAX_RETAINED_CALLS = 10_000;
+  public static final int DEFAULT_MAX_REMEMBERED_OPERATIONS = 100;
   /** The longest speech one {@code /callvert/calls/{id}/speech} request may carry: a record's longest window. */
   public static final int MAX_SPEECH_REQUEST_MS = 120_000;
   /** The most key presses one {@code /callvert/calls/{id}/tones} request may carry. */
@@ -43,51 +46,57 @@ public record CallsOptions(long answerDeadlineMs, long keepAliveTimeoutMs, long 
     Check.atLeast("calls.maxCallerSpeechMs", maxCallerSpeechMs, MAX_SPEECH_REQUEST_MS);
     Check.atLeast("calls.maxPendingKeys", maxPendingKeys, MAX_KEYS_PER_REQUEST);
     Check.nonNegative("calls.maxRetainedCalls", maxRetainedCalls);
+    Check.positive("calls.maxRememberedOperations", maxRememberedOperations);
   }
 
   public static CallsOptions defaults() {
     return new CallsOptions(DEFAULT_ANSWER_DEADLINE_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_RETENTION_MS,
         DEFAULT_MEDIA_QUEUE_LIMIT, DEFAULT_MAX_CALLS, DEFAULT_MAX_CALLER_SPEECH_MS, DEFAULT_MAX_PENDING_KEYS,
-        DEFAULT_MAX_RETAINED_CALLS);
+        DEFAULT_MAX_RETAINED_CALLS, DEFAULT_MAX_REMEMBERED_OPERATIONS);
   }
 
   public CallsOptions withAnswerDeadlineMs(long answerDeadlineMs) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withKeepAliveTimeoutMs(long keepAliveTimeoutMs) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withRetentionMs(long retentionMs) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withMediaQueueLimit(int mediaQueueLimit) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withMaxCalls(int maxCalls) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withMaxCallerSpeechMs(long maxCallerSpeechMs) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withMaxPendingKeys(int maxPendingKeys) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 
   public CallsOptions withMaxRetainedCalls(int maxRetainedCalls) {
     return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
-        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls);
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
+  }
+
+  public CallsOptions withMaxRememberedOperations(int maxRememberedOperations) {
+    return new CallsOptions(answerDeadlineMs, keepAliveTimeoutMs, retentionMs, mediaQueueLimit, maxCalls,
+        maxCallerSpeechMs, maxPendingKeys, maxRetainedCalls, maxRememberedOperations);
   }
 }

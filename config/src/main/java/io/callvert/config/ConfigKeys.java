@@ -58,6 +58,8 @@ public final class ConfigKeys {
         + " 429 activityLimitReached (contract rule 38). At least 64, one /tones request's maximum.");
     b.integer("calls.maxRetainedCalls", "Most ended calls kept readable during retention; beyond it the call that ended"
         + " first is forgotten early, as after retention (contract rule 39). 0 forgets ended calls at once.");
+    b.integer("calls.maxRememberedOperations", "Most finished operations one call keeps for GET"
+        + " .../operations/{id}; beyond it the oldest is forgotten (404). At least 1 (contract rule 32).");
     b.enumeration("callee.behaviour", CalleeBehaviour.jsonValues(),
         "What simulated callees of outgoing calls do unless a target rule says otherwise.");
     b.longValue("callee.answerDelayMs", "Delay before a simulated callee answers.");
@@ -86,6 +88,13 @@ public final class ConfigKeys {
     b.integer("webhook.maxConnections", "Connections of the notification HTTP client per destination host and port (a pool of its own, apart from media fetches').");
     b.longValue("webhook.minRetryDelayMs", "Shortest wait before a failed notification is retried, whatever Retry-After"
         + " or the backoff says (contract rule 40); 0 = no minimum.");
+    b.enumeration("webhook.profile.mode", DeliveryProfileMode.jsonValues(), "Delivery profile: strict (in order, once,"
+        + " promptly) or graph (what Graph's documentation allows: establishing/established out of order, duplicates,"
+        + " delays, several notifications in one POST, a signing-key rollover mid-call; contract rules 77-79).");
+    b.longValue("webhook.profile.seed", "Seed of the graph profile's choices: the same seed and calls give the same deliveries.");
+    b.longValue("webhook.profile.maxDelayMs", "Longest extra delay the graph profile puts before a notification (0 to 60000).");
+    b.longValue("webhook.profile.maxHoldMs", "How long the graph profile holds a notification for the next one of its call"
+        + " (to reorder or batch them) before sending it alone (0 to 60000).");
     b.bool("cluster.enabled", "Join a Vert.x cluster on Hazelcast (shared call directory, any node serves any call).");
     b.string("cluster.host", "Interface the cluster member binds to.");
     b.integer("cluster.port", "Cluster member port.");
@@ -93,7 +102,8 @@ public final class ConfigKeys {
     b.nullableString("cluster.hazelcastConfigFile", "Hazelcast XML/YAML config file used instead of host/port/members.");
     b.nullableString("cluster.nodeName", "Name of this node in logs and metrics; derived when unset.");
     b.longValue("shutdown.graceMs", "How long shutdown waits for in-flight requests and notifications.");
-    b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics).");
+    b.bool("metrics.enabled", "Expose Prometheus metrics at GET /metrics (Vert.x Micrometer metrics: HTTP server and"
+        + " client, pools, JVM, Callvert's own; no event-bus meters, see docs/architecture.md#metrics).");
     b.list("outbound.allow", "Host names (`bots.example.com`, `*.example.com`), addresses and CIDR blocks (`10.1.0.0/16`) that notifications and media fetches may always reach, even internal ones.");
     b.list("outbound.deny", "Host names, addresses and CIDR blocks notifications and media fetches may not reach unless outbound.allow names them (`0.0.0.0/0` and `::/0` allow only outbound.allow).");
     b.enumeration("outbound.internalAddresses", InternalAddresses.jsonValues(),
@@ -101,6 +111,15 @@ public final class ConfigKeys {
     b.nullableString("store.dir", "Directory of the durable store (callvert.mv, H2 MVStore): the node's live calls,"
         + " undelivered notifications and recordings survive a restart or kill, and on start the node delivers what"
         + " was pending and ends those calls (contract rule 42). Unset keeps everything in memory only.");
+    b.nullableString("acs.accessKey", "Base64 access key that HMAC-signs ACS Call Automation requests (the accesskey of the"
+        + " SDK's connection string); unset: the well-known development key, accepted only on loopback (docs/acs.md).");
+    b.integer("acs.clockSkewSeconds", "How far an ACS request's x-ms-date may be from Callvert's clock, in seconds (the"
+        + " SDK's retries resend the first date); 0 to 3600.");
+    b.integer("acs.repeatabilityCacheSize", "Most ACS Repeatability-Request-IDs remembered with their first answer,"
+        + " oldest forgotten first (contract rule 58); 0 turns repeatability off.");
+    b.longValue("acs.repeatabilityTtlMs", "How long an ACS Repeatability-Request-ID and its first answer are remembered.");
+    b.nullableString("acs.incomingCallUri", "Where the IncomingCall event of a simulated call to the ACS app goes (the"
+        + " app's Event Grid webhook); POST /callvert/acs/calls may name its own.");
     b.bool("tracing.enabled", "Trace every API request, the call actor's handling of it and each webhook delivery attempt"
         + " with OpenTelemetry; the notification POST carries traceparent. Exporter, endpoint and sampler come from the"
         + " standard OTEL_* environment variables (fat jar; docs/operations.md, contract rule 70 — Traces from request to webhook).");

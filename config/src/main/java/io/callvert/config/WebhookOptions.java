@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param maxConnections connections of the notification HTTP client per destination host and port, default 64
  * @param minRetryDelayMs the shortest wait before retrying a failed notification, whatever the bot's
  *     {@code Retry-After} or the backoff says, default 100 ms; 0 = no minimum
+ * @param profile the delivery profile (contract rules 77-79): strict by default; {@code null} = the default
  */
 public record WebhookOptions(boolean signingEnabled, String issuer, String appId, String signingKeyPem,
     long tokenLifetimeMs, long timeoutMs, long backoffInitialMs, long backoffMaxMs, long retryBudgetMs,
-    long causalityGateMs, int maxConnections, long minRetryDelayMs) {
+    long causalityGateMs, int maxConnections, long minRetryDelayMs, DeliveryProfileOptions profile) {
 
   public static final boolean DEFAULT_SIGNING_ENABLED = true;
   public static final String DEFAULT_ISSUER = "https://api.botframework.com";
@@ -62,12 +63,13 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
     Check.nonNegative("webhook.causalityGateMs", causalityGateMs);
     Check.positive("webhook.maxConnections", maxConnections);
     Check.nonNegative("webhook.minRetryDelayMs", minRetryDelayMs);
+    profile = profile == null ? DeliveryProfileOptions.defaults() : profile;
   }
 
   public static WebhookOptions defaults() {
     return new WebhookOptions(DEFAULT_SIGNING_ENABLED, DEFAULT_ISSUER, DEFAULT_APP_ID, null, DEFAULT_TOKEN_LIFETIME_MS,
         DEFAULT_TIMEOUT_MS, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_RETRY_BUDGET_MS,
-        DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_RETRY_DELAY_MS);
+        DEFAULT_CAUSALITY_GATE_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_RETRY_DELAY_MS, DeliveryProfileOptions.defaults());
   }
 
   /** {@link #signingKeyPem()} parsed, if set ({@code empty} = the runtime generates a key at start). */
@@ -84,54 +86,58 @@ public record WebhookOptions(boolean signingEnabled, String issuer, String appId
         + ", signingKeyPem=" + (signingKeyPem == null ? "null" : "<redacted>") + ", tokenLifetimeMs=" + tokenLifetimeMs
         + ", timeoutMs=" + timeoutMs + ", backoffInitialMs=" + backoffInitialMs + ", backoffMaxMs=" + backoffMaxMs
         + ", retryBudgetMs=" + retryBudgetMs + ", causalityGateMs=" + causalityGateMs + ", maxConnections="
-        + maxConnections + ", minRetryDelayMs=" + minRetryDelayMs + "]";
+        + maxConnections + ", minRetryDelayMs=" + minRetryDelayMs + ", profile=" + profile + "]";
   }
 
   public WebhookOptions withSigningEnabled(boolean signingEnabled) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withIssuer(String issuer) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withAppId(String appId) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withSigningKeyPem(String signingKeyPem) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withTokenLifetimeMs(long tokenLifetimeMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withTimeoutMs(long timeoutMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withBackoffInitialMs(long backoffInitialMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withBackoffMaxMs(long backoffMaxMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withRetryBudgetMs(long retryBudgetMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withCausalityGateMs(long causalityGateMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withMaxConnections(int maxConnections) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 
   public WebhookOptions withMinRetryDelayMs(long minRetryDelayMs) {
-    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs);
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
+  }
+
+  public WebhookOptions withProfile(DeliveryProfileOptions profile) {
+    return new WebhookOptions(signingEnabled, issuer, appId, signingKeyPem, tokenLifetimeMs, timeoutMs, backoffInitialMs, backoffMaxMs, retryBudgetMs, causalityGateMs, maxConnections, minRetryDelayMs, profile);
   }
 }

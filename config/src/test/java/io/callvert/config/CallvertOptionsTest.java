@@ -22,10 +22,10 @@ class CallvertOptionsTest {
             new JwtOptions("/etc/jwks.json", "{\"keys\":[]}", TestKeys.PUBLIC_PEM, List.of("iss"), List.of("aud"), 0),
             List.of("bot-a:app-token-1")),
         ClockMode.VIRTUAL,
-        new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0),
+        new CallsOptions(1, 2, 0, 3, 4, 120_001, 65, 0, 5),
         new CalleeOptions(CalleeBehaviour.BUSY, 0, 9, Map.of("+15550100", new CalleeRule(CalleeBehaviour.ANSWER, 7))),
         new MediaOptions("/var/rec", 5, 0, 6, 7, 0, 8),
-        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0),
+        new WebhookOptions(false, "https://issuer", "app", TestKeys.PRIVATE_PEM, 1000, 2, 3, 4, 0, 0, 1, 0, null),
         new ClusterOptions(true, "10.0.0.1", 6000, List.of("a:1", "[::1]:2", "b"), "hz.xml", "node-1"),
         new ShutdownOptions(0),
         new MetricsOptions(false),
@@ -41,7 +41,7 @@ class CallvertOptionsTest {
     assertThat(d.auth().tokens()).isEmpty();
     assertThat(d.auth().hasRealCredentials()).isFalse();
     assertThat(d.clock()).isEqualTo(ClockMode.SYSTEM);
-    assertThat(d.calls()).isEqualTo(new CallsOptions(15_000, 2_700_000, 600_000, 100, 250_000, 300_000, 256, 10_000));
+    assertThat(d.calls()).isEqualTo(new CallsOptions(15_000, 2_700_000, 600_000, 100, 250_000, 300_000, 256, 10_000, 100));
     assertThat(d.callee()).isEqualTo(new CalleeOptions(CalleeBehaviour.ANSWER, 500, 30_000, Map.of()));
     assertThat(d.media().recordingsDir()).endsWith("callvert-recordings");
     assertThat(d.webhook().appId()).isEqualTo("00000000-0000-0000-0000-00000000c411");

@@ -146,6 +146,10 @@ class ConfigLoaderTest {
         return "bot-a:s3cret-a,bot-b:s3cret:b"; // <app>:<token>, the token may hold colons
       case "auth.jwt.leewaySeconds":
         return "120"; // at most 600
+      case "acs.accessKey":
+        return "c2VjcmV0LWFjcy1rZXk="; // base64
+      case "acs.clockSkewSeconds":
+        return "120"; // at most 3600
       default:
         break;
     }

@@ -54,10 +54,13 @@ public final class CallvertClient {
   private final NotificationListeners listeners;
   private final String baseUrl;
   private final GraphDialect graph;
+  private final io.callvert.verticles.webhook.WebhookDispatchers deliveries;
 
   CallvertClient(Vertx vertx, CallManager calls, String notificationsAddress, Runnable listenerAdded,
-      NotificationListeners listeners, String baseUrl, GraphDialect graph) {
+      NotificationListeners listeners, String baseUrl, GraphDialect graph,
+      io.callvert.verticles.webhook.WebhookDispatchers deliveries) {
     this.vertx = vertx;
+    this.deliveries = deliveries;
     this.graph = graph;
     this.calls = calls;
     this.notificationsAddress = notificationsAddress;
@@ -180,6 +183,27 @@ public final class CallvertClient {
     return send(callId, () -> CallProtocol.CALLER_HANG_UP).mapEmpty();
   }
 
+  /**
+   * What the caller heard so far, summarised ({@code GET /callvert/calls/{id}/heard} gives the audio): {@code
+   * durationMs} in all, and {@code segments}, one per clip played (a prompt, a beep, a DTMF key) in play order, each
+   * {@code offsetMs} (where it starts in what was heard), {@code playedMs}, {@code lengthMs} (the whole clip) and
+   * {@code cut} (played less than the whole clip: cancelled, or still playing).
+   */
+  public Future<JsonObject> heard(String callId) {
+    return calls.ask(Ids.canonical(callId), CallProtocol.GET_HEARD).map(reply -> {
+      JsonArray segments = new JsonArray();
+      long offset = 0;
+      for (io.callvert.runtime.audio.Wav.Slice slice : ((CallProtocol.Heard) reply).slices()) {
+        long played = slice.length() / io.callvert.runtime.audio.Clip.SAMPLES_PER_MS;
+        long length = slice.clip().length() / io.callvert.runtime.audio.Clip.SAMPLES_PER_MS;
+        segments.add(new JsonObject().put("offsetMs", offset).put("playedMs", played).put("lengthMs", length)
+            .put("cut", slice.length() < slice.clip().length()));
+        offset += played;
+      }
+      return new JsonObject().put("durationMs", offset).put("segments", segments);
+    }).recover(e -> Future.failedFuture(io.callvert.verticles.call.NodeErrors.failure(e)));
+  }
+
   // ------------------------------------------------------------------ the test clock
 
   /**
@@ -219,6 +243,53 @@ public final class CallvertClient {
       context.runOnContext(v -> register.run());
     }
     return registered.future();
+  }
+
+  /**
+   * Receives the outcome of every webhook POST this instance makes, as it comes back, on the caller's context
+   * (contract rule 80 — Deliveries are observable). Each event is a JSON object: {@code callId}; {@code sequences}
+   * (the notifications the POST carried, usually one; two for a batch of the Graph-like profile); {@code attempt};
+   * {@code outcome} ({@code delivered}, {@code failed} (retried), {@code moved} (a 302), {@code deadLettered});
+   * {@code error} (why, or null); {@code duplicate} (a second POST of a delivered notification, Graph-like profile);
+   * {@code rolledOver} (signed with the rolled-over key); {@code at} (epoch ms, real time). Notifications to
+   * {@code local:} callbacks make no POST and no event. The notifications themselves arrive at
+   * {@link #onNotification}, before the events of their POSTs.
+   *
+   * @return completes once the listener is registered; unregister the consumer to stop
+   */
+  public Future<MessageConsumer<JsonObject>> onDeliveryAttempt(Handler<JsonObject> handler) {
+    listenerAdded.run();
+    Context context = vertx.getOrCreateContext();
+    Promise<MessageConsumer<JsonObject>> registered = Promise.promise();
+    Runnable register = () -> {
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(notificationsAddress + ".posts",
+          m -> handler.handle(m.body()));
+      listeners.add(context, consumer);
+      consumer.completion().map(v -> consumer).onComplete(registered);
+    };
+    if (Vertx.currentContext() == context) {
+      register.run();
+    } else {
+      context.runOnContext(v -> register.run());
+    }
+    return registered.future();
+  }
+
+  /**
+   * Completes once every notification produced so far is delivered or dead-lettered: none queued, held by a
+   * delivery profile, waiting for a retry or in flight. Fails if that is not so within {@code timeoutMs}.
+   */
+  public Future<Void> whenDeliveriesSettled(long timeoutMs) {
+    return deliveries.drain(timeoutMs);
+  }
+
+  /**
+   * Sets the delivery profile of the calls whose first notification is produced from now on (contract rules 77-79);
+   * calls already under way keep theirs. Completes once it applies (the Graph-like profile first generates the
+   * second signing key it rolls over to).
+   */
+  public Future<Void> deliveryProfile(io.callvert.config.DeliveryProfileOptions profile) {
+    return deliveries.profile(java.util.Objects.requireNonNull(profile, "profile"));
   }
 
   // ------------------------------------------------------------------ plumbing

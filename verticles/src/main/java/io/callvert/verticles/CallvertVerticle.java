@@ -15,6 +15,7 @@ import io.callvert.runtime.protocol.Codecs;
 import io.callvert.verticles.auth.ApiAuthHandler;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
+import io.callvert.verticles.http.AcsRoutes;
 import io.callvert.verticles.http.HttpApi;
 import io.callvert.verticles.http.HttpServers;
 import io.callvert.verticles.media.MediaService;
@@ -221,8 +222,8 @@ public final class CallvertVerticle extends VerticleBase {
    * recordings served again (contract rule 42 — A restarted node ends its calls).
    */
   private Future<Void> restart() {
-    // one dialect today, as in joinCluster
-    return Restart.resume(vertx, store, dispatcher, recordings, options.calls().retentionMs(), dialect -> graph::render);
+    return Restart.resume(vertx, store, dispatcher, recordings, options.calls().retentionMs(),
+        AcsRoutes.renderers(options, clock, graph));
   }
 
   /** One clustered ingress address per instance and node; call verticles stay local-only. */
@@ -230,8 +231,7 @@ public final class CallvertVerticle extends VerticleBase {
     directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
     String ingress = "callvert." + instanceName + ".ingress." + instanceId;
     ingressAddress = ingress;
-    // one dialect today; a second one adds its renderer under its name
-    return calls.attachCluster(directory, ingress, dialect -> graph::render)
+    return calls.attachCluster(directory, ingress, AcsRoutes.renderers(options, clock, graph))
         .compose(v -> ops.watch(directory).start(calls::onNodesLost))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
@@ -399,7 +399,7 @@ public final class CallvertVerticle extends VerticleBase {
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph);
+    return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph, dispatcher);
   }
 
   /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */

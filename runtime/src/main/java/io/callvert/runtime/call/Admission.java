@@ -10,10 +10,12 @@ import io.callvert.runtime.call.CallProtocol.PlayPrompt;
 import io.callvert.runtime.call.CallProtocol.PressKeys;
 import io.callvert.runtime.call.CallProtocol.RecordResponse;
 import io.callvert.runtime.call.CallProtocol.Redirect;
+import io.callvert.runtime.call.CallProtocol.Recognize;
 import io.callvert.runtime.call.CallProtocol.Reject;
 import io.callvert.runtime.call.CallProtocol.SendDtmf;
 import io.callvert.runtime.call.CallProtocol.Speak;
 import io.callvert.runtime.call.CallProtocol.SubscribeToTone;
+import io.callvert.runtime.call.CallProtocol.UnsubscribeFromTone;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,12 +28,14 @@ final class Admission {
   private Admission() {}
 
   /** The state each command needs; commands not named need a live call, or nothing (reads). */
-  private static final Map<Class<?>, CallState> REQUIRES = Map.of(
-      PlayPrompt.class, CallState.ESTABLISHED, RecordResponse.class, CallState.ESTABLISHED,
-      CancelMedia.class, CallState.ESTABLISHED, SubscribeToTone.class, CallState.ESTABLISHED,
-      SendDtmf.class, CallState.ESTABLISHED, PressKeys.class, CallState.ESTABLISHED,
-      Speak.class, CallState.ESTABLISHED,
-      Answer.class, CallState.INCOMING, Reject.class, CallState.INCOMING, Redirect.class, CallState.INCOMING);
+  private static final Map<Class<?>, CallState> REQUIRES = Map.ofEntries(
+      Map.entry(Recognize.class, CallState.ESTABLISHED), Map.entry(UnsubscribeFromTone.class, CallState.ESTABLISHED),
+      Map.entry(PlayPrompt.class, CallState.ESTABLISHED), Map.entry(RecordResponse.class, CallState.ESTABLISHED),
+      Map.entry(CancelMedia.class, CallState.ESTABLISHED), Map.entry(SubscribeToTone.class, CallState.ESTABLISHED),
+      Map.entry(SendDtmf.class, CallState.ESTABLISHED), Map.entry(PressKeys.class, CallState.ESTABLISHED),
+      Map.entry(Speak.class, CallState.ESTABLISHED),
+      Map.entry(Answer.class, CallState.INCOMING), Map.entry(Reject.class, CallState.INCOMING),
+      Map.entry(Redirect.class, CallState.INCOMING));
 
   /** Reads work after the end (and so do the incoming-call verbs, which say why they come too late). */
   private static final Set<Class<?>> READS = Set.of(GetCall.class, GetOperation.class, GetHeard.class, Admits.class);

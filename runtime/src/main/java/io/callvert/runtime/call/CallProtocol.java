@@ -43,9 +43,33 @@ public final class CallProtocol {
   /** The bot sends an incoming call elsewhere; for the simulated caller the call ends. */
   public record Redirect(String callbackUri) implements Command {}
 
-  /** Play prompts, in order, after the media queued before (contract rule 9 — One media queue per call). */
-  public record PlayPrompt(String clientContext, List<MediaRef> prompts) implements Command {
+  /**
+   * Play prompts, in order, after the media queued before (contract rule 9 — One media queue per call); with
+   * {@code bargeIn} the running and queued media operations are cancelled first, as a barge-in record does (contract
+   * rule 12).
+   */
+  public record PlayPrompt(String clientContext, List<MediaRef> prompts, boolean bargeIn) implements Command {
     public PlayPrompt {
+      prompts = List.copyOf(prompts);
+    }
+
+    /** Queued behind the media before it. */
+    public PlayPrompt(String clientContext, List<MediaRef> prompts) {
+      this(clientContext, prompts, false);
+    }
+  }
+
+  /**
+   * Collect the caller's DTMF keys (contract rule 54 — DTMF recognize): queued in the media queue like a prompt;
+   * optionally plays {@code prompts} first (a key interrupts them when {@code interruptPrompt}); then listens until
+   * {@code maxTones} keys, a stop tone (kept as the last key), {@code interToneMs} without a key after the first, or
+   * {@code initialSilenceMs} without any key. With {@code bargeIn} the media queue is cancelled first.
+   *
+   * @param stopTones keys ({@code 0-9 * # A-D}) that end the collection; empty for none
+   */
+  public record Recognize(String clientContext, List<MediaRef> prompts, boolean interruptPrompt, boolean bargeIn,
+      long initialSilenceMs, long interToneMs, int maxTones, String stopTones) implements Command {
+    public Recognize {
       prompts = List.copyOf(prompts);
     }
   }
@@ -69,6 +93,9 @@ public final class CallProtocol {
 
   /** Tell the bot about every key the caller presses from now on. */
   public record SubscribeToTone(String clientContext) implements Command {}
+
+  /** Stop telling the bot about key presses: an operation done at once, with its one terminal event. */
+  public record UnsubscribeFromTone(String clientContext) implements Command {}
 
   /** Send DTMF keys to the caller, {@code delayMs} apart, after those queued before. */
   public record SendDtmf(String clientContext, String keys, int delayMs) implements Command {}

@@ -66,9 +66,6 @@ public final class CallSession {
   public static final int CALLER_TONE_MS = 80;
   /** ... and presses are this far apart; the first is detected at once. */
   public static final int CALLER_TONE_SPACING_MS = 100;
-  /** Terminal operations kept for GET: beyond this many per call they are forgotten, oldest first. */
-  public static final int MAX_REMEMBERED_OPERATIONS = OperationHistory.MAX_REMEMBERED;
-
   /** The receive table: every command a call accepts, and its handler. */
   static final ReceiveTable<CallSession> RECEIVE = new ReceiveTable<CallSession>()
       .on(GetCall.class, (s, c) -> new CallView(s.snapshot()))
@@ -81,6 +78,8 @@ public final class CallSession {
       .on(Redirect.class, CallSession::onRedirect)
       .on(PlayPrompt.class, (s, c) -> s.media.play(c))
       .on(RecordResponse.class, (s, c) -> s.media.record(c))
+      .on(CallProtocol.Recognize.class, (s, c) -> s.media.recognize(c))
+      .on(CallProtocol.UnsubscribeFromTone.class, (s, c) -> s.caller.unsubscribe(c))
       .on(CancelMedia.class, (s, c) -> s.media.cancel(c))
       .on(SubscribeToTone.class, (s, c) -> s.caller.subscribe(c))
       .on(SendDtmf.class, (s, c) -> s.dtmf.send(c))
@@ -112,7 +111,7 @@ public final class CallSession {
 
   final HeardTimeline heard = new HeardTimeline();
   final CallerAudio callerAudio;
-  final OperationHistory history = new OperationHistory();
+  final OperationHistory history;
   final MediaQueue media;
   final DtmfSender dtmf;
   final CallerSide caller;
@@ -121,6 +120,7 @@ public final class CallSession {
     this.id = id;
     this.direction = call.direction();
     this.env = env;
+    this.history = new OperationHistory(env.calls().maxRememberedOperations());
     this.fx = fx;
     // a bot's callback, tenant and app id repeat across its calls: one shared copy each
     this.callbackUri = Ids.shared(call.callbackUri());

@@ -36,6 +36,19 @@ final class CallerSide {
     return MediaQueue.completedAtOnce(call, OperationKind.SUBSCRIBE_TONE, c.clientContext());
   }
 
+  /**
+   * Ends the tone subscription: an operation complete when answered, with one terminal event (gated on its answer,
+   * contract rule 7) so the bot learns that no more keys will be reported (ACS ContinuousDtmfRecognitionStopped).
+   */
+  Reply unsubscribe(CallProtocol.UnsubscribeFromTone c) {
+    toneSubscribed = false;
+    OperationSnapshot s = new OperationSnapshot(OperationKind.UNSUBSCRIBE_TONE, call.newId(), c.clientContext(),
+        OperationStatus.COMPLETED, Outcome.COMPLETED, null, null, null);
+    call.notify(new CallEvent.OperationEnded(call.id(), s), s.id());
+    call.history.remember(s);
+    return new CallProtocol.OperationView(s, true, true);
+  }
+
   Reply press(PressKeys c) {
     String keys = c.keys();
     long now = call.now();

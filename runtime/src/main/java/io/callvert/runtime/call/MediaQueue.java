@@ -24,18 +24,34 @@ final class MediaQueue {
   private static final Clip BEEP = Tones.beep(CallSession.BEEP_MS);
 
   private final CallSession call;
+  private final DtmfRecognition recognition;
   // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
   private final ArrayDeque<Operation.Media> queue = new ArrayDeque<>(1);
 
   MediaQueue(CallSession call) {
     this.call = call;
+    this.recognition = new DtmfRecognition(call, this);
   }
 
   // ------------------------------------------------------------------ commands
 
   Reply play(PlayPrompt c) {
-    checkRoom();
+    bargeInOrCheckRoom(c.bargeIn());
     return enqueue(new Operation.Play(call.newId(), c.clientContext(), c.prompts()));
+  }
+
+  /** Contract rule 54 — DTMF recognize: queued like a prompt, or barging in. */
+  Reply recognize(CallProtocol.Recognize c) {
+    bargeInOrCheckRoom(c.bargeIn());
+    return enqueue(new Operation.Recognize(call.newId(), c));
+  }
+
+  private void bargeInOrCheckRoom(boolean bargeIn) {
+    if (bargeIn) {
+      cancelAll();
+    } else {
+      checkRoom();
+    }
   }
 
   Reply record(RecordResponse c) {
@@ -91,7 +107,12 @@ final class MediaQueue {
   private void start(Operation.Media op) {
     op.status = OperationStatus.RUNNING;
     if (op.media.isEmpty()) {
-      afterPrompt((Operation.Record) op); // only a record may have no prompt
+      // only a record or a recognize may have no prompt
+      if (op instanceof Operation.Recognize r) {
+        recognition.listen(r);
+      } else {
+        afterPrompt((Operation.Record) op);
+      }
     } else {
       op.phase = Operation.Phase.FETCHING;
       call.fx.fetchMedia(op.id, op.media);
@@ -106,7 +127,7 @@ final class MediaQueue {
     long now = call.now();
     op.playing = List.copyOf(clips);
     op.heardItem = call.heard.start(op.playing, now);
-    op.phase = op.kind == OperationKind.RECORD ? Operation.Phase.PROMPT : Operation.Phase.PLAYING;
+    op.phase = op.kind == OperationKind.PLAY_PROMPT ? Operation.Phase.PLAYING : Operation.Phase.PROMPT;
     call.fx.schedule(new TimerKey.Step(op.id), now + totalMs(op.playing));
   }
 
@@ -162,7 +183,8 @@ final class MediaQueue {
   boolean onTimer(TimerKey key) {
     String opId = key instanceof TimerKey.Step s ? s.operationId()
         : key instanceof TimerKey.RecordMax m ? m.operationId()
-        : key instanceof TimerKey.RecordSilence r ? r.operationId() : null;
+        : key instanceof TimerKey.RecordSilence r ? r.operationId()
+        : key instanceof TimerKey.RecognizeTimeout t ? t.operationId() : null;
     Operation.Media op = find(opId);
     if (op == null) {
       return false;
@@ -174,10 +196,18 @@ final class MediaQueue {
     if (key instanceof TimerKey.Step) {
       switch (op.phase) {
         case PLAYING -> end(op, Outcome.COMPLETED);
-        case PROMPT -> afterPrompt((Operation.Record) op);
+        case PROMPT -> {
+          if (op instanceof Operation.Recognize r) {
+            recognition.listen(r);
+          } else {
+            afterPrompt((Operation.Record) op);
+          }
+        }
         case BEEP -> beginListening((Operation.Record) op);
         default -> { }
       }
+    } else if (op instanceof Operation.Recognize r) {
+      recognition.onTimeout(r);
     } else if (op instanceof Operation.Record r) {
       if (key instanceof TimerKey.RecordMax) {
         if (r.firstVoice < 0 && now >= r.windowStart + r.request.initialSilenceMs()) {
@@ -201,7 +231,9 @@ final class MediaQueue {
   /** The caller pressed {@code key} at {@code now}: a stop tone ends a record, else it may be voice. */
   void onCallerKey(char key, long now) {
     Operation.Media head = queue.peek();
-    if (head instanceof Operation.Record r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
+    if (head instanceof Operation.Recognize r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
+      recognition.onKey(r, key, now);
+    } else if (head instanceof Operation.Record r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
       if (r.request.stopTones().indexOf(key) >= 0) {
         endRecord(r, now, Outcome.STOP_TONE);
       } else if (r.listening()) {
@@ -249,7 +281,7 @@ final class MediaQueue {
     op.recordingAccessToken = token;
   }
 
-  private void end(Operation.Media op, Outcome outcome) {
+  void end(Operation.Media op, Outcome outcome) {
     finish(op, outcome);
     queue.remove(op);
     startNext();
@@ -299,6 +331,8 @@ final class MediaQueue {
     if (op.kind == OperationKind.RECORD) {
       call.fx.cancelTimer(new TimerKey.RecordMax(op.id));
       call.fx.cancelTimer(new TimerKey.RecordSilence(op.id));
+    } else if (op.kind == OperationKind.RECOGNIZE) {
+      call.fx.cancelTimer(new TimerKey.RecognizeTimeout(op.id));
     }
     call.ended(op);
   }

@@ -90,6 +90,26 @@ abstract class Operation {
     }
   }
 
+  /** recognize (DTMF): an optional prompt, then a listening window collecting keys (contract rule 54). */
+  static final class Recognize extends Media {
+    final CallProtocol.Recognize request;
+    final StringBuilder tones = new StringBuilder();
+
+    Recognize(String id, CallProtocol.Recognize request) {
+      super(id, OperationKind.RECOGNIZE, request.clientContext(), request.prompts());
+      this.request = request;
+    }
+
+    CallProtocol.Recognize request() {
+      return request;
+    }
+
+    @Override
+    OperationSnapshot snapshot() {
+      return new OperationSnapshot(kind, id, clientContext, status, outcome, detail, null, null, tones.toString());
+    }
+  }
+
   /** sendDtmfTones. */
   static final class Dtmf extends Operation {
     final String keys;

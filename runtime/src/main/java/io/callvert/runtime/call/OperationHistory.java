@@ -6,23 +6,27 @@ import java.util.UUID;
 
 /**
  * The terminal operations of a call, oldest first, kept so {@code GET} still finds them (contract rule 6 — An action answers with its operation):
- * compact ({@link Operation.Done}), and bounded — beyond {@link #MAX_REMEMBERED} per call the
- * oldest is forgotten. Live operations are found in their queues instead.
+ * compact ({@link Operation.Done}), and bounded — beyond {@code calls.maxRememberedOperations} per call
+ * the oldest is forgotten (contract rule 32 — Limits). Live operations are found in their queues instead.
  */
 final class OperationHistory {
 
   /** Terminal operations kept per call. */
-  static final int MAX_REMEMBERED = 1000;
+  private final int limit;
 
   /** Created with the first terminal operation: an idle call stays small. */
   private ArrayDeque<Operation.Done> done;
+
+  OperationHistory(int limit) {
+    this.limit = limit;
+  }
 
   void remember(OperationSnapshot op) {
     if (done == null) {
       done = new ArrayDeque<>(2);
     }
     done.addLast(Operation.Done.of(op));
-    if (done.size() > MAX_REMEMBERED) {
+    if (done.size() > limit) {
       done.pollFirst();
     }
   }

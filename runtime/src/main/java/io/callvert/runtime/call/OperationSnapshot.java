@@ -12,7 +12,14 @@ package io.callvert.runtime.call;
  * @param detail               what exactly went wrong (e.g. a prompt fetch failure), or null
  * @param recordingLocation    a record's recording URL ("" when none was made), null otherwise
  * @param recordingAccessToken the token that downloads it, likewise
+ * @param tones                the keys a recognize collected so far ({@code 0-9 * # A-D}), null for other kinds
  */
 public record OperationSnapshot(OperationKind kind, String id, String clientContext, OperationStatus status,
-    Outcome outcome, String detail, String recordingLocation, String recordingAccessToken) {
+    Outcome outcome, String detail, String recordingLocation, String recordingAccessToken, String tones) {
+
+  /** An operation that collects no keys. */
+  public OperationSnapshot(OperationKind kind, String id, String clientContext, OperationStatus status,
+      Outcome outcome, String detail, String recordingLocation, String recordingAccessToken) {
+    this(kind, id, clientContext, status, outcome, detail, recordingLocation, recordingAccessToken, null);
+  }
 }

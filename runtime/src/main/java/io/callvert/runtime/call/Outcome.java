@@ -9,11 +9,15 @@ public enum Outcome {
   COMPLETED(OperationStatus.COMPLETED),
   /** A recording ended because the caller pressed a stop tone. */
   STOP_TONE(OperationStatus.COMPLETED),
+  /** A recognize collected as many keys as it was asked for (contract rule 54 — DTMF recognize). */
+  MAX_TONES(OperationStatus.COMPLETED),
+  /** A recognize had keys and the caller paused longer than its inter-tone timeout (contract rule 54). */
+  INTER_TONE_TIMEOUT(OperationStatus.COMPLETED),
   /** A recording ended after the caller's silence. */
   MAX_SILENCE(OperationStatus.COMPLETED),
   /** A recording reached its maximum duration. */
   MAX_DURATION(OperationStatus.COMPLETED),
-  /** The caller never spoke within the initial silence timeout. */
+  /** The caller never spoke (a recognize: never pressed a key) within the initial silence timeout. */
   INITIAL_SILENCE(OperationStatus.FAILED),
   /** A prompt could not be fetched or is not playable. */
   PROMPT_FAILED(OperationStatus.FAILED),

@@ -20,6 +20,9 @@ public sealed interface TimerKey {
   /** A listening record's initial or trailing silence runs out. */
   record RecordSilence(String operationId) implements TimerKey {}
 
+  /** A listening recognize's initial silence or inter-tone timeout runs out (contract rule 54 — DTMF recognize). */
+  record RecognizeTimeout(String operationId) implements TimerKey {}
+
   /** The simulated caller presses a queued key. */
   record CallerKey(long sequence) implements TimerKey {}
 }

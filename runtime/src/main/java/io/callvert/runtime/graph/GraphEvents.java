@@ -21,7 +21,9 @@ public final class GraphEvents {
   /** The notification ready for delivery. */
   public Outbound render(Notification n) {
     Notification.Delivery to = n.to();
-    return new Outbound(to.callId(), to.callbackUri(), to.audience(), to.tenantId(), n.gate(), body(n.event()));
+    // an operation's terminal notification ends the gate it waited on (a "deleted" operation)
+    boolean endsGate = n.gate() != null && n.event() instanceof CallEvent.OperationEnded;
+    return new Outbound(to.callId(), to.callbackUri(), to.audience(), to.tenantId(), n.gate(), body(n.event()), endsGate);
   }
 
   /** The {@code commsNotifications} body of one event. */

@@ -195,6 +195,9 @@ public final class GraphJson {
       case CANCEL_MEDIA -> "cancelMediaProcessingOperation";
       case SUBSCRIBE_TONE -> "subscribeToToneOperation";
       case SEND_DTMF -> "sendDtmfTonesOperation";
+      // not Graph operations: only the ACS dialect creates them; shown in Graph's own naming style if ever asked
+      case RECOGNIZE -> "recognizeOperation";
+      case UNSUBSCRIBE_TONE -> "unsubscribeFromToneOperation";
     };
   }
 
@@ -217,6 +220,8 @@ public final class GraphJson {
       case PROMPT_FAILED -> Graph.resultInfo(400, 8511, "Action failed, the prompt could not be played.");
       case MAX_SILENCE -> Graph.resultInfo(200, 8513, "Action completed, max silence timeout reached.");
       case STOP_TONE -> Graph.resultInfo(200, 8514, "Action completed, stop tone detected.");
+      case MAX_TONES -> Graph.resultInfo(200, 8531, "Action completed, max digits received.");
+      case INTER_TONE_TIMEOUT -> Graph.resultInfo(400, 8532, "Action failed, inter-digit silence timeout reached.");
       case MAX_DURATION -> Graph.resultInfo(200, 8515, "Action completed, max record duration reached.");
       case OWNER_LOST -> Graph.resultInfo(OWNER_LOST_CODE, OPERATION_OWNER_LOST_SUBCODE,
           "Action failed, the call's Callvert node was lost.");
@@ -241,6 +246,8 @@ public final class GraphJson {
       case MAX_DURATION -> "maxRecordDurationReached";
       case MAX_SILENCE -> "maxSilenceTimeout";
       case STOP_TONE -> "stopToneDetected";
+      case MAX_TONES -> "maxDigitsReceived";
+      case INTER_TONE_TIMEOUT -> "interDigitTimeout";
     };
   }
 }

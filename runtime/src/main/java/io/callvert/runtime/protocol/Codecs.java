@@ -109,12 +109,12 @@ public final class Codecs {
 
   static JsonObject outboundToJson(Outbound o) {
     return new JsonObject().put("callId", o.callId()).put("callbackUri", o.callbackUri()).put("audience", o.audience())
-        .put("tenantId", o.tenantId()).put("gate", o.gate()).put("body", o.body());
+        .put("tenantId", o.tenantId()).put("gate", o.gate()).put("body", o.body()).put("endsGate", o.endsGate());
   }
 
   static Outbound outboundFromJson(JsonObject j) {
     return new Outbound(j.getString("callId"), j.getString("callbackUri"), j.getString("audience"), j.getString("tenantId"),
-        j.getString("gate"), j.getJsonObject("body"));
+        j.getString("gate"), j.getJsonObject("body"), j.getBoolean("endsGate", false));
   }
 
   /** Pass-through locally, length-prefixed Jackson JSON of the record on the wire. */

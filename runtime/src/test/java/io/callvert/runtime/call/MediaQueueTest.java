@@ -287,10 +287,10 @@ class MediaQueueTest {
   }
 
   @Test
-  @DisplayName("beyond 1,000 terminal operations per call the oldest are forgotten (404); the others still answer")
+  @DisplayName("beyond calls.maxRememberedOperations terminal operations per call the oldest are forgotten (404); the others still answer")
   void terminal_operations_are_bounded_per_call() {
     List<String> ids = new java.util.ArrayList<>();
-    for (int i = 0; i < CallSession.MAX_REMEMBERED_OPERATIONS + 3; i++) {
+    for (int i = 0; i < CallsOptions.DEFAULT_MAX_REMEMBERED_OPERATIONS + 3; i++) {
       ids.add(d.opId(d.request("cancelmediaprocessing", Bodies.cancel())));
     }
 

@@ -199,10 +199,14 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   @Override
   public void notify(Notification notification) {
     manager.metrics().eventOut(notification.event());
+    Outbound out = dialect.apply(notification);
+    if (out == null) { // a dialect may have no notification for an event (ACS: no "connecting" event)
+      return;
+    }
     if (traces.on()) {
-      manager.dispatch(dialect.apply(notification), traces.causeOf(notification, handling));
+      manager.dispatch(out, traces.causeOf(notification, handling));
     } else {
-      manager.dispatch(dialect.apply(notification));
+      manager.dispatch(out);
     }
   }
 

@@ -57,6 +57,7 @@ public final class HttpApi {
   private final NotificationSigner signer;
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
+  private final AcsRoutes acs;
   private final GraphErrorHandler errors;
   private io.callvert.verticles.ops.Operations ops;
 
@@ -69,6 +70,7 @@ public final class HttpApi {
     this.signer = signer;
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
+    this.acs = new AcsRoutes(this, calls, io.callvert.runtime.acs.AcsDialect.create(options, calls.clock()), options);
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
   }
 
@@ -101,10 +103,13 @@ public final class HttpApi {
     // before authentication: a recording is protected by its own access token
     router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
     bodyHandlers(router);
+    // ACS Call Automation (contract rules 48-59): HMAC-signed, so before the bearer token
+    router.route().handler(guarded(acs::handle));
     router.route().handler(guarded(auth.handler(this::fail)));
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
 
+    router.post("/callvert/acs/calls").handler(guarded(acs::handleCreateIncoming));
     router.post("/callvert/calls").handler(guarded(graph::handleCreateIncoming));
     router.post("/callvert/calls/:callId/tones").handler(guarded(graph::handlePressKeys));
     router.post("/callvert/calls/:callId/speech").handler(guarded(graph::handleSpeech));
@@ -416,10 +421,15 @@ public final class HttpApi {
     return origin;
   }
 
-  /** {@code http[s]://<local address>:<local port>} of the request's connection. */
+  /**
+   * {@code http[s]://<local address>:<local port>} of the request's connection: asked of the connection
+   * itself, since vertx-web's request wrapper would parse forwarding headers for {@code isSSL()} (contract
+   * rule 46 — Absolute URLs never follow the Host header; and it was 1% of the cancel path).
+   */
   static String connectionOrigin(HttpServerRequest req) {
-    String scheme = req.isSSL() ? "https" : "http";
-    io.vertx.core.net.SocketAddress local = req.localAddress();
+    io.vertx.core.http.HttpConnection conn = req.connection();
+    String scheme = conn.isSsl() ? "https" : "http";
+    io.vertx.core.net.SocketAddress local = conn.localAddress();
     String host = local == null ? null : local.hostAddress();
     if (host == null || host.isEmpty()) {
       return scheme + "://127.0.0.1";

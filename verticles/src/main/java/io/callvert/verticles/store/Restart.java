@@ -85,8 +85,21 @@ public final class Restart {
     final Set<String> operations = new HashSet<>();
     boolean call;
 
-    /** A Graph {@code commsNotifications} body: a {@code deleted} change ends the operation or call it names. */
+    /**
+     * A Graph {@code commsNotifications} body: a {@code deleted} change ends the operation or call it names. An ACS
+     * CloudEvent: CallDisconnected / CreateCallFailed end the call, an event naming its operation ends that one.
+     */
     void note(String callId, JsonObject body) {
+      if (body.getJsonArray("value") == null) {
+        String type = body.getString("type", "");
+        String op = body.getString(io.callvert.runtime.acs.AcsEvents.OPERATION_ATTRIBUTE);
+        if (type.endsWith(".CallDisconnected") || type.endsWith(".CreateCallFailed")) {
+          call = true;
+        } else if (op != null) {
+          operations.add(op);
+        }
+        return;
+      }
       JsonObject n = body.getJsonArray("value").getJsonObject(0);
       if (!"deleted".equals(n.getString("changeType"))) {
         return;

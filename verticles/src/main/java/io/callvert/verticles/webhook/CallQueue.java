@@ -25,6 +25,9 @@ final class CallQueue {
   private String movedFrom;
   boolean ended;
   boolean forgotten;
+  /** The delivery profile the call was given (contract rules 77-79), and a hold's timer (-1: none). */
+  DeliveryProfile profile;
+  long holdTimer = -1;
 
   /** The response that created {@code gate} has been written. */
   void release(String gate) {

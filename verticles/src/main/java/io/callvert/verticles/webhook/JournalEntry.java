@@ -31,6 +31,15 @@ final class JournalEntry {
   int attempts;
   String lastError;
   long firstAttemptAt;
+  /** The delivery profile's view of it (contract rules 77-79): what it is about, and what the profile chose. */
+  final DeliveryProfile.Kind kind;
+  DeliveryProfile.Plan plan;
+  boolean holdDone;
+  boolean delayDone;
+  boolean duplicated;
+  boolean rolledOver;
+  /** The notification sent in the same POST, after this one (a batch of the Graph-like profile), or null. */
+  JournalEntry rider;
   /** The span that caused this notification (contract rule 70 — Traces from request to webhook), or null; and the traceparent of the attempt in flight. */
   io.opentelemetry.context.Context trace;
   String traceparent;
@@ -41,10 +50,22 @@ final class JournalEntry {
     this.audience = outbound.audience();
     this.tenantId = outbound.tenantId();
     this.gate = outbound.gate();
-    this.endsGate = gate != null
-        && "deleted".equals(outbound.body().getJsonArray("value").getJsonObject(0).getString("changeType"));
+    this.endsGate = gate != null && outbound.endsGate();
     this.body = encode(outbound.body());
     this.enqueuedAt = enqueuedAt;
+    this.kind = kindOf(outbound.body());
+  }
+
+  private static DeliveryProfile.Kind kindOf(JsonObject body) {
+    JsonObject data = body.getJsonArray("value").getJsonObject(0).getJsonObject("resourceData");
+    if (data == null || !"#microsoft.graph.call".equals(data.getString("@odata.type"))) {
+      return DeliveryProfile.Kind.OTHER;
+    }
+    return switch (String.valueOf(data.getString("state"))) {
+      case "establishing" -> DeliveryProfile.Kind.ESTABLISHING;
+      case "terminated" -> DeliveryProfile.Kind.TERMINATED;
+      default -> DeliveryProfile.Kind.OTHER;
+    };
   }
 
   /** Encoded once, straight to bytes ({@code toBuffer().getBytes()} copied them twice more). */
@@ -62,6 +83,11 @@ final class JournalEntry {
    * {@code BufferInternal}, see {@link WebhookPost}).
    */
   Buffer payload() {
+    if (rider != null) { // one commsNotifications body holding both (contract rule 78)
+      JsonObject both = notification();
+      both.getJsonArray("value").addAll(rider.notification().getJsonArray("value"));
+      return both.toBuffer();
+    }
     return Buffer.buffer(body);
   }
 

@@ -61,6 +61,9 @@ public final class WebhookDispatcher {
   /** Notifications not yet settled; written on the shard's loop only, read by readiness (contract rule 72 — Readiness, down before the port closes). */
   private volatile int busy;
   private io.callvert.verticles.ops.Tracing tracing = io.callvert.verticles.ops.Tracing.OFF;
+  /** The delivery profile of calls whose first notification comes from now on (contract rules 77-79). */
+  private volatile DeliveryProfile profile;
+  private final ProfiledDelivery profiled = new ProfiledDelivery(this);
 
   private MessageConsumer<Object> consumer;
   /** Set when the instance is gone: late timers of this shard then do nothing. */
@@ -74,6 +77,7 @@ public final class WebhookDispatcher {
     this.options = options;
     this.post = new WebhookPost(client, signer, options);
     this.retries = new RetryPolicy(options);
+    this.profile = new DeliveryProfile(options.profile());
   }
 
   /** Registers the shard's local consumer on the calling context (its own event loop). */
@@ -134,6 +138,9 @@ public final class WebhookDispatcher {
   /** {@code restoredSequence}: 0 for a new notification, else the sequence it had before a restart (already stored). */
   private void enqueue(Outbound o, long restoredSequence, io.opentelemetry.context.Context trace) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
+    if (q.profile == null) {
+      q.profile = profile; // a call keeps the profile of its first notification
+    }
     long sequence;
     if (restoredSequence > 0) {
       sequence = restoredSequence;
@@ -184,8 +191,30 @@ public final class WebhookDispatcher {
     tapped = true;
   }
 
+  /** The delivery profile for calls that start from now on, and the second key its rollover signs with. */
+  public void profile(DeliveryProfile profile, KeyRollover keys) {
+    this.profile = profile;
+    post.keys(keys);
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  boolean tapped() {
+    return tapped;
+  }
+
+  WebhookPost post() {
+    return post;
+  }
+
   /** Sends the head of the call's queue if nothing is in flight and its gate is open. */
-  private void pump(String callId, CallQueue q) {
+  void pump(String callId, CallQueue q) {
     if (q.inFlight) {
       return;
     }
@@ -218,10 +247,13 @@ public final class WebhookDispatcher {
       vertx.cancelTimer(q.gateTimer);
       q.gateTimer = -1;
     }
+    if (profiled.intercept(callId, q, head)) {
+      return; // held, delayed or reordered by the call's delivery profile (contract rules 77-79)
+    }
     q.inFlight = true;
-    if (tapped) {
-      vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", head.sequence)
-          .put("notification", head.notification()), LOCAL);
+    for (JournalEntry e = head; tapped && e != null; e = e == head ? head.rider : null) {
+      vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", e.sequence)
+          .put("notification", e.notification()), LOCAL);
     }
     if (head.callbackUri.startsWith("local:") && !q.moved()) {
       head.attempts++;
@@ -241,8 +273,9 @@ public final class WebhookDispatcher {
     DeliverySpan span = DeliverySpan.start(tracing, callId, e);
     post.send(uri, e, redirects, outcome -> {
       span.end(outcome);
+      profiled.attempted(callId, e, outcome, false);
       if (outcome instanceof WebhookPost.Outcome.Delivered) {
-        settle(callId, q, e, JournalEntry.DELIVERED, null);
+        profiled.delivered(callId, q, e, () -> settle(callId, q, e, JournalEntry.DELIVERED, null));
       } else if (outcome instanceof WebhookPost.Outcome.Moved moved) {
         q.move(e, moved.target());
         e.lastError = moved.error();
@@ -302,6 +335,15 @@ public final class WebhookDispatcher {
       drainWaiters.clear();
     }
     pump(callId, q);
+  }
+
+  /** A batch's second notification, delivered in its first's POST (contract rule 78): settled without a pump. */
+  void settled(String callId, CallQueue q, JournalEntry e) {
+    e.state = JournalEntry.DELIVERED;
+    metrics.delivered(e.enqueuedAt);
+    store.removeNotification(callId, e.sequence);
+    q.settled(e);
+    busy--;
   }
 
   private void maybeForget(String callId, CallQueue q) {

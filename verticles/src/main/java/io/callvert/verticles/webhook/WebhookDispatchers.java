@@ -56,11 +56,16 @@ public final class WebhookDispatchers {
   private final Promise<Void> released = Promise.promise();
   /** The shards' deployment, once deployed (null again once {@link #close()} undeployed it). */
   private volatile String deploymentId;
+  /** The Graph-like profile's second signing key (contract rule 79). */
+  private final KeyRollover keys;
+  private final WebhookOptions options;
 
   public WebhookDispatchers(Vertx vertx, String baseAddress, int shardCount, WebhookOptions options,
       OutboundHttp client, NotificationSigner signer) {
     this.vertx = vertx;
     this.tapAddress = baseAddress + ".tap";
+    this.options = options;
+    this.keys = new KeyRollover(vertx, signer);
     for (int i = 0; i < Math.max(1, shardCount); i++) {
       shards.add(new WebhookDispatcher(vertx, baseAddress + "." + i, tapAddress, options, client, signer));
     }
@@ -74,6 +79,22 @@ public final class WebhookDispatchers {
     for (Class<?> type : DispatcherMessage.class.getPermittedSubclasses()) {
       Codecs.register(vertx.eventBus(), type);
     }
+    if (!options.profile().strict()) {
+      return profile(options.profile()).compose(v -> deployShards());
+    }
+    return deployShards();
+  }
+
+  /**
+   * Sets the delivery profile of the calls whose first notification comes from now on (contract rules 77-79);
+   * completes once it applies (the Graph-like profile first generates the key it rolls over to).
+   */
+  public Future<Void> profile(io.callvert.config.DeliveryProfileOptions profile) {
+    Future<Void> ready = profile.strict() ? Future.succeededFuture() : keys.prepare();
+    return ready.onSuccess(v -> shards.forEach(s -> s.profile(new DeliveryProfile(profile), keys)));
+  }
+
+  private Future<Void> deployShards() {
     Context caller = vertx.getOrCreateContext();
     Promise<Void> started = Promise.promise();
     AtomicInteger next = new AtomicInteger();

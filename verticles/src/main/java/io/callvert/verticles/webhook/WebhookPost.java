@@ -45,11 +45,17 @@ final class WebhookPost {
   private final OutboundHttp client;
   private final NotificationSigner signer;
   private final WebhookOptions options;
+  /** The Graph-like profile's second key (contract rule 79), or null: the signer signs everything. */
+  private volatile KeyRollover keys;
 
   WebhookPost(OutboundHttp client, NotificationSigner signer, WebhookOptions options) {
     this.client = client;
     this.signer = signer;
     this.options = options;
+  }
+
+  void keys(KeyRollover keys) {
+    this.keys = keys;
   }
 
   /**
@@ -65,8 +71,14 @@ final class WebhookPost {
     if (e.traceparent != null) {
       headers.add("traceparent", e.traceparent); // the bot's tracing joins the attempt's span (contract rule 70 — Traces from request to webhook)
     }
-    if (signer != null) {
-      headers.add(HttpHeaders.AUTHORIZATION.toString(), signer.authorization(e.audience, e.tenantId));
+    if (e.rider != null) { // a batch of the Graph-like profile (contract rule 78): every sequence it carries
+      headers.add("X-Callvert-Sequences", e.sequence + "," + e.rider.sequence);
+    }
+    // no audience: a notification not signed with a Graph JWT (ACS CloudEvents, contract rule 57 — ACS callbacks)
+    if (signer != null && e.audience != null) {
+      KeyRollover k = keys;
+      NotificationSigner s = k == null ? signer : k.signer(e.rolledOver);
+      headers.add(HttpHeaders.AUTHORIZATION.toString(), s.authorization(e.audience, e.tenantId));
     }
     // webhook.timeoutMs is a total deadline (DNS, connect, request, the whole response); the response body is
     // discarded; the host policy (contract rule 37 — Outbound host policy) is checked after DNS on every attempt,

@@ -105,6 +105,35 @@ class StoreRestartTest {
   }
 
   @Test
+  @DisplayName("an ACS call (contract rules 42, 57): its kept RecognizeCompleted is not sent again; the queued play fails"
+      + " 503/9103 and the call ends CallDisconnected 503/9102, as CloudEvents")
+  void acs_call_ends_once_in_its_dialect() throws Exception {
+    io.callvert.runtime.acs.AcsDialect acs = io.callvert.runtime.acs.AcsDialect.create(
+        io.callvert.runtime.net.HostPolicy.ALLOW_ALL, () -> 0L, () -> "ev");
+    MvDurableStore store = MvDurableStore.open(dir.toString());
+    store.putCall("a1", new OwnerRecord("acs", to("a1"), CallState.ESTABLISHED, List.of(
+        new OwnerRecord.LiveOperation("reco", OperationKind.RECOGNIZE, "menu"),
+        new OwnerRecord.LiveOperation("play", OperationKind.PLAY_PROMPT, "later"))));
+    store.putNotification(3, acs.render(new Notification(to("a1"), "reco", new CallEvent.OperationEnded("a1",
+        new OperationSnapshot(OperationKind.RECOGNIZE, "reco", "menu", OperationStatus.COMPLETED, Outcome.MAX_TONES,
+            null, null, null, "12")))));
+    store.close().await(10, TimeUnit.SECONDS);
+
+    String id = vertx.deployVerticle(new CallvertVerticle(options())).await(30, TimeUnit.SECONDS);
+    List<Received> got = bot.whenReceived(r -> r.body().getJsonObject("data") != null
+        && "a1".equals(r.body().getJsonObject("data").getString("callConnectionId")), 3).await(20, TimeUnit.SECONDS);
+    assertThat(got).extracting(r -> r.body().getString("type").substring("Microsoft.Communication.".length()))
+        .containsExactly("RecognizeCompleted", "PlayFailed", "CallDisconnected");
+    assertThat(got).extracting(Received::sequence).containsExactly(3L, 4L, 5L);
+    assertThat(got.get(1).body().getJsonObject("data").getString("operationContext")).isEqualTo("later");
+    assertThat(got.get(1).body().getJsonObject("data").getJsonObject("resultInformation").getInteger("subCode")).isEqualTo(9103);
+    assertThat(got.get(2).body().getJsonObject("data").getJsonObject("resultInformation").getInteger("subCode")).isEqualTo(9102);
+    assertThat(got.get(2).headers()).doesNotContainKey("authorization");
+    vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+    assertThat(bot.received()).hasSize(3);
+  }
+
+  @Test
   @DisplayName("a store another process (or instance) holds fails the start, naming store.dir")
   void locked_store_names_the_key() throws Exception {
     MvDurableStore held = MvDurableStore.open(dir.toString());
