@@ -57,7 +57,11 @@ final class JournalEntry {
   }
 
   private static DeliveryProfile.Kind kindOf(JsonObject body) {
-    JsonObject data = body.getJsonArray("value").getJsonObject(0).getJsonObject("resourceData");
+    io.vertx.core.json.JsonArray value = body.getJsonArray("value");
+    if (value == null || value.isEmpty()) {
+      return DeliveryProfile.Kind.OTHER; // not a Graph commsNotifications body (an ACS CloudEvents array)
+    }
+    JsonObject data = value.getJsonObject(0).getJsonObject("resourceData");
     if (data == null || !"#microsoft.graph.call".equals(data.getString("@odata.type"))) {
       return DeliveryProfile.Kind.OTHER;
     }
