@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * checked on a clustered node by ClusterOpsIT), and Callvert's series follow Prometheus naming: snake case,
  * counters ending {@code _total}, durations in {@code _seconds}, and no label named {@code instance} or {@code job}.
  */
-class DashboardIT {
+class GrafanaDashboardIT {
 
   @Test
   @DisplayName("every metric the dashboard queries is on /metrics after a call; Callvert's names follow Prometheus conventions")
