@@ -22,11 +22,14 @@ import io.vertx.core.json.JsonObject;
  * @param store the durable store (what survives a restart)
  * @param acs the ACS Call Automation dialect
  * @param ui the softphone page, the dashboard and the per-call timelines behind it
+ * @param tracing OpenTelemetry tracing
+ * @param logging the fat jar's log format
+ * @param health liveness and readiness
  */
 public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode clock, CallsOptions calls,
     CalleeOptions callee, MediaOptions media, WebhookOptions webhook, ClusterOptions cluster,
     ShutdownOptions shutdown, MetricsOptions metrics, OutboundOptions outbound, StoreOptions store, AcsOptions acs,
-    UiOptions ui) {
+    UiOptions ui, TracingOptions tracing, LoggingOptions logging, HealthOptions health) {
 
   public static final ClockMode DEFAULT_CLOCK = ClockMode.SYSTEM;
 
@@ -46,20 +49,31 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
     store = store == null ? StoreOptions.defaults() : store;
     acs = acs == null ? AcsOptions.defaults() : acs;
     ui = ui == null ? UiOptions.defaults() : ui;
+    tracing = tracing == null ? TracingOptions.defaults() : tracing;
+    logging = logging == null ? LoggingOptions.defaults() : logging;
+    health = health == null ? HealthOptions.defaults() : health;
   }
 
-  /** Without the {@code acs} and {@code ui} components: their defaults. */
+  /** Without the {@code ui}, {@code tracing}, {@code logging} and {@code health} components: their defaults. */
+  @JsonCreator(mode = JsonCreator.Mode.DISABLED)
+  public CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode clock, CallsOptions calls,
+      CalleeOptions callee, MediaOptions media, WebhookOptions webhook, ClusterOptions cluster,
+      ShutdownOptions shutdown, MetricsOptions metrics, OutboundOptions outbound, StoreOptions store, AcsOptions acs) {
+    this(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, null, null, null, null);
+  }
+
+  /** Without the {@code acs} component: its defaults. */
   public CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode clock, CallsOptions calls,
       CalleeOptions callee, MediaOptions media, WebhookOptions webhook, ClusterOptions cluster,
       ShutdownOptions shutdown, MetricsOptions metrics, OutboundOptions outbound, StoreOptions store) {
-    this(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, null, null);
+    this(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, null, null, null, null, null);
   }
 
   public static CallvertOptions defaults() {
     return new CallvertOptions(HttpOptions.defaults(), AuthOptions.defaults(), DEFAULT_CLOCK, CallsOptions.defaults(),
         CalleeOptions.defaults(), MediaOptions.defaults(), WebhookOptions.defaults(), ClusterOptions.defaults(),
         ShutdownOptions.defaults(), MetricsOptions.defaults(), OutboundOptions.defaults(), StoreOptions.defaults(),
-        AcsOptions.defaults(), UiOptions.defaults());
+        AcsOptions.defaults(), UiOptions.defaults(), TracingOptions.defaults(), LoggingOptions.defaults(), HealthOptions.defaults());
   }
 
   /**
@@ -76,7 +90,7 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
 
   private CallvertOptions(CallvertOptions o) {
     this(o.http, o.auth, o.clock, o.calls, o.callee, o.media, o.webhook, o.cluster, o.shutdown, o.metrics, o.outbound, o.store,
-        o.acs, o.ui);
+        o.acs, o.ui, o.tracing, o.logging, o.health);
   }
 
   /**
@@ -111,71 +125,87 @@ public record CallvertOptions(HttpOptions http, AuthOptions auth, ClockMode cloc
 
   /** A copy with {@code http} replaced ({@code null} = defaults). */
   public CallvertOptions withHttp(HttpOptions http) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code auth} replaced ({@code null} = defaults). */
   public CallvertOptions withAuth(AuthOptions auth) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code clock} replaced ({@code null} = defaults). */
   public CallvertOptions withClock(ClockMode clock) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code calls} replaced ({@code null} = defaults). */
   public CallvertOptions withCalls(CallsOptions calls) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code callee} replaced ({@code null} = defaults). */
   public CallvertOptions withCallee(CalleeOptions callee) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code media} replaced ({@code null} = defaults). */
   public CallvertOptions withMedia(MediaOptions media) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code webhook} replaced ({@code null} = defaults). */
   public CallvertOptions withWebhook(WebhookOptions webhook) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code cluster} replaced ({@code null} = defaults). */
   public CallvertOptions withCluster(ClusterOptions cluster) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code shutdown} replaced ({@code null} = defaults). */
   public CallvertOptions withShutdown(ShutdownOptions shutdown) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code metrics} replaced ({@code null} = defaults). */
   public CallvertOptions withMetrics(MetricsOptions metrics) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code outbound} replaced ({@code null} = defaults). */
   public CallvertOptions withOutbound(OutboundOptions outbound) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code store} replaced ({@code null} = defaults). */
   public CallvertOptions withStore(StoreOptions store) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code acs} replaced ({@code null} = defaults). */
   public CallvertOptions withAcs(AcsOptions acs) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 
   /** A copy with {@code ui} replaced ({@code null} = defaults). */
   public CallvertOptions withUi(UiOptions ui) {
-    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui);
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store,
+        acs, ui, tracing, logging, health);
+  }
+
+  /** A copy with {@code tracing} replaced ({@code null} = defaults). */
+  public CallvertOptions withTracing(TracingOptions tracing) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
+  }
+
+  /** A copy with {@code logging} replaced ({@code null} = defaults). */
+  public CallvertOptions withLogging(LoggingOptions logging) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
+  }
+
+  /** A copy with {@code health} replaced ({@code null} = defaults). */
+  public CallvertOptions withHealth(HealthOptions health) {
+    return new CallvertOptions(http, auth, clock, calls, callee, media, webhook, cluster, shutdown, metrics, outbound, store, acs, ui, tracing, logging, health);
   }
 }

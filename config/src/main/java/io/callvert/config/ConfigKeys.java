@@ -135,6 +135,17 @@ public final class ConfigKeys {
         + " dropped, so timelines take bounded memory per node (contract rule 67). 0 keeps none.");
     b.longValue("ui.pushIntervalMs", "How often a node pushes the calls that changed to open dashboards, as one batch"
         + " (contract rule 68); 20 to 10000.");
+    b.bool("tracing.enabled", "Trace every API request, the call actor's handling of it and each webhook delivery attempt"
+        + " with OpenTelemetry; the notification POST carries traceparent. Exporter, endpoint and sampler come from the"
+        + " standard OTEL_* environment variables (fat jar; docs/operations.md, contract rule 70 — Traces from request to webhook).");
+    b.enumeration("logging.format", LogFormat.jsonValues(), "Log line format of the fat jar: json writes one JSON object"
+        + " per line with callId, operationId and traceId on lines about a call (contract rule 74 — Logs a machine can read).");
+    b.longValue("health.maxLoopStallMs", "GET /health/live is DOWN while an event loop has not run for this long"
+        + " (blocked or stuck; contract rule 71 — Liveness).");
+    b.integer("health.maxWebhookBacklog", "GET /health/ready is DOWN while more notifications than this wait for"
+        + " delivery on the node (contract rule 72 — Readiness, down before the port closes).");
+    b.longValue("health.unreadyDelayMs", "On shutdown, how long GET /health/ready answers DOWN before the HTTP port"
+        + " closes, so a load balancer stops routing first (contract rule 72 — Readiness, down before the port closes).");
     ALL = List.copyOf(b.keys);
     for (ConfigKey k : ALL) {
       BY_PATH.put(k.path(), k);

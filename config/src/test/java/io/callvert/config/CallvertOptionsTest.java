@@ -32,7 +32,10 @@ class CallvertOptionsTest {
         new OutboundOptions(List.of("10.1.0.0/16", "*.bots.example"), List.of("0.0.0.0/0", "::/0"), InternalAddresses.DENY),
         new StoreOptions("/var/lib/callvert"),
         new AcsOptions("a2V5", 5, 6, 7000, "https://bot.example/incoming"),
-        new UiOptions(false, 7, 3, 1000));
+        new UiOptions(false, 7, 3, 1000),
+        new TracingOptions(true),
+        new LoggingOptions(LogFormat.JSON),
+        new HealthOptions(1234, 56, 78));
   }
 
   @Test
@@ -252,7 +255,7 @@ class CallvertOptionsTest {
     assertThat(o.clock()).isEqualTo(ClockMode.VIRTUAL);
     assertThat(o.metrics().enabled()).isFalse();
     assertThat(o.calls()).isEqualTo(CallsOptions.defaults());
-    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null))
+    assertThat(new CallvertOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
         .isEqualTo(CallvertOptions.defaults());
   }
 

@@ -96,6 +96,8 @@ public final class CallvertVerticle extends VerticleBase {
   private HttpServer server;
   private String ingressAddress;
   private final NotificationListeners listeners = new NotificationListeners();
+  /** Health, tracing, the cluster view (issue 13, docs/operations.md). */
+  private io.callvert.verticles.ops.Operations ops;
 
   /**
    * For deployment by class name: the options are read from the deployment's JSON config when
@@ -181,10 +183,13 @@ public final class CallvertVerticle extends VerticleBase {
             recordings.durable(store);
           }
           live = new io.callvert.verticles.live.LiveMedia(vertx, options, calls); // docs/live-media.md
+          ops = new io.callvert.verticles.ops.Operations(vertx, options, instanceName, calls, dispatcher, signer,
+              () -> server != null || !options.http().enabled(), () -> directory); // docs/operations.md
           return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
             this.ui = ui; // docs/ui.md
-            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).router();
-            return dispatcher.start();
+            router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).operations(ops)
+                .router();
+            return dispatcher.start().compose(v -> ops.start());
           });
         })
         .compose(v -> restart())
@@ -201,6 +206,9 @@ public final class CallvertVerticle extends VerticleBase {
   private Future<Void> undoFailedStart(Throwable cause) {
     if (metrics != null) {
       metrics.close();
+    }
+    if (ops != null) {
+      ops.close();
     }
     if (directory != null) {
       directory.stop();
@@ -231,7 +239,7 @@ public final class CallvertVerticle extends VerticleBase {
     String ingress = "callvert." + instanceName + ".ingress." + instanceId;
     ingressAddress = ingress;
     return calls.attachCluster(directory, ingress, AcsRoutes.renderers(options, clock, graph))
-        .compose(v -> directory.start(calls::onNodesLost))
+        .compose(v -> ops.watch(directory).start(calls::onNodesLost))
         .compose(v -> ui.joinCluster(directory))
         .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
   }
@@ -239,7 +247,7 @@ public final class CallvertVerticle extends VerticleBase {
   /** Opens the own server (see {@link HttpServers}). */
   private Future<Void> listen() {
     return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
-        Math.max(65_536, options.media().live().maxFrameBytes())).map(first -> {
+        Math.max(65_536, options.media().live().maxFrameBytes()), () -> ops.unready("shutting down")).map(first -> {
       server = first;
       return null;
     });
@@ -253,7 +261,8 @@ public final class CallvertVerticle extends VerticleBase {
     if (directory != null) {
       directory.stop();
     }
-    Future<Void> closed = server != null ? server.close() : Future.succeededFuture();
+    // readiness DOWN first, the port closes health.unreadyDelayMs later (contract rule 72 — Readiness, down before the port closes)
+    Future<Void> closed = ops.unready("shutting down").compose(v -> server != null ? server.close() : Future.succeededFuture());
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())
         .compose(v -> directory == null || signer == null ? Future.succeededFuture()
@@ -272,6 +281,7 @@ public final class CallvertVerticle extends VerticleBase {
         .compose(v -> recordings.clear())
         .andThen(ar -> {
           metrics.close(); // a later deployment registers its own meters
+          ops.close();
           client.close();
           mediaClient.close();
         });

@@ -34,8 +34,15 @@ public final class Cluster {
   private Cluster() {}
 
   public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions) {
+    return vertx(options, vertxOptions, (io.vertx.core.spi.VertxTracerFactory) null);
+  }
+
+  /** {@link #vertx(CallvertOptions, VertxOptions)} tracing with {@code tracer} (null: none; contract rule 70 — Traces from request to webhook). */
+  public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions,
+      io.vertx.core.spi.VertxTracerFactory tracer) {
     if (!options.cluster().enabled()) {
-      return Future.succeededFuture(Vertx.vertx(vertxOptions));
+      return Future.succeededFuture(tracer == null ? Vertx.vertx(vertxOptions)
+          : Vertx.builder().with(vertxOptions).withTracer(tracer).build());
     }
     HazelcastClusterManager manager;
     try {
@@ -44,7 +51,7 @@ public final class Cluster {
       return Future.failedFuture(new io.callvert.config.ConfigException("cluster.hazelcastConfigFile",
           "cannot load " + options.cluster().hazelcastConfigFile() + ": " + e.getMessage(), e));
     }
-    return vertx(options, vertxOptions, manager);
+    return vertx(options, vertxOptions, manager, tracer);
   }
 
   /**
@@ -52,8 +59,17 @@ public final class Cluster {
    * call directory; the caller keeps {@code manager} to ask it for the cluster's nodes.
    */
   public static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions, HazelcastClusterManager manager) {
+    return vertx(options, vertxOptions, manager, null);
+  }
+
+  private static Future<Vertx> vertx(CallvertOptions options, VertxOptions vertxOptions, HazelcastClusterManager manager,
+      io.vertx.core.spi.VertxTracerFactory tracer) {
     vertxOptions.getEventBusOptions().setHost(options.cluster().host()).setPort(0);
-    return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered()
+    io.vertx.core.VertxBuilder builder = Vertx.builder().with(vertxOptions).withClusterManager(manager);
+    if (tracer != null) {
+      builder.withTracer(tracer);
+    }
+    return builder.buildClustered()
         .onSuccess(v -> CallDirectory.register(v, manager));
   }
 
@@ -97,6 +113,9 @@ public final class Cluster {
     if (c.hazelcastConfigFile() != null) {
       Config file = Config.loadFromFile(new java.io.File(c.hazelcastConfigFile()));
       file.setProperty("hazelcast.phone.home.enabled", "false");
+      if (file.getProperty("hazelcast.logging.type") == null) {
+        file.setProperty("hazelcast.logging.type", "slf4j"); // one log format for the operator (contract rule 75 — Membership you can see)
+      }
       return file;
     }
     Config hz = ConfigUtil.loadConfig();

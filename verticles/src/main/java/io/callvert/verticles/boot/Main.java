@@ -28,6 +28,10 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "callvert-logback.xml");
     }
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      // Hazelcast's static loggers read this before any config: its lines go through SLF4J too (contract rule 75 — Membership you can see)
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     String configFile = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
@@ -62,9 +66,12 @@ public final class Main {
       bootstrap.close();
     }
 
+    LogFormatSetup.apply(options.logging().format()); // contract rule 74 — Logs a machine can read
     Vertx vertx;
+    Telemetry telemetry;
     try {
       VertxOptions vertxOptions = new VertxOptions();
+      telemetry = Telemetry.configure(options, vertxOptions); // contract rule 70 — Traces from request to webhook: OTEL_* decide exporter and sampler
       if (options.metrics().enabled()) {
         // no event-bus meters: every API request is a local hop to its call, and Vert.x Micrometer's per-message
         // gauge lookups were 3% of the cancel benchmark's CPU; Callvert's own meters count calls and operations
@@ -73,7 +80,8 @@ public final class Main {
             .setJvmMetricsEnabled(true)
             .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
       }
-      vertx = Cluster.vertx(options, vertxOptions).await(60, TimeUnit.SECONDS);
+      vertx = Cluster.vertx(options, vertxOptions, telemetry.tracer()).await(60, TimeUnit.SECONDS);
+      telemetry.register(vertx);
     } catch (ConfigException e) {
       fail("invalid configuration: " + e.getMessage());
       return;
@@ -113,6 +121,7 @@ public final class Main {
         clean = false;
         System.err.println("callvert: shutdown did not complete cleanly: " + e.getMessage());
       }
+      telemetry.close(); // after Vert.x: the last spans are exported
       System.err.println("callvert: stopped" + (clean ? "" : " (not cleanly)"));
       // a signal would otherwise end the JVM with 128+signal; a graceful stop is a success
       Runtime.getRuntime().halt(clean ? 0 : 1);

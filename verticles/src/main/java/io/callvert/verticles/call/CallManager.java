@@ -20,6 +20,7 @@ import io.callvert.verticles.cluster.OwnerRecords;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
 import io.callvert.verticles.metrics.CallvertMetrics;
+import io.callvert.verticles.ops.Tracing;
 import io.callvert.verticles.webhook.DispatcherMessage;
 import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Context;
@@ -50,7 +51,8 @@ import java.util.function.Function;
  */
 public final class CallManager {
 
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  // Callvert carries trace context itself (contract rule 70 — Traces from request to webhook): Vert.x's own event-bus spans stay off
+  private static final DeliveryOptions LOCAL = Tracing.local(new DeliveryOptions().setLocalOnly(true));
   /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
   private static final DeploymentOptions CALL_DEPLOYMENT = new DeploymentOptions();
 
@@ -72,6 +74,7 @@ public final class CallManager {
   private volatile boolean stopped;
   // set once during the root verticle's start, before any request; volatile so every event loop reads them
   private volatile CallvertMetrics metrics = CallvertMetrics.NOOP;
+  private volatile Tracing tracing = Tracing.OFF;
   /** Set when the Vert.x instance is clustered. */
   private volatile ClusterLink cluster;
   /** Whether call verticles keep their owner records in the durable store (contract rule 42); set before any call. */
@@ -92,7 +95,7 @@ public final class CallManager {
     this.dispatchers = dispatchers;
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS), ids);
-    this.requestOptions = new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs());
+    this.requestOptions = Tracing.local(new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs()));
     adoptContext(rootContext);
   }
 
@@ -113,6 +116,19 @@ public final class CallManager {
 
   public void metrics(CallvertMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  CallvertMetrics metrics() {
+    return metrics;
+  }
+
+  /** Spans for the call actors (contract rule 70 — Traces from request to webhook); set before any call. */
+  public void tracing(Tracing tracing) {
+    this.tracing = tracing;
+  }
+
+  Tracing tracing() {
+    return tracing;
   }
 
   boolean clustered() {
@@ -181,6 +197,11 @@ public final class CallManager {
 
   void dispatch(Outbound notification) {
     vertx.eventBus().send(dispatchers.addressFor(notification.callId()), notification, LOCAL);
+  }
+
+  /** {@link #dispatch(Outbound)} carrying {@code trace} (the span that caused it) to the delivery's spans. */
+  void dispatch(Outbound notification, io.opentelemetry.context.Context trace) {
+    vertx.eventBus().send(dispatchers.addressFor(notification.callId()), notification, tracing.propagate(LOCAL, trace));
   }
 
   /** A message for the dispatcher shard that owns {@code callId}. */
@@ -271,7 +292,10 @@ public final class CallManager {
     if (!h.isLive()) {
       return Future.succeededFuture(answerRetained(h, command));
     }
-    return vertx.eventBus().<Reply>request(h.address, command, requestOptions)
+    if (tracing.enabled()) {
+      Tracing.Attributes.onRequest(callId, command);
+    }
+    return vertx.eventBus().<Reply>request(h.address, command, tracing.propagate(requestOptions))
         .map(Message::body)
         .recover(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -337,10 +361,13 @@ public final class CallManager {
   }
 
   /** Cluster members left: the reporter tells the bots of their calls (contract rule 22 — Node loss). */
-  public void onNodesLost(Set<String> lost) {
-    if (cluster != null) {
-      cluster.onNodesLost(lost);
-    }
+  public Future<io.callvert.verticles.cluster.NodeLoss> onNodesLost(Set<String> lost) {
+    return cluster != null ? cluster.onNodesLost(lost) : Future.succeededFuture(io.callvert.verticles.cluster.NodeLoss.notReporter(0));
+  }
+
+  /** Whether new calls are still accepted (false from the first step of a shutdown; readiness, contract rule 72 — Readiness, down before the port closes). */
+  public boolean accepting() {
+    return accepting && !stopped;
   }
 
   /** Keeps the directory's copy of a live call's owner record current (cluster only). */

@@ -11,6 +11,7 @@ import io.callvert.runtime.call.Notification;
 import io.callvert.runtime.call.OwnerRecord;
 import io.callvert.runtime.call.TimerKey;
 import io.callvert.runtime.protocol.Outbound;
+import io.callvert.verticles.ops.CallLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class CallSessionVerticle extends VerticleBase implements Effects {
 
   private static final Logger log = LoggerFactory.getLogger(CallSessionVerticle.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions LOCAL = io.callvert.verticles.ops.Tracing.local(new DeliveryOptions().setLocalOnly(true));
 
   private final CallManager manager;
   private final String callId;
@@ -46,6 +47,10 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private MessageConsumer<Command> consumer;
   private final Map<TimerKey, Long> timers = new HashMap<>(4);
   private boolean ended;
+  /** The span that created each live operation, so its later notifications join its trace (contract rule 70 — Traces from request to webhook). */
+  private final CallTraces traces;
+  /** The actor's span while a command is handled (null otherwise). */
+  private io.opentelemetry.api.trace.Span handling;
   private boolean retired;
   /** The owner record last written to the cluster directory (cluster only). */
   private OwnerRecord publishedOwner;
@@ -58,6 +63,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     this.manager = manager;
     this.callId = callId;
     this.dialect = dialect;
+    this.traces = new CallTraces(manager.tracing().enabled(), callId);
   }
 
   void attach(CallSession session) {
@@ -94,6 +100,21 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   private void onCommand(Message<Command> msg) {
     Command command = msg.body();
+    // contract rules 70 and 74: the actor's span for this command, and the call's MDC while it is handled
+    io.opentelemetry.api.trace.Span span = manager.tracing().startCall(msg.headers(), callId, command.getClass().getSimpleName());
+    try (CallLog.Scope mdc = CallLog.open(callId, span);
+        io.opentelemetry.context.Scope current = span == null ? null : span.makeCurrent()) {
+      handling = span;
+      handleCommand(msg, command, span);
+    } finally {
+      handling = null;
+      if (span != null) {
+        span.end();
+      }
+    }
+  }
+
+  private void handleCommand(Message<Command> msg, Command command, io.opentelemetry.api.trace.Span span) {
     Reply reply;
     try {
       reply = session.handle(command);
@@ -106,6 +127,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
       afterInput();
       return;
     }
+    traces.replied(callId, command, reply, span);
     Future<Void> recorded = both(publishOwnerRecord(), storeOwnerRecord());
     Reply answer = reply;
     if (recorded == null) {
@@ -179,8 +201,14 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void notify(Notification notification) {
+    manager.metrics().eventOut(notification.event());
     Outbound out = dialect.apply(notification);
-    if (out != null) { // a dialect may have no notification for an event (ACS: no "connecting" event)
+    if (out == null) { // a dialect may have no notification for an event (ACS: no "connecting" event)
+      return;
+    }
+    if (traces.on()) {
+      manager.dispatch(out, traces.causeOf(notification, handling));
+    } else {
       manager.dispatch(out);
     }
     if (live != null) {
@@ -238,8 +266,10 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
         return;
       }
       timers.remove(key);
-      session.onTimer(key);
-      afterInput();
+      try (CallLog.Scope mdc = CallLog.open(callId, null)) {
+        session.onTimer(key);
+        afterInput();
+      }
     });
     timers.put(key, holder[0]);
   }
@@ -257,7 +287,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     Context ctx = context;
     Runnable release = manager.scheduler().hold();
     manager.media().fetchAll(media).onComplete(ar -> ctx.runOnContext(v -> {
-      try {
+      try (CallLog.Scope mdc = CallLog.open(callId, null)) {
+        CallLog.operation(opId);
         if (ar.succeeded()) {
           session.onMediaReady(opId, ar.result());
         } else {

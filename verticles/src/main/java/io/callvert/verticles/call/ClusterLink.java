@@ -154,20 +154,36 @@ final class ClusterLink {
    * nodes owned: a terminal event per live operation, then the call's end (contract rule 22 — Node loss). Those calls
    * then answer 404.
    */
-  void onNodesLost(Set<String> lost) {
+  /** Ends the lost nodes' calls when this node is the reporter (contract rule 22); says what it did (rule 75). */
+  Future<io.callvert.verticles.cluster.NodeLoss> onNodesLost(Set<String> lost) {
+    long started = System.nanoTime();
     if (!directory.isReporter()) {
-      return;
+      return Future.succeededFuture(io.callvert.verticles.cluster.NodeLoss.notReporter(0));
     }
-    directory.keys().onSuccess(keys -> keys.stream().filter(k -> lost.contains(k.getString("node")))
-        .forEach(k -> directory.withdrawKey(k.getString("kid"))));
-    directory.ownedBy(lost).onSuccess(owned -> owned.forEach((callId, record) -> {
-      OwnerRecord owner = OwnerRecords.fromJson(callId, record);
-      Function<Notification, Outbound> dialect = dialects.apply(owner.dialect());
-      for (Notification n : owner.lostEvents()) {
-        calls.dispatch(dialect.apply(n));
+    Future<Integer> keysWithdrawn = directory.keys().compose(keys -> {
+      java.util.List<Future<Void>> removals = new java.util.ArrayList<>();
+      keys.stream().filter(k -> lost.contains(k.getString("node")))
+          .forEach(k -> removals.add(directory.withdrawKey(k.getString("kid"))));
+      return Future.join(removals).map(removals.size());
+    });
+    Future<int[]> ended = directory.ownedBy(lost).map(owned -> {
+      java.util.Set<String> bots = new java.util.HashSet<>();
+      int notifications = 0;
+      for (java.util.Map.Entry<String, JsonObject> entry : owned.entrySet()) {
+        String callId = entry.getKey();
+        OwnerRecord owner = OwnerRecords.fromJson(callId, entry.getValue());
+        Function<Notification, Outbound> dialect = dialects.apply(owner.dialect());
+        for (Notification n : owner.lostEvents()) {
+          calls.dispatch(dialect.apply(n));
+          bots.add(n.to().callbackUri());
+          notifications++;
+        }
+        directory.remove(callId);
       }
-      directory.remove(callId);
-    }));
+      return new int[] {owned.size(), bots.size(), notifications};
+    });
+    return Future.join(keysWithdrawn, ended).map(v -> new io.callvert.verticles.cluster.NodeLoss(true, ended.result()[0],
+        ended.result()[1], ended.result()[2], keysWithdrawn.result(), (System.nanoTime() - started) / 1_000_000));
   }
 
 }

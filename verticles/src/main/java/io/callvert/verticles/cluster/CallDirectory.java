@@ -56,6 +56,7 @@ public final class CallDirectory {
   /** The members as the listener saw them (for the log lines); touched on the directory's context only. */
   private final Set<String> members = new HashSet<>();
   private volatile boolean stopped;
+  private volatile MembershipObserver observer = MembershipObserver.NONE;
 
   /** The cluster manager a clustered Vert.x was built with, held in that Vert.x's local shared data. */
   private record Registered(ClusterManager manager) implements Shareable {}
@@ -94,7 +95,7 @@ public final class CallDirectory {
    * Starts watching membership: {@code onNodesLost} runs on the calling context with each node that
    * leaves the cluster. Then opens the directory's maps.
    */
-  public Future<Void> start(Consumer<Set<String>> onNodesLost) {
+  public Future<Void> start(java.util.function.Function<Set<String>, Future<NodeLoss>> onNodesLost) {
     Context context = vertx.getOrCreateContext();
     members.addAll(cluster.getNodes());
     log.info("cluster directory {}: node {} sees {} node(s) {}", mapName, nodeId(), members.size(), members);
@@ -104,6 +105,7 @@ public final class CallDirectory {
       public void nodeAdded(String nodeId) {
         context.runOnContext(v -> {
           if (!stopped && members.add(nodeId)) {
+            observer.joined(nodeId, members.size()); // counted before it is logged: a log reader sees the metric
             log.info("cluster node {} joined ({} node(s))", nodeId, members.size());
           }
         });
@@ -116,8 +118,24 @@ public final class CallDirectory {
             return;
           }
           members.remove(nodeId);
-          log.info("cluster node {} left ({} node(s) remain); reporting the calls it owned", nodeId, members.size());
-          onNodesLost.accept(Set.of(nodeId));
+          int remain = members.size();
+          log.info("cluster node {} left ({} node(s) remain)", nodeId, remain);
+          // contract rule 75 — Membership you can see: one line and the metrics for what this node did about it
+          onNodesLost.apply(Set.of(nodeId)).onComplete(ar -> {
+            if (ar.failed()) {
+              log.warn("cluster node {} left: reporting its calls failed: {}", nodeId, ar.cause().getMessage());
+              return;
+            }
+            NodeLoss loss = ar.result();
+            observer.left(nodeId, remain, loss);
+            if (loss.reporter()) {
+              log.info("cluster node {} left: this node ended its {} call(s), told {} bot(s) ({} notification(s)),"
+                  + " withdrew {} signing key(s), in {} ms", nodeId, loss.callsEnded(), loss.botsTold(),
+                  loss.notifications(), loss.keysWithdrawn(), loss.tookMs());
+            } else {
+              log.info("cluster node {} left: another node reports its calls", nodeId);
+            }
+          });
         });
       }
     });
@@ -147,6 +165,33 @@ public final class CallDirectory {
     return keys.entries().map(all -> {
       List<JsonObject> out = new ArrayList<>();
       all.values().forEach(s -> out.add(new JsonObject(s)));
+      return out;
+    });
+  }
+
+  /** Who is told of joins and leaves (metrics, contract rule 75 — Membership you can see); set before {@link #start}. */
+  public void observer(MembershipObserver observer) {
+    this.observer = observer;
+  }
+
+  /** The cluster's members as the cluster manager sees them now. */
+  public List<String> nodes() {
+    return new ArrayList<>(cluster.getNodes());
+  }
+
+  /** Whether the directory answers (readiness, contract rule 72 — Readiness, down before the port closes): a size query on its map. */
+  public Future<Integer> probe() {
+    return map == null ? Future.failedFuture("the call directory is not open") : map.size();
+  }
+
+  /** Every directory record as the node that owns it sees them: node → (callId → record). */
+  public Future<Map<String, Map<String, JsonObject>>> recordsByNode() {
+    return map.entries().map(all -> {
+      Map<String, Map<String, JsonObject>> out = new java.util.TreeMap<>();
+      all.forEach((id, s) -> {
+        JsonObject r = new JsonObject(s);
+        out.computeIfAbsent(r.getString("node", ""), k -> new java.util.TreeMap<>()).put(id, r);
+      });
       return out;
     });
   }

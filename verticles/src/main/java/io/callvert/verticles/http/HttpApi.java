@@ -63,6 +63,8 @@ public final class HttpApi {
   private UiRoutes ui;
   /** Live caller media (contract rules 60–64); null: no media socket routes. */
   private LiveMediaRoutes live;
+  /** Health and the cluster view (docs/operations.md); null: not served. */
+  private io.callvert.verticles.ops.Operations ops;
 
   public HttpApi(Vertx vertx, CallvertOptions options, CallManager calls, RecordingStore recordings,
       NotificationSigner signer, ApiAuthHandler auth, GraphDialect dialect) {
@@ -89,6 +91,12 @@ public final class HttpApi {
     return this;
   }
 
+  /** Adds the operator's routes (health, cluster view; docs/operations.md) to {@link #router()}. */
+  public HttpApi operations(io.callvert.verticles.ops.Operations ops) {
+    this.ops = ops;
+    return this;
+  }
+
   /**
    * A new router serving the whole API; mount it anywhere.
    *
@@ -104,6 +112,9 @@ public final class HttpApi {
       ui.mountPublic(router, this::guarded); // the pages load without a token
     }
     router.get("/health").handler(guarded(this::handleHealth));
+    if (ops != null) {
+      ops.mountPublic(router); // /health/live, /health/ready: unauthenticated (contract rules 71, 72)
+    }
     if (options.metrics().enabled()) {
       prometheus().ifPresent(h -> router.get("/metrics").handler(h));
     }
@@ -135,6 +146,9 @@ public final class HttpApi {
     router.get("/callvert/calls/:callId/heard").handler(guarded(graph::handleHeard));
     router.get("/callvert/calls/:callId/notifications").handler(guarded(graph::handleJournal));
     router.get("/callvert/calls/:callId").handler(guarded(graph::handleGetCall));
+    if (ops != null) {
+      ops.mountProtected(router, this::guarded, this::fail); // GET /callvert/cluster (contract rule 75 — Membership you can see)
+    }
     router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
     router.get("/callvert/clock").handler(guarded(this::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));

@@ -35,17 +35,26 @@ public final class HttpServers {
    * @param adopt told each instance's context, so calls created there may be deployed there
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt) {
-    return listen(vertx, http, router, adopt, handshake -> handshake.reject(404), 65536);
+    return listen(vertx, http, router, adopt, handshake -> handshake.reject(404), 65536, Future::succeededFuture);
   }
 
   /**
-   * As {@link #listen(Vertx, HttpOptions, Router, Consumer)}, with WebSocket handshakes (which Vert.x hands over
-   * before routing) going to {@code webSockets} (the live media sockets, contract rule 61).
+   * {@link #listen(Vertx, HttpOptions, Router, Consumer)}; on undeploy each instance closes its server only once
+   * {@code beforeClose} completes (readiness DOWN first, contract rule 72 — Readiness, down before the port closes).
+   */
+  public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt,
+      java.util.function.Supplier<Future<Void>> beforeClose) {
+    return listen(vertx, http, router, adopt, handshake -> handshake.reject(404), 65536, beforeClose);
+  }
+
+  /**
+   * As {@link #listen(Vertx, HttpOptions, Router, Consumer, java.util.function.Supplier)}, with WebSocket handshakes
+   * (which Vert.x hands over before routing) going to {@code webSockets} (the live media sockets, contract rule 61).
    *
    * @param maxFrameBytes largest WebSocket frame and message accepted
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpOptions http, Router router, Consumer<Context> adopt,
-      Handler<ServerWebSocketHandshake> webSockets, int maxFrameBytes) {
+      Handler<ServerWebSocketHandshake> webSockets, int maxFrameBytes, java.util.function.Supplier<Future<Void>> beforeClose) {
     // port 0 = a random port; Vert.x shares a random port between server instances only when it is
     // asked for as a negative number (a plain 0 would bind each instance to a different port)
     int port = http.port() == 0 ? -1 : http.port();
@@ -65,7 +74,8 @@ public final class HttpServers {
         .setMaxWebSocketMessageSize(maxFrameBytes);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     ConcurrentMap<String, Integer> perClient = new ConcurrentHashMap<>(); // open connections by remote address, all instances
-    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers, webSockets),
+    return vertx.deployVerticle(() -> new Instance(serverOptions, http, perClient, router, adopt, servers, webSockets,
+        beforeClose),
             new DeploymentOptions().setInstances(http.effectiveServerInstances()))
         .map(id -> servers.get(0));
   }
@@ -79,10 +89,13 @@ public final class HttpServers {
     private final Consumer<Context> adopt;
     private final List<HttpServer> servers;
     private final Handler<ServerWebSocketHandshake> webSockets;
+    private final java.util.function.Supplier<Future<Void>> beforeClose;
 
     Instance(HttpServerOptions serverOptions, HttpOptions http, ConcurrentMap<String, Integer> perClient, Router router,
-        Consumer<Context> adopt, List<HttpServer> servers, Handler<ServerWebSocketHandshake> webSockets) {
+        Consumer<Context> adopt, List<HttpServer> servers, Handler<ServerWebSocketHandshake> webSockets,
+        java.util.function.Supplier<Future<Void>> beforeClose) {
       this.webSockets = webSockets;
+      this.beforeClose = beforeClose;
       this.serverOptions = serverOptions;
       this.http = http;
       this.perClient = perClient;
@@ -125,6 +138,12 @@ public final class HttpServers {
           servers.add(ar.result());
         }
       });
+    }
+
+    /** Vert.x closes the server once this completes. */
+    @Override
+    public Future<?> stop() {
+      return beforeClose.get();
     }
   }
 }

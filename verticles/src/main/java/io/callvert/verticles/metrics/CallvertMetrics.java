@@ -20,6 +20,12 @@ import java.util.function.IntSupplier;
  */
 public final class CallvertMetrics {
 
+  /**
+   * The tag naming the Callvert instance of a meter. Not {@code instance}: Prometheus sets {@code instance} (and
+   * {@code job}) on every scraped series itself and would rename ours to {@code exported_instance} (contract rule 76 — Metric names and the dashboard).
+   */
+  public static final String INSTANCE_TAG = "callvert";
+
   /** Measures nothing. */
   public static final CallvertMetrics NOOP = new CallvertMetrics(null, "", () -> 0);
 
@@ -31,23 +37,29 @@ public final class CallvertMetrics {
   private final Counter retries;
   private final Timer deliveryLatency;
   private final List<Meter> meters;
+  private final String instance;
+  /** Operations ended, by kind and outcome (created on first use; removed with the rest on close). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> operationsEnded = new java.util.concurrent.ConcurrentHashMap<>();
 
   private CallvertMetrics(MeterRegistry registry, String instance, IntSupplier liveCalls) {
     this.registry = registry;
+    this.instance = instance;
     if (registry == null) {
       callsCreatedOutgoing = callsCreatedIncoming = delivered = deadLettered = retries = null;
       deliveryLatency = null;
       meters = List.of();
       return;
     }
-    Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag("instance", instance)
+    Gauge live = Gauge.builder("callvert.calls.live", liveCalls::getAsInt).tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("Calls currently live on this node").register(registry);
-    callsCreatedOutgoing = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "outgoing").register(registry);
-    callsCreatedIncoming = Counter.builder("callvert.calls.created").tag("instance", instance).tag("direction", "incoming").register(registry);
-    delivered = Counter.builder("callvert.notifications").tag("instance", instance).tag("outcome", "delivered").register(registry);
-    deadLettered = Counter.builder("callvert.notifications").tag("instance", instance).tag("outcome", "deadLettered").register(registry);
-    retries = Counter.builder("callvert.notification.retries").tag("instance", instance).register(registry);
-    deliveryLatency = Timer.builder("callvert.notification.delivery").tag("instance", instance)
+    // "callvert.calls", not "callvert.calls.created": Prometheus reserves the _created suffix of a counter, and its
+    // client would expose callvert_calls_total anyway (contract rule 76 — Metric names and the dashboard)
+    callsCreatedOutgoing = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "outgoing").register(registry);
+    callsCreatedIncoming = Counter.builder("callvert.calls").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("direction", "incoming").register(registry);
+    delivered = Counter.builder("callvert.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("outcome", "delivered").register(registry);
+    deadLettered = Counter.builder("callvert.notifications").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("outcome", "deadLettered").register(registry);
+    retries = Counter.builder("callvert.notification.retries").tag(CallvertMetrics.INSTANCE_TAG, instance).register(registry);
+    deliveryLatency = Timer.builder("callvert.notification.delivery").tag(CallvertMetrics.INSTANCE_TAG, instance)
         .description("From the call producing a notification to the bot acknowledging it")
         .publishPercentiles(0.5, 0.99, 0.999).register(registry);
     meters = List.of(live, callsCreatedOutgoing, callsCreatedIncoming, delivered, deadLettered, retries,
@@ -96,6 +108,23 @@ public final class CallvertMetrics {
   public void close() {
     if (registry != null) {
       meters.forEach(registry::remove);
+      operationsEnded.values().forEach(registry::remove);
+    }
+  }
+
+  /**
+   * An event left a call: an operation's end is counted as {@code callvert.operations.ended} by kind, status and
+   * outcome (the Grafana dashboard's "operations by outcome", docs/operations.md).
+   */
+  public void eventOut(io.callvert.runtime.call.CallEvent event) {
+    if (registry != null && event instanceof io.callvert.runtime.call.CallEvent.OperationEnded e) {
+      io.callvert.runtime.call.OperationSnapshot op = e.operation();
+      String kind = op.kind().name().toLowerCase(java.util.Locale.ROOT);
+      String status = op.status().name().toLowerCase(java.util.Locale.ROOT);
+      String outcome = op.outcome() == null ? "none" : op.outcome().name().toLowerCase(java.util.Locale.ROOT);
+      operationsEnded.computeIfAbsent(kind + '/' + status + '/' + outcome, k -> Counter.builder("callvert.operations.ended")
+          .description("Operations that reached their terminal status").tag(CallvertMetrics.INSTANCE_TAG, instance).tag("kind", kind)
+          .tag("status", status).tag("outcome", outcome).register(registry)).increment();
     }
   }
 

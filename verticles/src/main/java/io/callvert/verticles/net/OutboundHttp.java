@@ -100,7 +100,9 @@ public final class OutboundHttp {
     this.timers = vertx.getOrCreateContext();
     this.policy = policy;
     this.userAgent = userAgent;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+    // contract rule 70 — Traces from request to webhook: webhook attempts carry Callvert's own span (DeliverySpan), not a second one from Vert.x
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+            .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE),
         new PoolOptions().setHttp1MaxSize(maxPerDestination));
   }
 

@@ -45,6 +45,9 @@ final class JournalEntry {
   boolean rolledOver;
   /** The notification sent in the same POST, after this one (a batch of the Graph-like profile), or null. */
   JournalEntry rider;
+  /** The span that caused this notification (contract rule 70 — Traces from request to webhook), or null; and the traceparent of the attempt in flight. */
+  io.opentelemetry.context.Context trace;
+  String traceparent;
 
   JournalEntry(long sequence, Outbound outbound, long enqueuedAt) {
     this.sequence = sequence;

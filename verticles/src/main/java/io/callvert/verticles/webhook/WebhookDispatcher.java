@@ -60,7 +60,9 @@ public final class WebhookDispatcher {
   /** In-process listeners (embedding): notifications are also published here, in per-call order. */
   private final String tapAddress;
   private volatile boolean tapped;
-  private int busy;
+  /** Notifications not yet settled; written on the shard's loop only, read by readiness (contract rule 72 — Readiness, down before the port closes). */
+  private volatile int busy;
+  private io.callvert.verticles.ops.Tracing tracing = io.callvert.verticles.ops.Tracing.OFF;
   /** The delivery profile of calls whose first notification comes from now on (contract rules 77-79). */
   private volatile DeliveryProfile profile;
   private final ProfiledDelivery profiled = new ProfiledDelivery(this);
@@ -96,9 +98,9 @@ public final class WebhookDispatcher {
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
     if (body instanceof Outbound o) {
-      enqueue(o, 0);
+      enqueue(o, 0, tracing.enabled() ? io.callvert.verticles.ops.Tracing.parentOf(msg.headers()) : null);
     } else if (body instanceof DispatcherMessage.Restored r) {
-      enqueue(r.outbound(), r.sequence());
+      enqueue(r.outbound(), r.sequence(), null);
     } else if (body instanceof DispatcherMessage.Owner w) {
       store.putCall(w.callId(), w.owner()).onComplete(ar -> msg.reply(ar.succeeded()));
     } else if (body instanceof DispatcherMessage.Release r) {
@@ -136,7 +138,7 @@ public final class WebhookDispatcher {
   }
 
   /** {@code restoredSequence}: 0 for a new notification, else the sequence it had before a restart (already stored). */
-  private void enqueue(Outbound o, long restoredSequence) {
+  private void enqueue(Outbound o, long restoredSequence, io.opentelemetry.context.Context trace) {
     CallQueue q = calls.computeIfAbsent(o.callId(), k -> new CallQueue());
     if (q.profile == null) {
       q.profile = profile; // a call keeps the profile of its first notification
@@ -151,6 +153,7 @@ public final class WebhookDispatcher {
     }
     JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
     observer.journaled(sequence, o);
+    e.trace = trace; // the span that caused it (contract rule 70 — Traces from request to webhook), or null
     q.journal.add(e);
     q.pending.add(e);
     busy++;
@@ -164,6 +167,16 @@ public final class WebhookDispatcher {
   /** Who watches delivery for the dashboard's timelines (docs/ui.md); set before start. */
   public void observer(DeliveryObserver observer) {
     this.observer = observer;
+  }
+
+  /** A span per delivery attempt (contract rule 70 — Traces from request to webhook); set before start. */
+  public void tracing(io.callvert.verticles.ops.Tracing tracing) {
+    this.tracing = tracing;
+  }
+
+  /** Notifications this shard holds that are not yet delivered or dead-lettered. */
+  public int backlog() {
+    return busy;
   }
 
   /** Where notifications and owner records are kept across a restart (contract rule 42); set before start. */
@@ -232,8 +245,10 @@ public final class WebhookDispatcher {
         }
         return;
       }
-      log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
-          callId, head.gate, options.causalityGateMs(), head.sequence);
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74 — Logs a machine can read
+        log.warn("call {}: response for {} not confirmed written within {} ms; delivering notification {} anyway",
+            callId, head.gate, options.causalityGateMs(), head.sequence);
+      }
       q.expire(head.gate);
     }
     if (q.gateTimer >= 0) {
@@ -264,7 +279,9 @@ public final class WebhookDispatcher {
     e.attempts++;
     e.state = JournalEntry.DELIVERING;
     long started = System.nanoTime();
+    DeliverySpan span = DeliverySpan.start(tracing, callId, e);
     post.send(uri, e, redirects, outcome -> {
+      span.end(outcome);
       profiled.attempted(callId, e, outcome, false);
       int number = e.attempts;
       long latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -322,7 +339,9 @@ public final class WebhookDispatcher {
     }
     if (error != null) {
       e.lastError = error;
-      log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
+      try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74 — Logs a machine can read
+        log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
+      }
     }
     q.pending.poll();
     store.removeNotification(callId, e.sequence);

@@ -143,6 +143,20 @@ public final class WebhookDispatchers {
     shards.forEach(s -> s.observer(observer));
   }
 
+  /** Spans for delivery attempts (contract rule 70 — Traces from request to webhook); before start. */
+  public void tracing(io.callvert.verticles.ops.Tracing tracing) {
+    shards.forEach(s -> s.tracing(tracing));
+  }
+
+  /** Notifications held by every shard and not yet settled (readiness, contract rule 72 — Readiness, down before the port closes). */
+  public int backlog() {
+    int n = 0;
+    for (WebhookDispatcher s : shards) {
+      n += s.backlog();
+    }
+    return n;
+  }
+
   /** The durable store every shard keeps its notifications and owner records in (contract rule 42); before start. */
   public void store(io.callvert.verticles.store.DurableStore store) {
     shards.forEach(s -> s.store(store));

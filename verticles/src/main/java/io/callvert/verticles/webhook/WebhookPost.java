@@ -68,6 +68,9 @@ final class WebhookPost {
         .add(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
         .add("X-Callvert-Sequence", Long.toString(e.sequence))
         .add("X-Callvert-Attempt", Integer.toString(e.attempts));
+    if (e.traceparent != null) {
+      headers.add("traceparent", e.traceparent); // the bot's tracing joins the attempt's span (contract rule 70 — Traces from request to webhook)
+    }
     if (e.rider != null) { // a batch of the Graph-like profile (contract rule 78): every sequence it carries
       headers.add("X-Callvert-Sequences", e.sequence + "," + e.rider.sequence);
     }

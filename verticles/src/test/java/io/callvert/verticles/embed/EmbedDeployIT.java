@@ -143,7 +143,7 @@ class EmbedDeployIT {
 
     await(vertx.undeploy(firstId));
     assertThat(registry.find("callvert.calls.live").gauges()).as("gauge removed on undeploy").isEmpty();
-    assertThat(registry.find("callvert.calls.created").counters()).isEmpty();
+    assertThat(registry.find("callvert.calls").tag("direction", "outgoing").counters()).isEmpty();
     assertThat(registry.find("callvert.notifications").counters()).isEmpty();
 
     CallvertVerticle second = new CallvertVerticle(options);
@@ -160,7 +160,7 @@ class EmbedDeployIT {
   }
 
   private static Gauge liveGauge(MeterRegistry registry) {
-    return registry.get("callvert.calls.live").tag("instance", "callvert").gauge();
+    return registry.get("callvert.calls.live").tag(io.callvert.verticles.metrics.CallvertMetrics.INSTANCE_TAG, "callvert").gauge();
   }
 
   private void incomingCall(CallvertClient client) {

@@ -60,7 +60,11 @@ public final class TestRuntime implements AutoCloseable {
   }
 
   public static TestRuntime start(UnaryOperator<CallvertOptions> tweak) {
-    Vertx vertx = Vertx.vertx();
+    return start(Vertx.vertx(), tweak);
+  }
+
+  /** A Callvert on {@code vertx} (e.g. one built with a tracer); {@link #close()} closes {@code vertx} too. */
+  public static TestRuntime start(Vertx vertx, UnaryOperator<CallvertOptions> tweak) {
     CallvertVerticle v = new CallvertVerticle(tweak.apply(testOptions()));
     try {
       String id = vertx.deployVerticle(v).await(30, TimeUnit.SECONDS);
