@@ -174,7 +174,7 @@ public final class CallDirectory {
     this.observer = observer;
   }
 
-  /** The cluster's members as the cluster manager sees them now. */
+  /** The cluster's members (node ids) as the cluster manager sees them now, this node included; a copy. */
   public List<String> nodes() {
     return new ArrayList<>(cluster.getNodes());
   }
@@ -203,11 +203,6 @@ public final class CallDirectory {
 
   public String nodeId() {
     return cluster.getNodeId();
-  }
-
-  /** The members of the cluster now (node ids), this node included. */
-  public List<String> nodes() {
-    return cluster.getNodes();
   }
 
   /** True when this node is the one surviving member chosen to report the calls of lost nodes. */
