@@ -66,6 +66,7 @@ public final class CallManager {
   private final RecordingStore recordings;
   private final WebhookDispatchers dispatchers;
   private final CallRegistry registry = new CallRegistry();
+  private final Retention retention;
   private final CallSession.Env env;
   private final DeliveryOptions requestOptions;
   /** Marks the contexts of Callvert's own deployments (context data is shared with their duplicates). */
@@ -96,7 +97,13 @@ public final class CallManager {
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS), ids);
     this.requestOptions = Tracing.local(new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs()));
+    this.retention = new Retention(this, rootContext, options.calls(), clock, scheduler, recordings);
     adoptContext(rootContext);
+  }
+
+  /** The cluster link, or null when not clustered. */
+  ClusterLink cluster() {
+    return cluster;
   }
 
   /**
@@ -205,7 +212,7 @@ public final class CallManager {
   }
 
   /** A message for the dispatcher shard that owns {@code callId}. */
-  private void control(String callId, DispatcherMessage message) {
+  void control(String callId, DispatcherMessage message) {
     vertx.eventBus().send(dispatchers.addressFor(callId), message, LOCAL);
   }
 
@@ -375,61 +382,14 @@ public final class CallManager {
     return cluster == null ? Future.succeededFuture() : cluster.put(callId, owner);
   }
 
-  void retire(String callId, CallSession finalState) {
-    List<String> evicted = registry.retire(callId, finalState, options.calls().maxRetainedCalls());
-    publishOwner(callId, finalState.ownerRecord());
-    control(callId, new DispatcherMessage.CallEnded(callId));
-    evicted.forEach(this::forget); // contract rule 39 (Retained calls are bounded): oldest ended call first
-    // Retention counts from the end of the call, read now: the timer is armed on the root context a
-    // moment later, and the clock must not move in between (a test clock advanced in that moment
-    // once pushed the expiry a whole advance later), hence the hold until it is armed.
-    long expireAt = clock.now() + options.calls().retentionMs();
-    Runnable release = scheduler.hold();
-    rootContext.runOnContext(v -> {
-      try {
-        scheduler.schedule(expireAt, () -> expire(callId));
-      } finally {
-        release.run();
-      }
-    });
-  }
-
-  /** The instance is going away: the call is over and leaves the cluster directory now. */
-  void retireOnShutdown(String callId, CallSession finalState) {
-    List<String> evicted = registry.retire(callId, finalState, options.calls().maxRetainedCalls());
-    control(callId, new DispatcherMessage.CallEnded(callId));
-    evicted.forEach(this::forget);
-    if (cluster != null) {
-      cluster.directory().remove(callId);
-    }
+  /** Ended calls: kept readable for retention, then forgotten (contract rules 31, 39). */
+  Retention retention() {
+    return retention;
   }
 
   /** Directory entries of ended calls still in retention; removed when the instance stops. */
   public Future<Void> leaveDirectory() {
-    if (cluster == null) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> removals = new ArrayList<>();
-    for (CallRegistry.Handle h : registry.handles()) {
-      removals.add(cluster.directory().remove(h.id()));
-    }
-    return Future.join(removals).mapEmpty();
-  }
-
-  private void expire(String callId) {
-    if (registry.remove(callId)) {
-      forget(callId);
-    }
-  }
-
-  /** A call left the registry (retention over, or evicted): its directory entry, recordings and journal go too. */
-  private void forget(String callId) {
-    if (cluster != null) {
-      cluster.directory().remove(callId);
-    }
-    recordings.deleteCall(callId);
-    control(callId, new DispatcherMessage.Forget(callId));
-    observer.forgotten(callId);
+    return retention.leaveDirectory();
   }
 
   // ------------------------------------------------------------------ shutdown

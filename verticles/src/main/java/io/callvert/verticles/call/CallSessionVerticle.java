@@ -92,7 +92,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
       manager.stopAccepting();
       session.handle(io.callvert.runtime.call.CallProtocol.SHUTDOWN);
       retired = true;
-      manager.retireOnShutdown(callId, session);
+      manager.retention().retireOnShutdown(callId, session);
     }
     cancelTimers();
     return Future.succeededFuture();
@@ -185,7 +185,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     if (ended && !retired) {
       retired = true;
       cancelTimers();
-      manager.retire(callId, session);
+      manager.retention().retire(callId, session);
       vertx.undeploy(deploymentID());
     }
   }

@@ -8,12 +8,10 @@ import io.callvert.verticles.auth.ApiAuthHandler;
 import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
 import io.callvert.verticles.media.RecordingStore;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -23,13 +21,7 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Callvert's HTTP surface as one vertx-web {@link Router}: the Graph calls API (contract rules 1–6),
@@ -42,23 +34,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi {
 
-  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-
-
   private static final String REQUEST_ID = GraphErrorHandler.REQUEST_ID;
-  /** One clock advance moves at most a year: enough for any timer, far from overflowing the clock. */
-  private static final long MAX_ADVANCE_MS = 365L * 24 * 3600 * 1000;
   private static final String MULTIPART = "callvert.multipart";
 
   private final Vertx vertx;
   private final CallvertOptions options;
   private final CallManager calls;
-  private final RecordingStore recordings;
-  private final NotificationSigner signer;
   private final ApiAuthHandler auth;
   private final GraphRoutes graph;
   private final AcsRoutes acs;
   private final GraphErrorHandler errors;
+  /** Health, keys, recordings and the clock: what is the node's rather than a call's. */
+  private final NodeRoutes node;
   /** The pages and the dashboard's JSON (docs/ui.md); null: not served (a router built without them). */
   private UiRoutes ui;
   /** Live caller media (contract rules 60–64); null: no media socket routes. */
@@ -71,12 +58,11 @@ public final class HttpApi {
     this.vertx = vertx;
     this.options = options;
     this.calls = calls;
-    this.recordings = recordings;
-    this.signer = signer;
     this.auth = auth;
     this.graph = new GraphRoutes(this, vertx, calls, dialect);
     this.acs = new AcsRoutes(this, calls, io.callvert.runtime.acs.AcsDialect.create(options, calls.clock()), options);
     this.errors = new GraphErrorHandler(options.http().maxBodyBytes());
+    this.node = new NodeRoutes(this, options, calls, recordings, signer);
   }
 
   /** Serves the softphone and dashboard pages and the JSON they read (docs/ui.md). */
@@ -111,17 +97,17 @@ public final class HttpApi {
     if (ui != null) {
       ui.mountPublic(router, this::guarded); // the pages load without a token
     }
-    router.get("/health").handler(guarded(this::handleHealth));
+    router.get("/health").handler(guarded(node::handleHealth));
     if (ops != null) {
       ops.mountPublic(router); // /health/live, /health/ready: unauthenticated (contract rules 71, 72)
     }
     if (options.metrics().enabled()) {
-      prometheus().ifPresent(h -> router.get("/metrics").handler(h));
+      NodeRoutes.prometheus().ifPresent(h -> router.get("/metrics").handler(h));
     }
-    router.get("/.well-known/openid-configuration").handler(guarded(this::handleOpenIdConfiguration));
-    router.get(NotificationSigner.JWKS_PATH).handler(guarded(this::handleJwks));
+    router.get("/.well-known/openid-configuration").handler(guarded(node::handleOpenIdConfiguration));
+    router.get(NotificationSigner.JWKS_PATH).handler(guarded(node::handleJwks));
     // before authentication: a recording is protected by its own access token
-    router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(this::handleRecording));
+    router.get("/callvert/calls/:callId/recordings/:recordingId").handler(guarded(node::handleRecording));
     if (live != null) {
       live.mountUpgrade(router, this::guarded); // a ticket, not the token (contract rule 61)
     }
@@ -149,8 +135,8 @@ public final class HttpApi {
     if (ops != null) {
       ops.mountProtected(router, this::guarded, this::fail); // GET /callvert/cluster (contract rule 75 — Membership you can see)
     }
-    router.post("/callvert/clock/advance").handler(guarded(this::handleClockAdvance));
-    router.get("/callvert/clock").handler(guarded(this::handleClock));
+    router.post("/callvert/clock/advance").handler(guarded(node::handleClockAdvance));
+    router.get("/callvert/clock").handler(guarded(node::handleClock));
     router.route().handler(guarded(ctx -> fail(ctx, ApiException.itemNotFound("Resource not found for the segment '" + relativePath(ctx) + "'."))));
     router.route().failureHandler(errors);
     // what vertx-web answers before any route runs (a path with a bad percent-escape: 400), in the envelope
@@ -226,122 +212,6 @@ public final class HttpApi {
       return Buffer.buffer(new byte[1]);
     }
     return b;
-  }
-
-  /** The clock is the node's, every app's calls run on it: moving it is an admin's (contract rule 43). */
-  private void handleClockAdvance(RoutingContext ctx) {
-    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_ADMIN);
-    JsonObject body = jsonBody(ctx, true);
-    Object d = body.getValue("durationMs");
-    if (!(d instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())
-        || n.doubleValue() > MAX_ADVANCE_MS) {
-      throw ApiException.invalidRequest("'durationMs' is required and must be an integer from 0 to " + MAX_ADVANCE_MS
-          + " (one year).");
-    }
-    calls.scheduler().advance(n.longValue()).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ctx, ar.cause());
-      } else {
-        writeJson(ctx, 200, new JsonObject().put("now", iso(ar.result())));
-      }
-    });
-  }
-
-  private void handleClock(RoutingContext ctx) {
-    ApiAuthHandler.requireRole(ctx, ApiAuthHandler.ROLE_SIMULATE, ApiAuthHandler.ROLE_ADMIN, ApiAuthHandler.ROLE_INITIATE,
-        ApiAuthHandler.ROLE_ACCESS_MEDIA);
-    writeJson(ctx, 200, new JsonObject().put("now", iso(calls.clock().now()))
-        .put("mode", options.clock().name().toLowerCase(Locale.ROOT)));
-  }
-
-  private void handleHealth(RoutingContext ctx) {
-    writeJson(ctx, 200, new JsonObject().put("status", "UP").put("liveCalls", calls.registry().liveCount()));
-  }
-
-  private void handleOpenIdConfiguration(RoutingContext ctx) {
-    if (signer == null) {
-      throw ApiException.itemNotFound("Notification signing is off (webhook.signingEnabled=false).");
-    }
-    writeJson(ctx, 200, signer.openIdConfiguration(baseUrl(ctx)));
-  }
-
-  private void handleJwks(RoutingContext ctx) {
-    if (signer == null) {
-      throw ApiException.itemNotFound("Notification signing is off (webhook.signingEnabled=false).");
-    }
-    // in a cluster, every node's key: a bot may fetch the JWKS from one node and get notifications from another
-    calls.clusterKeys().onComplete(ar -> {
-      if (ar.succeeded()) {
-        syncClusterKeys(ar.result());
-      }
-      writeJson(ctx, 200, signer.jwks());
-    });
-  }
-
-  /** Makes the signer publish exactly the cluster's current keys besides its own. */
-  private void syncClusterKeys(java.util.List<JsonObject> clusterKeys) {
-    java.util.Set<String> current = new java.util.HashSet<>();
-    for (JsonObject k : clusterKeys) {
-      String kid = k.getString("kid");
-      current.add(kid);
-      if (!kid.equals(signer.keyId())) {
-        JsonObject jwk = k.copy();
-        jwk.remove("node");
-        signer.addPublishedKey(jwk);
-      }
-    }
-    if (clusterKeys.isEmpty()) {
-      return;
-    }
-    for (Object o : signer.jwks().getJsonArray("keys")) {
-      String kid = ((JsonObject) o).getString("kid");
-      if (!kid.equals(signer.keyId()) && !current.contains(kid)) {
-        signer.removePublishedKey(kid);
-      }
-    }
-  }
-
-  /** Recordings are protected by their own access token (contract rule 13), not the API token. */
-  private void handleRecording(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    String callId = Ids.canonical(ctx.pathParam("callId"));
-    String recordingId = Ids.canonical(ctx.pathParam("recordingId"));
-    recordings.download(callId, recordingId, token).compose(d -> d.status() == 404
-            ? calls.remoteRecording(callId, recordingId, token) // another node of the cluster may hold it
-            : Future.succeededFuture(d))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            fail(ctx, ar.cause());
-            return;
-          }
-          RecordingStore.Download d = ar.result();
-          switch (d.status()) {
-            case 404 -> fail(ctx, ApiException.itemNotFound("Recording not found (unknown, or its retention period is over)."));
-            case 401 -> fail(ctx, ApiException.unauthenticated("A valid recordingAccessToken is required as the Bearer token."));
-            default -> {
-              HttpServerResponse resp = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-              if (d.file() != null) {
-                resp.sendFile(d.file()).onFailure(e -> fail(ctx, e));
-              } else {
-                resp.end(d.body());
-              }
-            }
-          }
-        });
-  }
-
-  /** Prometheus scraping when Vert.x runs with Micrometer's Prometheus backend (the fat jar does). */
-  private static java.util.Optional<io.vertx.core.Handler<RoutingContext>> prometheus() {
-    try {
-      if (io.vertx.micrometer.backends.BackendRegistries.getDefaultNow()
-          instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry) {
-        return java.util.Optional.of(io.vertx.micrometer.PrometheusScrapingHandler.create());
-      }
-    } catch (LinkageError absent) {
-      // no Micrometer/Prometheus on the classpath: no /metrics
-    }
-    return java.util.Optional.empty();
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -469,7 +339,4 @@ public final class HttpApi {
     return scheme + "://" + host + ":" + local.port();
   }
 
-  private static String iso(long millis) {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(millis));
-  }
 }
