@@ -46,15 +46,6 @@ fi
 # shellcheck source=processes.sh
 source "$(dirname "$0")/processes.sh"
 
-# waits until `curl ARGS...` succeeds (2xx), at most $1 seconds
-wait_for() {
-  local seconds=$1; shift
-  for _ in $(seq $((seconds * 10))); do
-    curl -sf -o /dev/null --max-time 1 "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 API=http://127.0.0.1:$PORT/v1.0/communications/calls
 AUTH="Authorization: Bearer $TOKEN"
@@ -103,26 +94,7 @@ bare_bytes=$(curl -si "$BARE_URL" -H "$AUTH" -H "$JSON" -d '{}' | wc -c)
 [[ $callvert_bytes -eq $bare_bytes ]] || { echo "answers differ in size: Callvert $callvert_bytes B, bare $bare_bytes B" >&2; exit 1; }
 
 # --- the load: a random call per request, the same script and paths for both servers
-{
-  echo 'local ids = {'
-  sed 's/.*/  "&",/' "$WORK/ids"
-  echo '}'
-  cat <<LUA
-local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
-end
-function request()
-  return wrk.format("POST", "/v1.0/communications/calls/" .. ids[math.random(#ids)] .. "/cancelMediaProcessing",
-    headers, "{}")
-end
-LUA
-} >"$WORK/cancel.lua"
+cancel_script "$WORK/ids" "$WORK/cancel.lua"
 
 # CPU time (user + system) the process $1 has used so far, in clock ticks
 cpu_ticks() {

@@ -38,14 +38,6 @@ fi
 # shellcheck source=processes.sh
 source "$(dirname "$0")/processes.sh"
 
-wait_for() {
-  local seconds=$1; shift
-  for _ in $(seq $((seconds * 10))); do
-    curl -sf -o /dev/null --max-time 1 "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 java verticles/scripts/WebhookSink.java "$SINK_PORT" >"$WORK/sink.log" 2>&1 &
 PIDS+=($!)

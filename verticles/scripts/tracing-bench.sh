@@ -42,14 +42,6 @@ done
 # shellcheck source=processes.sh
 source "$(dirname "$0")/processes.sh"
 
-wait_for() {
-  local seconds=$1; shift
-  for _ in $(seq $((seconds * 10))); do
-    curl -sf -o /dev/null --max-time 1 "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 AUTH="Authorization: Bearer $TOKEN"
 JSON="Content-Type: application/json"
@@ -94,26 +86,7 @@ calls() {
     [[ $established -eq $CALLS ]] && break
   done
   [[ $established -eq $CALLS ]] || { echo "only $established of $CALLS calls established on $1" >&2; exit 1; }
-  {
-    echo 'local ids = {'
-    sed 's/.*/  "&",/' "$WORK/ids.$1"
-    echo '}'
-    cat <<LUA
-local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
-end
-function request()
-  return wrk.format("POST", "/v1.0/communications/calls/" .. ids[math.random(#ids)] .. "/cancelMediaProcessing",
-    headers, "{}")
-end
-LUA
-  } >"$WORK/cancel.$1.lua"
+  cancel_script "$WORK/ids.$1" "$WORK/cancel.$1.lua"
 }
 calls "$PORT"
 calls "$TRACED_PORT"
