@@ -276,6 +276,7 @@ public final class CallvertVerticle extends VerticleBase {
           });
         })
         .compose(v -> dispatcher.close())
+        .compose(v -> recordings.written()) // announced recordings reach their files and the store
         .compose(v -> store.close().otherwiseEmpty()) // after the shards: what they still hold stays kept
         .compose(v -> listeners.closeAll()) // after the last notifications reached them
         .compose(v -> recordings.clear())

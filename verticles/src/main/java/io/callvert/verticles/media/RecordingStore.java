@@ -25,6 +25,9 @@ public final class RecordingStore {
 
   private static final Logger log = LoggerFactory.getLogger(RecordingStore.class);
 
+  /** WAV files being written (a shutdown with a durable store waits for them). */
+  private final java.util.Set<Future<Void>> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static final class Entry {
     final String callId;
     final byte[] tokenHash;
@@ -68,10 +71,12 @@ public final class RecordingStore {
     recordings.put(recordingId, entry);
     byCall.computeIfAbsent(callId, k -> new CopyOnWriteArrayList<>()).add(recordingId);
     String path = dir + "/" + recordingId + ".wav";
-    dirReady
+    Future<Void> written = dirReady
         .compose(v -> entry.wav)
-        .compose(bytes -> vertx.fileSystem().writeFile(path, bytes))
-        .onSuccess(v -> {
+        .compose(bytes -> vertx.fileSystem().writeFile(path, bytes));
+    writing.add(written);
+    written.onComplete(ar -> writing.remove(written));
+    written.onSuccess(v -> {
           if (recordings.get(recordingId) == entry) {
             entry.file = path;
             entry.wav = null;
@@ -151,6 +156,15 @@ public final class RecordingStore {
       }
       vertx.setTimer(Math.max(1, expiresAt - now), t -> deleteCall(r.callId()));
     }
+  }
+
+  /**
+   * Completes when every recording registered so far has been written (failed writes included): a shutdown with a
+   * durable store waits for it before closing the store, so a recording announced before the shutdown is served by
+   * the next run (contract rule 42 — A restarted node ends its calls).
+   */
+  public Future<Void> written() {
+    return Future.join(List.copyOf(writing)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /**

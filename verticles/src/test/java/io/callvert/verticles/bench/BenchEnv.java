@@ -85,7 +85,10 @@ final class BenchEnv implements AutoCloseable {
   static CallvertOptions productionOptions(boolean metrics) {
     CallvertOptions d = CallvertOptions.defaults();
     try {
-      return d.withHttp(HttpOptions.defaults().withPort(0))
+      // the load generator keeps its connections across phases, idle for longer than the read deadline between them
+      // (contract rule 47 closes such a connection; real clients reconnect): a long deadline keeps its per-request
+      // bookkeeping in the measurement without closing the lanes
+      return d.withHttp(HttpOptions.defaults().withPort(0).withRequestReadTimeoutMs(600_000))
           .withAuth(AuthOptions.defaults().withTokens(List.of(TOKEN)))
           .withCallee(d.callee().withAnswerDelayMs(0))
           .withMedia(d.media().withRecordingsDir(Files.createTempDirectory("callvert-bench-recordings").toString()))
