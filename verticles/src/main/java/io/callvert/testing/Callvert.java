@@ -307,7 +307,12 @@ public final class Callvert implements AutoCloseable {
     return l;
   }
 
+  /** Waits on the test's thread (the handle's calls are a test's, synchronous by design); never on an event loop. */
   <T> T join(Future<T> future, String what) {
+    if (io.vertx.core.Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("Callvert's test handle waits for Callvert; call it from the test's thread, "
+          + "not from a Vert.x event loop (it would block the loop it waits on)");
+    }
     try {
       return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

@@ -129,6 +129,26 @@ class CallvertBotExtensionTest {
   }
 
   @Test
+  void waiting_from_an_event_loop_is_refused_with_a_clear_error(Callvert callvert) throws Exception {
+    io.vertx.core.Vertx other = io.vertx.core.Vertx.vertx();
+    try {
+      java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+      other.runOnContext(v -> {
+        try {
+          callvert.callBot(url());
+          thrown.complete(null);
+        } catch (Throwable t) {
+          thrown.complete(t);
+        }
+      });
+      assertThat(thrown.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not from a Vert.x event loop");
+    } finally {
+      other.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void the_acs_connection_string_signs_requests_callvert_accepts(Callvert callvert) throws Exception {
     String cs = callvert.acsConnectionString();
     assertThat(cs).startsWith("endpoint=" + callvert.baseUrl() + "/;accesskey=");
