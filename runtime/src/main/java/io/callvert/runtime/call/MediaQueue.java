@@ -24,13 +24,13 @@ final class MediaQueue {
   private static final Clip BEEP = Tones.beep(CallSession.BEEP_MS);
 
   private final CallSession call;
-  private final DtmfRecognition recognition;
+  /** Made by the call's first recognize (an ACS operation): a Graph call never carries one. */
+  private DtmfRecognition recognition;
   // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
   private final ArrayDeque<Operation.Media> queue = new ArrayDeque<>(1);
 
   MediaQueue(CallSession call) {
     this.call = call;
-    this.recognition = new DtmfRecognition(call, this);
   }
 
   // ------------------------------------------------------------------ commands
@@ -112,7 +112,7 @@ final class MediaQueue {
     if (op.media.isEmpty()) {
       // only a record or a recognize may have no prompt
       if (op instanceof Operation.Recognize r) {
-        recognition.listen(r);
+        recognition().listen(r);
       } else {
         afterPrompt((Operation.Record) op);
       }
@@ -201,7 +201,7 @@ final class MediaQueue {
         case PLAYING -> end(op, Outcome.COMPLETED);
         case PROMPT -> {
           if (op instanceof Operation.Recognize r) {
-            recognition.listen(r);
+            recognition().listen(r);
           } else {
             afterPrompt((Operation.Record) op);
           }
@@ -210,7 +210,7 @@ final class MediaQueue {
         default -> { }
       }
     } else if (op instanceof Operation.Recognize r) {
-      recognition.onTimeout(r);
+      recognition().onTimeout(r);
     } else if (op instanceof Operation.Record r) {
       if (key instanceof TimerKey.RecordMax) {
         if (r.firstVoice < 0 && now >= r.windowStart + r.request.initialSilenceMs()) {
@@ -235,7 +235,7 @@ final class MediaQueue {
   void onCallerKey(char key, long now) {
     Operation.Media head = queue.peek();
     if (head instanceof Operation.Recognize r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
-      recognition.onKey(r, key, now);
+      recognition().onKey(r, key, now);
     } else if (head instanceof Operation.Record r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
       if (r.request.stopTones().indexOf(key) >= 0) {
         endRecord(r, now, Outcome.STOP_TONE);
@@ -364,5 +364,12 @@ final class MediaQueue {
       samples += c.length();
     }
     return samples / (Clip.SAMPLE_RATE / 1000);
+  }
+
+  private DtmfRecognition recognition() {
+    if (recognition == null) {
+      recognition = new DtmfRecognition(call, this);
+    }
+    return recognition;
   }
 }

@@ -63,7 +63,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     this.manager = manager;
     this.callId = callId;
     this.dialect = dialect;
-    this.traces = new CallTraces(manager.tracing().enabled(), callId);
+    this.traces = CallTraces.of(manager.tracing().enabled(), callId);
   }
 
   void attach(CallSession session) {

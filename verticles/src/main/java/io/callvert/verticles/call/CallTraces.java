@@ -32,8 +32,16 @@ final class CallTraces {
   /** The context the call was created in (its creating request's span), for events no later request caused. */
   private final Context creation;
 
+  /** Tracing off: one instance for every call (it holds nothing), so an idle call carries no object of it. */
+  static final CallTraces OFF = new CallTraces(false, "");
+
+  /** The traces of a new call: {@link #OFF} unless tracing is on. */
+  static CallTraces of(boolean on, String callId) {
+    return on ? new CallTraces(true, callId) : OFF;
+  }
+
   /** Made where the call is created: with tracing on, the creating request's span is current there. */
-  CallTraces(boolean on, String callId) {
+  private CallTraces(boolean on, String callId) {
     this.on = on;
     this.byOperation = on ? new java.util.LinkedHashMap<>(4, 0.75f, false) {
       @Override

@@ -33,7 +33,7 @@ class CallTracesTest {
   @Test
   @DisplayName("held while running, released by its ending; a cancel answered completed is never held")
   void bounded_by_live_operations() {
-    CallTraces traces = new CallTraces(true, "call-1");
+    CallTraces traces = CallTraces.of(true, "call-1");
     Span span = sdk.getTracer("test").spanBuilder("callvert.call PlayPrompt").startSpan();
     try (Scope s = span.makeCurrent()) {
       traces.replied("call-1", new CallProtocol.PlayPrompt(null, java.util.List.of()),
