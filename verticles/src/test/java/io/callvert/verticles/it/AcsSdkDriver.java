@@ -54,8 +54,10 @@ final class AcsSdkDriver implements AutoCloseable {
 
   AcsSdkDriver(String endpoint, String accessKey) throws Exception {
     installSdk();
+    // never the test JVM's own stdio: surefire talks to its fork over stdin/stdout, and node makes inherited
+    // descriptors non-blocking ("std/in stream corrupted"); node's stderr goes to a file in target/
     node = new ProcessBuilder("node", "driver.js", endpoint, accessKey).directory(PROJECT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(ProcessBuilder.Redirect.appendTo(log("node"))).start();
     stdin = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::read, "acs-sdk-stdout");
     reader.setDaemon(true);
@@ -68,11 +70,21 @@ final class AcsSdkDriver implements AutoCloseable {
     if (new File(PROJECT, "node_modules/@azure/communication-call-automation").isDirectory()) {
       return;
     }
-    Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(PROJECT).inheritIO().start();
+    File log = log("npm-ci");
+    Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(PROJECT)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectErrorStream(true).start();
     if (!npm.waitFor(300, TimeUnit.SECONDS) || npm.exitValue() != 0) {
       npm.destroyForcibly();
-      throw new IllegalStateException("npm ci in " + PROJECT + " failed");
+      throw new IllegalStateException("npm ci in " + PROJECT + " failed; its output: " + log);
     }
+  }
+
+  /** A log file of a child process under the module's target/ directory. */
+  private static File log(String name) {
+    File dir = new File(PROJECT, "../../../target");
+    dir.mkdirs();
+    return new File(dir, "acs-sdk-" + name + ".log");
   }
 
   private void read() {
