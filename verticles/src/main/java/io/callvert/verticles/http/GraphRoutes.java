@@ -155,15 +155,7 @@ final class GraphRoutes {
 
   void handleJournal(RoutingContext ctx) {
     requireInspection(ctx);
-    calls.journal(callId(ctx), ApiAuthHandler.callScope(ctx)).onComplete(ar -> {
-      if (ar.failed()) {
-        api.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
-        api.fail(ctx, ApiException.callNotFound());
-      } else {
-        api.writeJson(ctx, 200, ar.result());
-      }
-    });
+    api.writeCallJson(ctx, calls.journal(callId(ctx), ApiAuthHandler.callScope(ctx)));
   }
 
   /** Reading a call back (GET call, heard, journal): the simulator's role or a Graph calls role (contract rule 43). */

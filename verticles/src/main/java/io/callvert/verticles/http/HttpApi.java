@@ -216,6 +216,19 @@ public final class HttpApi {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** Answers a read about a call: its JSON (200), 404 "call not found" for null, or the failure. */
+  void writeCallJson(RoutingContext ctx, io.vertx.core.Future<JsonObject> read) {
+    read.onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else if (ar.result() == null) {
+        fail(ctx, ApiException.callNotFound());
+      } else {
+        writeJson(ctx, 200, ar.result());
+      }
+    });
+  }
+
   void writeJson(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
   }

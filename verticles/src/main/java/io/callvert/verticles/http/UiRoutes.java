@@ -160,29 +160,13 @@ final class UiRoutes {
 
   private void handleTimeline(RoutingContext ctx) {
     GraphRoutes.requireInspection(ctx);
-    ui.timeline(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx)).onComplete(ar -> {
-      if (ar.failed()) {
-        api.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
-        api.fail(ctx, ApiException.callNotFound());
-      } else {
-        api.writeJson(ctx, 200, ar.result());
-      }
-    });
+    api.writeCallJson(ctx, ui.timeline(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx)));
   }
 
   private void handleWaveform(RoutingContext ctx) {
     GraphRoutes.requireInspection(ctx);
     int buckets = intParam(ctx, "buckets", 800, 1, 4_000);
-    ui.waveform(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx), buckets).onComplete(ar -> {
-      if (ar.failed()) {
-        api.fail(ctx, ar.cause());
-      } else if (ar.result() == null) {
-        api.fail(ctx, ApiException.callNotFound());
-      } else {
-        api.writeJson(ctx, 200, ar.result());
-      }
-    });
+    api.writeCallJson(ctx, ui.waveform(Ids.canonical(ctx.pathParam("callId")), ApiAuthHandler.callScope(ctx), buckets));
   }
 
   /**
