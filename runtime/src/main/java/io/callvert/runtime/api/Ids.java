@@ -28,6 +28,9 @@ public final class Ids {
     if (raw == null) {
       return "";
     }
+    if (isCanonicalUuid(raw)) {
+      return raw; // the usual case: an id as Callvert wrote it (every request names one; no copy)
+    }
     StringBuilder hex = new StringBuilder(32);
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -44,6 +47,24 @@ public final class Ids {
     }
     return hex.substring(0, 8) + '-' + hex.substring(8, 12) + '-' + hex.substring(12, 16) + '-'
         + hex.substring(16, 20) + '-' + hex.substring(20);
+  }
+
+  /** Whether {@code s} is a UUID in canonical form: 36 characters, lower-case hex, dashes at 8, 13, 18 and 23. */
+  public static boolean isCanonicalUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          return false;
+        }
+      } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static final java.security.SecureRandom SECURE = new java.security.SecureRandom();

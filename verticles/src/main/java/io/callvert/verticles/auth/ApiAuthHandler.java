@@ -220,8 +220,22 @@ public final class ApiAuthHandler implements Handler<RoutingContext> {
    * real context, whatever vertx-web's handlers failed with.
    */
   public Handler<RoutingContext> handler(BiConsumer<RoutingContext, ApiException> onFailure) {
-    return ctx -> chain.handle(LocalFailures.view(ctx,
-        (real, status, failure) -> onFailure.accept(real, AuthErrors.unauthenticated(real, failure)), ctx.user()));
+    LocalFailures.OnFailure refused = refused(onFailure);
+    return ctx -> chain.handle(LocalFailures.view(ctx, refused, ctx.user()));
+  }
+
+  /**
+   * {@link #handler} for Callvert's own router ({@code HttpApi}), whose failure handler asks
+   * {@link LocalFailures#handled} first and whose next route calls {@link LocalFailures#passed}: at the top
+   * level no view of the context is made ({@link LocalFailures#run}).
+   */
+  public Handler<RoutingContext> routerStep(BiConsumer<RoutingContext, ApiException> onFailure) {
+    LocalFailures.OnFailure refused = refused(onFailure);
+    return ctx -> LocalFailures.run(chain, ctx, refused, ctx.user());
+  }
+
+  private static LocalFailures.OnFailure refused(BiConsumer<RoutingContext, ApiException> onFailure) {
+    return (real, status, failure) -> onFailure.accept(real, AuthErrors.unauthenticated(real, failure));
   }
 
   // ------------------------------------------------------------------ roles (see ApiRoles)

@@ -51,6 +51,9 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
    */
   @Override
   public void handle(RoutingContext ctx) {
+    if (LocalFailures.handled(ctx)) {
+      return; // a vertx-web handler run on the real context (LocalFailures.run): answered as its caller said
+    }
     Throwable f = ctx.failure();
     int status = ctx.statusCode();
     if (status >= 400 && status < 500 && !(f instanceof ApiException)
@@ -111,7 +114,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   }
 
   private void body(Handler<RoutingContext> h, RoutingContext ctx) {
-    h.handle(LocalFailures.view(ctx, (real, status, failure) -> {
+    LocalFailures.run(h, ctx, (real, status, failure) -> {
       if (failure != null && !(failure instanceof HttpException)) {
         if (log.isDebugEnabled()) {
           log.debug("{} {}: body not decodable: {}", real.request().method(), printable(real.request().path()), failure.toString());
@@ -120,7 +123,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       } else {
         write(real, httpFailure(status, failure), 500);
       }
-    }, null));
+    }, null);
   }
 
   private static Throwable httpFailure(int status, Throwable failure) {

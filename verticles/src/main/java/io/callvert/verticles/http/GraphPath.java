@@ -13,6 +13,9 @@ package io.callvert.verticles.http;
  */
 record GraphPath(String version, String rawId, String segment, String opId) {
 
+  /** Where a request's parsed Graph path is kept in its routing context (parsed once per request). */
+  static final String KEY = "callvert.graphPath";
+
   /** The parts of {@code path}, or null when it is not a Graph calls path. */
   static GraphPath parse(String path) {
     int i = 0;

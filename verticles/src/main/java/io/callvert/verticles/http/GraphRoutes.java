@@ -49,12 +49,11 @@ final class GraphRoutes {
 
   /** Every Graph calls path (contract rule 1 — Every path form reaches the call); other paths go on to the next route. */
   void handleGraph(RoutingContext ctx) {
-    String path = HttpApi.relativePath(ctx);
-    if (path.startsWith("/callvert/")) {
-      ctx.next();
-      return;
+    GraphPath gp = ctx.get(GraphPath.KEY); // parsed by the timeline's request recorder, when it runs
+    if (gp == null) {
+      String path = HttpApi.relativePath(ctx);
+      gp = path.startsWith("/callvert/") ? null : GraphPath.parse(path);
     }
-    GraphPath gp = GraphPath.parse(path);
     if (gp == null) {
       ctx.next();
       return;

@@ -114,7 +114,8 @@ public final class HttpApi {
     bodyHandlers(router);
     // ACS Call Automation (contract rules 48-59): HMAC-signed, so before the bearer token
     router.route().handler(guarded(acs::handle));
-    router.route().handler(guarded(auth.handler(this::fail)));
+    router.route().handler(guarded(auth.routerStep(this::fail)));
+    router.route().handler(LocalFailures::passed);
     // the Graph surface first: its requests never walk the Callvert routes below
     router.route().handler(guarded(graph::handleGraph));
 
@@ -197,7 +198,7 @@ public final class HttpApi {
         fail(ctx, errors.tooLarge());
         return;
       }
-      ctx.next();
+      LocalFailures.passed(ctx); // the BodyHandler passed
     }));
   }
 

@@ -8,6 +8,7 @@ import io.callvert.verticles.ui.EventHub;
 import io.callvert.verticles.ui.Ui;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +16,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The browser pages at {@code /callvert/ui/} (softphone and dashboard: plain HTML/JS/CSS from the classpath folder
@@ -26,9 +25,6 @@ import java.util.regex.Pattern;
  */
 final class UiRoutes {
 
-  private static final Pattern CALLER = Pattern.compile("^/callvert/calls(?:/([^/]+)/(tones|speech|hangup|media-ticket))?$");
-  private static final Pattern LOCATION_CALL = Pattern.compile("/calls/([0-9a-fA-F-]{36})");
-  private static final Pattern LOCATION_OP = Pattern.compile("/operations/([^/?]+)");
   private static final Set<String> STATES = Set.of("all", "live", "ended", "incoming", "establishing", "established",
       "terminating", "terminated");
   /** The pages load their scripts, styles and the audio worklet from here only; they talk only to this origin. */
@@ -191,6 +187,10 @@ final class UiRoutes {
 
   /** Records a request about a call in its timeline when its response ends (method, path, status, latency). */
   private void recordRequest(RoutingContext ctx) {
+    if (options.ui().timelineLimit() == 0 || options.ui().timelineCalls() == 0) {
+      ctx.next();
+      return;
+    }
     String path;
     try {
       path = HttpApi.relativePath(ctx);
@@ -198,40 +198,87 @@ final class UiRoutes {
       ctx.next(); // a path with a bad percent-escape names no call; it is answered 400 further on (contract rule 45)
       return;
     }
-    if (options.ui().timelineLimit() == 0 || options.ui().timelineCalls() == 0) {
+    HttpMethod method = ctx.request().method();
+    String who;
+    String pathId;
+    if (!path.startsWith("/callvert/")) {
+      GraphPath graph = GraphPath.parse(path); // the router's own grammar
+      if (graph == null) {
+        ctx.next();
+        return;
+      }
+      ctx.put(GraphPath.KEY, graph); // parsed once: the Graph routes read it
+      who = "bot";
+      pathId = graph.rawId();
+    } else if (method == HttpMethod.POST && isCallerPath(path)) {
+      who = "caller";
+      pathId = path.length() == CALLS.length() ? null : path.substring(CALLS.length() + 1, path.indexOf('/', CALLS.length() + 1));
+    } else {
       ctx.next();
       return;
     }
-    GraphPath graph = path.startsWith("/callvert/") ? null : GraphPath.parse(path); // the router's own grammar
-    Matcher caller = graph != null ? null : CALLER.matcher(path);
-    String who = graph != null ? "bot" : caller.matches() && ctx.request().method().name().equals("POST") ? "caller" : null;
-    if (who == null) {
-      ctx.next();
-      return;
-    }
-    String pathId = graph != null ? graph.rawId() : caller.group(1);
-    String method = ctx.request().method().name();
     long started = System.nanoTime();
     ctx.addEndHandler(v -> {
       String location = ctx.response().headers().get(HttpHeaders.LOCATION);
-      String callId = pathId;
-      if (callId == null && location != null) {
-        Matcher m = LOCATION_CALL.matcher(location);
-        callId = m.find() ? m.group(1) : null;
-      }
-      if (callId == null) {
+      String callId = pathId != null ? pathId : after(location, "/calls/", 36);
+      if (callId == null || pathId == null && !Ids.isCanonicalUuid(callId)) {
         return;
       }
-      String operationId = null;
-      if (location != null) {
-        Matcher op = LOCATION_OP.matcher(location);
-        if (op.find()) {
-          operationId = op.group(1);
-        }
-      }
-      ui.timelines().recordRequest(Ids.canonical(callId), who, method, path, ctx.response().getStatusCode(),
-          (System.nanoTime() - started) / 1_000_000, operationId);
+      ui.timelines().recordRequest(Ids.canonical(callId), who, method.name(), path, ctx.response().getStatusCode(),
+          (System.nanoTime() - started) / 1_000_000, after(location, "/operations/", -1));
     });
     ctx.next();
+  }
+
+  private static final String CALLS = "/callvert/calls";
+  private static final String[] CALLER_ACTIONS = {"tones", "speech", "hangup", "media-ticket"};
+
+  /** {@code /callvert/calls} or {@code /callvert/calls/{id}/(tones|speech|hangup|media-ticket)}: the simulated caller's. */
+  static boolean isCallerPath(String path) {
+    if (!path.startsWith(CALLS)) {
+      return false;
+    }
+    if (path.length() == CALLS.length()) {
+      return true;
+    }
+    int idStart = CALLS.length() + 1;
+    if (path.charAt(CALLS.length()) != '/') {
+      return false;
+    }
+    int slash = path.indexOf('/', idStart);
+    if (slash <= idStart) {
+      return false;
+    }
+    int actionLength = path.length() - slash - 1;
+    for (String action : CALLER_ACTIONS) {
+      if (action.length() == actionLength && path.startsWith(action, slash + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The text after the last {@code marker} in {@code location} (a mount prefix may hold it too): {@code length} characters of it (null when fewer),
+   * or with -1 up to the next {@code /} or {@code ?}; null without a location or the marker.
+   */
+  static String after(String location, String marker, int length) {
+    int at = location == null ? -1 : location.lastIndexOf(marker);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + marker.length();
+    int end = start;
+    if (length >= 0) {
+      end = start + length;
+      if (end > location.length()) {
+        return null;
+      }
+    } else {
+      while (end < location.length() && location.charAt(end) != '/' && location.charAt(end) != '?') {
+        end++;
+      }
+    }
+    return end == start ? null : location.substring(start, end);
   }
 }

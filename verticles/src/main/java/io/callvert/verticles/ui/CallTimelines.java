@@ -1,5 +1,6 @@
 package io.callvert.verticles.ui;
 
+import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.protocol.Outbound;
 import io.callvert.verticles.call.CallRegistry;
 import io.callvert.verticles.webhook.DeliveryObserver;
@@ -50,18 +51,84 @@ public final class CallTimelines implements DeliveryObserver {
   }
 
   /**
-   * A request made about a call, as the timeline keeps it: a few fields, turned into JSON only when the timeline is
-   * read or watched (the request recorder runs on every API request; encoding each was 2% of the cancel path).
+   * A request made about a call, as the timeline keeps it: turned into JSON only when the timeline is read or
+   * watched (the request recorder runs on every API request; encoding each was 2% of the cancel path). It is kept
+   * small, since up to {@code ui.timelineLimit} of them live per call and each request of a busy node makes one
+   * that outlives many young collections: the path is kept as the interned text around the call's id (rebuilt
+   * with the id on reading) and a canonical operation id as its two halves, so an entry retains ~70 bytes instead
+   * of ~260 (docs/benchmarks.md, "cancel path").
    */
-  record Request(long seq, long at, String who, String method, String path, int status, long latencyMs,
-      String operationId) {
-    JsonObject toJson() {
-      JsonObject j = new JsonObject().put("kind", "request").put("who", who).put("method", method).put("path", path)
-          .put("status", status).put("latencyMs", latencyMs);
-      if (operationId != null) {
-        j.put("operationId", operationId);
+  static final class Request {
+    final long seq;
+    final long at;
+    final String who;
+    final String method;
+    /** The path before the call's id, interned; or the whole path when it does not hold the id. */
+    final String head;
+    /** The path after the call's id, interned; null when {@link #head} is the whole path. */
+    final String tail;
+    final int status;
+    final int latencyMs;
+    /** A canonical (lower-case UUID) operation id, as its halves; {@code opText} otherwise. */
+    final long opHigh;
+    final long opLow;
+    final String opText;
+    final boolean hasOp;
+
+    Request(long seq, long at, String callId, String who, String method, String path, int status, long latencyMs,
+        String operationId) {
+      this.seq = seq;
+      this.at = at;
+      this.who = who;
+      this.method = method;
+      int id = callId.isEmpty() ? -1 : path.indexOf(callId);
+      if (id < 0) {
+        this.head = path;
+        this.tail = null;
+      } else {
+        this.head = Interned.of(path.substring(0, id));
+        this.tail = Interned.of(path.substring(id + callId.length()));
+      }
+      this.status = status;
+      this.latencyMs = (int) Math.min(Integer.MAX_VALUE, latencyMs);
+      this.hasOp = operationId != null;
+      if (operationId != null && Ids.isCanonicalUuid(operationId)) {
+        java.util.UUID u = java.util.UUID.fromString(operationId);
+        this.opHigh = u.getMostSignificantBits();
+        this.opLow = u.getLeastSignificantBits();
+        this.opText = null;
+      } else {
+        this.opHigh = 0;
+        this.opLow = 0;
+        this.opText = operationId;
+      }
+    }
+
+    JsonObject toJson(String callId) {
+      JsonObject j = new JsonObject().put("kind", "request").put("who", who).put("method", method)
+          .put("path", tail == null ? head : head + callId + tail).put("status", status).put("latencyMs", latencyMs);
+      if (hasOp) {
+        j.put("operationId", opText != null ? opText : new java.util.UUID(opHigh, opLow).toString());
       }
       return j.put("seq", seq).put("at", at);
+    }
+  }
+
+  /** The few distinct texts around call ids in request paths, shared by every entry (bounded: beyond, not shared). */
+  private static final class Interned {
+    private static final int MAX = 512;
+    private static final Map<String, String> TEXTS = new ConcurrentHashMap<>();
+
+    static String of(String s) {
+      String known = TEXTS.get(s);
+      if (known != null) {
+        return known;
+      }
+      if (TEXTS.size() < MAX) {
+        known = TEXTS.putIfAbsent(s, s);
+        return known != null ? known : s;
+      }
+      return s;
     }
   }
 
@@ -92,11 +159,11 @@ public final class CallTimelines implements DeliveryObserver {
     }
     Request r;
     synchronized (t) {
-      r = new Request(t.next++, System.currentTimeMillis(), who, method, path, status, latencyMs, operationId);
+      r = new Request(t.next++, System.currentTimeMillis(), callId, who, method, path, status, latencyMs, operationId);
       add(t, r);
     }
     if (!watchers.isEmpty()) {
-      tell(callId, r.toJson().encode());
+      tell(callId, r.toJson(callId).encode());
     }
   }
 
@@ -136,7 +203,7 @@ public final class CallTimelines implements DeliveryObserver {
     Timeline t = timelines.get(callId);
     if (t != null) {
       synchronized (t) {
-        t.entries.forEach(o -> entries.add(o instanceof Request r ? r.toJson() : new JsonObject((String) o)));
+        t.entries.forEach(o -> entries.add(o instanceof Request r ? r.toJson(callId) : new JsonObject((String) o)));
         dropped = t.dropped;
       }
     }

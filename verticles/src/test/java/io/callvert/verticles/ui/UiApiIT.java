@@ -144,6 +144,34 @@ class UiApiIT {
   }
 
   @Test
+  @DisplayName("contract rule 67: a timeline's request entries name who asked, the exact path (any id spelling), the status and the operation")
+  void timeline_requests_are_exact(WebhookReceiver bot) {
+    try (TestRuntime rt = TestRuntime.start()) {
+      String callId = rt.createOutgoingCall(bot.url("/exact"));
+      rt.advance(600);
+      bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+      String upper = "/v1.0/communications/calls/" + callId.toUpperCase() + "/keepAlive";
+      assertThat(rt.post(upper, null).status()).isEqualTo(200);
+      TestRuntime.Resp cancel = rt.post("/beta/communications/calls/" + callId + "/cancelMediaProcessing", new JsonObject());
+      assertThat(cancel.status()).isEqualTo(200);
+      String operationId = cancel.json().getString("id");
+      assertThat(rt.post("/callvert/calls/" + callId + "/hangup", null).status()).isIn(200, 202, 204);
+
+      List<JsonObject> requests = rt.get("/callvert/calls/" + callId + "/timeline").json().getJsonArray("entries").stream()
+          .map(JsonObject.class::cast).filter(e -> "request".equals(e.getString("kind"))).toList();
+      assertThat(requests).extracting(e -> e.getString("who") + " " + e.getString("method") + " " + e.getString("path")
+          + " " + e.getInteger("status")).containsExactly(
+          "bot POST /v1.0/communications/calls 201",
+          "bot POST " + upper + " 200",
+          "bot POST /beta/communications/calls/" + callId + "/cancelMediaProcessing 200",
+          "caller POST /callvert/calls/" + callId + "/hangup " + requests.get(3).getInteger("status"));
+      assertThat(requests.get(2).getString("operationId")).isEqualTo(operationId);
+      assertThat(requests.get(1).containsKey("operationId")).isFalse();
+      assertThat(requests).allSatisfy(e -> assertThat(e.getLong("latencyMs")).isNotNegative());
+    }
+  }
+
+  @Test
   @DisplayName("contract rule 67: a call's timeline keeps at most ui.timelineLimit entries (oldest dropped and counted), and at most ui.timelineCalls calls keep one")
   void timeline_is_bounded(WebhookReceiver bot) {
     try (TestRuntime rt = TestRuntime.start(o -> o.withUi(o.ui().withTimelineLimit(4).withTimelineCalls(2)))) {
