@@ -30,8 +30,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +66,8 @@ public final class CallManager {
   private final CallRegistry registry = new CallRegistry();
   private final Retention retention;
   private final CallSession.Env env;
-  private final DeliveryOptions requestOptions;
+  /** Asks to this node's calls, with their timeout (contract rule 5's 504 when a call does not answer). */
+  private final LocalAsks asks;
   /** Marks the contexts of Callvert's own deployments (context data is shared with their duplicates). */
   private final Object ownContextMark = new Object();
   private volatile boolean accepting = true;
@@ -96,9 +95,10 @@ public final class CallManager {
     this.dispatchers = dispatchers;
     this.env = new CallSession.Env(clock, options.calls(), options.callee(), options.webhook().appId(),
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS), ids);
-    this.requestOptions = Tracing.local(new DeliveryOptions().setLocalOnly(true).setSendTimeout(options.http().requestTimeoutMs()));
+    this.asks = new LocalAsks(vertx, options.http().requestTimeoutMs(), () -> System.nanoTime() / 1_000_000);
     this.retention = new Retention(this, rootContext, options.calls(), clock, scheduler, recordings);
     adoptContext(rootContext);
+    asks.start(this::finalAnswer);
   }
 
   /** The cluster link, or null when not clustered. */
@@ -302,17 +302,16 @@ public final class CallManager {
     if (tracing.enabled()) {
       Tracing.Attributes.onRequest(callId, command);
     }
-    return vertx.eventBus().<Reply>request(h.address, command, tracing.propagate(requestOptions))
-        .map(Message::body)
-        .recover(e -> {
-          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            // the call ended between lookup and send: its final state answers
-            CallRegistry.Handle again = registry.get(callId);
-            return Future.succeededFuture(again != null && !again.isLive() ? answerRetained(again, command)
-                : CallRejected.callNotFound().toReply());
-          }
-          return Future.failedFuture(NodeErrors.failure(e));
-        });
+    return asks.ask(h.address, callId, command, tracing.propagate(LOCAL)).recover(e -> Future.failedFuture(NodeErrors.failure(e)));
+  }
+
+  /** An ask that a call did not answer because it ended first (LocalAsks): its final state answers; null while live. */
+  private Reply finalAnswer(LocalAsks.Ask ask) {
+    CallRegistry.Handle h = registry.get(ask.callId);
+    if (h != null && h.isLive()) {
+      return null;
+    }
+    return h != null ? answerRetained(h, ask.command) : CallRejected.callNotFound().toReply();
   }
 
   /** A call that has ended answers reads from its final state, which no longer changes. */
@@ -407,6 +406,7 @@ public final class CallManager {
   public void stop() {
     stopped = true;
     accepting = false;
+    asks.close(NodeErrors.UNDEPLOYED);
     scheduler.cancelAll();
     registry.handles().forEach(h -> observer.forgotten(h.id()));
     registry.clear();

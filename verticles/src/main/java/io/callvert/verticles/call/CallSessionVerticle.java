@@ -15,8 +15,9 @@ import io.callvert.verticles.ops.CallLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.List;
@@ -38,13 +39,12 @@ import org.slf4j.LoggerFactory;
 final class CallSessionVerticle extends VerticleBase implements Effects {
 
   private static final Logger log = LoggerFactory.getLogger(CallSessionVerticle.class);
-  private static final DeliveryOptions LOCAL = io.callvert.verticles.ops.Tracing.local(new DeliveryOptions().setLocalOnly(true));
 
   private final CallManager manager;
   private final String callId;
   private final Function<Notification, Outbound> dialect;
   private CallSession session;
-  private MessageConsumer<Command> consumer;
+  private MessageConsumer<Object> consumer;
   private final Map<TimerKey, Long> timers = new HashMap<>(4);
   private boolean ended;
   /** The span that created each live operation, so its later notifications join its trace (contract rule 70 — Traces from request to webhook). */
@@ -98,14 +98,16 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     return Future.succeededFuture();
   }
 
-  private void onCommand(Message<Command> msg) {
-    Command command = msg.body();
+  /** A message for the call: an {@link LocalAsks.Ask} (answered), or a {@link Command} told one way (no answer). */
+  private void onCommand(Message<Object> msg) {
+    LocalAsks.Ask ask = msg.body() instanceof LocalAsks.Ask a ? a : null;
+    Command command = ask != null ? ask.command : (Command) msg.body();
     // contract rules 70 and 74: the actor's span for this command, and the call's MDC while it is handled
     io.opentelemetry.api.trace.Span span = manager.tracing().startCall(msg.headers(), callId, command.getClass().getSimpleName());
     try (CallLog.Scope mdc = CallLog.open(callId, span);
         io.opentelemetry.context.Scope current = span == null ? null : span.makeCurrent()) {
       handling = span;
-      handleCommand(msg, command, span);
+      handleCommand(ask, command, span);
     } finally {
       handling = null;
       if (span != null) {
@@ -114,7 +116,7 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
     }
   }
 
-  private void handleCommand(Message<Command> msg, Command command, io.opentelemetry.api.trace.Span span) {
+  private void handleCommand(LocalAsks.Ask ask, Command command, io.opentelemetry.api.trace.Span span) {
     Reply reply;
     try {
       reply = session.handle(command);
@@ -122,20 +124,24 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
       reply = e.toReply();
     } catch (RuntimeException e) {
       log.error("call {}: unexpected failure handling {}", callId, command.getClass().getSimpleName(), e);
-      msg.fail(500, "Unexpected failure while handling " + command.getClass().getSimpleName()
-          + "; see the Callvert log for call " + callId + ".");
+      if (ask != null) {
+        ask.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "Unexpected failure while handling "
+            + command.getClass().getSimpleName() + "; see the Callvert log for call " + callId + "."));
+      }
       afterInput();
       return;
     }
     traces.replied(callId, command, reply, span);
     Future<Void> recorded = both(publishOwnerRecord(), storeOwnerRecord());
     Reply answer = reply;
-    if (recorded == null) {
-      msg.reply(answer, LOCAL);
+    if (ask == null) {
+      // told, not asked: nobody waits for the answer
+    } else if (recorded == null) {
+      ask.answer(answer);
     } else {
       // in a cluster, an operation is answered once the directory knows it: a survivor can then
       // always report it if this node dies (contract rule 22 — Node loss)
-      recorded.onComplete(ar -> msg.reply(answer, LOCAL));
+      recorded.onComplete(ar -> ask.answer(answer));
     }
     afterInput();
   }
