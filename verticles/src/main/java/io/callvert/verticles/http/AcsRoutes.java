@@ -249,7 +249,7 @@ public final class AcsRoutes {
   private void write(RoutingContext ctx, AcsResponse r, boolean release) {
     var resp = ctx.response().setStatusCode(r.status());
     Future<Void> written = r.body() != null
-        ? resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.body().toBuffer())
+        ? resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(JsonOut.encode(r.body()))
         : resp.end();
     if (release && !r.release().isEmpty()) {
       written.onComplete(w -> r.release().forEach(gate -> calls.release(r.callId(), gate)));

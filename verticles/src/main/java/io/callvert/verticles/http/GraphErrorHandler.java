@@ -200,7 +200,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       }
     }
     resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(envelope(e, requestId, ctx.request().getHeader("client-request-id")).toBuffer());
+        .end(JsonOut.encode(envelope(e, requestId, ctx.request().getHeader("client-request-id"))));
   }
 
   /** Graph's error envelope (contract rule 5). */

@@ -231,7 +231,7 @@ final class GraphRoutes {
     if (r.payload() != null) {
       written = resp.putHeader(HttpHeaders.CONTENT_TYPE, r.contentType()).end(r.payload());
     } else if (r.body() != null) {
-      written = resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.body().toBuffer());
+      written = resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(JsonOut.encode(r.body()));
     } else {
       written = resp.end();
     }

@@ -191,7 +191,9 @@ public final class HttpApi {
       }
       ctx.next();
     }));
-    router.route().handler(errors.local(BodyHandler.create(false).setBodyLimit(limit).setMergeFormAttributes(false)));
+    // sized from Content-Length (checked above), not vertx-web's default 1 KB buffer per request
+    router.route().handler(errors.local(BodyHandler.create(false).setBodyLimit(limit).setMergeFormAttributes(false)
+        .setPreallocateBodyBuffer(true)));
     router.route().handler(guarded(ctx -> {
       Buffer b = ctx.body().buffer();
       if (b != null && b.length() > limit) { // read by a host's own BodyHandler
@@ -231,7 +233,7 @@ public final class HttpApi {
   }
 
   void writeJson(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(JsonOut.encode(body));
   }
 
   private void handleRequestIds(RoutingContext ctx) {
