@@ -108,7 +108,8 @@ public final class CallSession {
   private final List<Modality> modalities;
   private MediaSetup mediaSetup;
   private EndReason endReason;
-  private final CalleeRule calleeRule;
+  /** How the simulated callee decides (an outgoing call); dropped once it decided, so a live call keeps no copy. */
+  private CalleeRule calleeRule;
 
   final HeardTimeline heard;
   final CallerAudio callerAudio;
@@ -290,7 +291,9 @@ public final class CallSession {
     if (state != CallState.ESTABLISHING) {
       return;
     }
-    switch (calleeRule.behaviour()) {
+    CalleeRule rule = calleeRule;
+    calleeRule = null;
+    switch (rule.behaviour()) {
       case ANSWER -> changeState(CallState.ESTABLISHED, null);
       case BUSY -> terminate(EndReason.CALLEE_BUSY, false);
       case NO_ANSWER -> terminate(EndReason.CALLEE_NO_ANSWER, false);

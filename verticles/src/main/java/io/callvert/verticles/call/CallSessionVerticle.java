@@ -67,7 +67,9 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   void attach(CallSession session) {
     this.session = session;
-    this.publishedOwner = session.ownerRecord(); // the manager writes the first record when it creates the call
+    // the manager writes the first record when it creates the call; without a cluster none is ever published, and an
+    // idle call keeps no copy (heap per idle call)
+    this.publishedOwner = manager.clustered() ? session.ownerRecord() : null;
   }
 
   @Override
