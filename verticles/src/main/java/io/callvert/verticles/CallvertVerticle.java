@@ -3,11 +3,9 @@ package io.callvert.verticles;
 import io.callvert.runtime.call.IdSource;
 import io.callvert.runtime.graph.GraphDialect;
 
-import io.callvert.config.AuthOptions;
 import io.callvert.config.CallvertOptions;
 import io.callvert.config.ClockMode;
 import io.callvert.config.ConfigException;
-import io.callvert.config.JwtOptions;
 import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.clock.Clock;
 import io.callvert.runtime.clock.VirtualClock;
@@ -17,7 +15,6 @@ import io.callvert.verticles.auth.NotificationSigner;
 import io.callvert.verticles.call.CallManager;
 import io.callvert.verticles.http.AcsRoutes;
 import io.callvert.verticles.http.HttpApi;
-import io.callvert.verticles.http.HttpServers;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
 import io.callvert.verticles.store.DurableStore;
@@ -26,13 +23,10 @@ import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.callvert.runtime.net.HostPolicy;
 import io.callvert.verticles.net.OutboundHttp;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -68,17 +62,11 @@ public final class CallvertVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(CallvertVerticle.class);
 
-  /** Source named in configuration errors when the options were given as an object. */
-  private static final String OPTIONS_SOURCE = "CallvertOptions";
-  /** Source named in configuration errors when the options come from {@link #config()}. */
-  private static final String DEPLOYMENT_CONFIG = "deployment config";
-
   private CallvertOptions options;
   private final String configSource;
   private final String instanceName;
   private io.callvert.verticles.metrics.CallvertMetrics metrics;
   private volatile boolean deployed;
-  private io.callvert.verticles.cluster.CallDirectory directory;
   private Clock clock;
   private CallManager calls;
   private WebhookDispatchers dispatcher;
@@ -93,9 +81,10 @@ public final class CallvertVerticle extends VerticleBase {
   private io.callvert.verticles.ui.Ui ui;
   private io.callvert.verticles.live.LiveMedia live;
   private GraphDialect graph;
-  private HttpServer server;
-  private String ingressAddress;
+  private final OwnServer server = new OwnServer();
   private final NotificationListeners listeners = new NotificationListeners();
+  /** The cluster side, used only when the Vert.x instance is clustered. */
+  private ClusterMembership cluster;
   /** Health, tracing, the cluster view (issue 13, docs/operations.md). */
   private io.callvert.verticles.ops.Operations ops;
 
@@ -107,7 +96,7 @@ public final class CallvertVerticle extends VerticleBase {
    */
   public CallvertVerticle() {
     this.options = null;
-    this.configSource = DEPLOYMENT_CONFIG;
+    this.configSource = DeployChecks.DEPLOYMENT_CONFIG;
     this.instanceName = "callvert";
   }
 
@@ -122,24 +111,23 @@ public final class CallvertVerticle extends VerticleBase {
    */
   public CallvertVerticle(CallvertOptions options, String instanceName) {
     this.options = Objects.requireNonNull(options, "options");
-    this.configSource = OPTIONS_SOURCE;
+    this.configSource = DeployChecks.OPTIONS_SOURCE;
     this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
   }
 
   @Override
   public Future<?> start() {
-    if (options == null) {
-      try {
-        options = CallvertOptions.fromJson(config(), DEPLOYMENT_CONFIG);
-      } catch (ConfigException e) {
-        return Future.failedFuture(e);
-      }
+    ConfigException refused;
+    try {
+      options = DeployChecks.options(options, config());
+      refused = DeployChecks.refusal(options, vertx.isClustered(), configSource);
+    } catch (ConfigException e) {
+      refused = e;
     }
-    if (options.http().enabled() && !options.http().isLoopback() && !options.auth().hasRealCredentials()) {
-      return Future.failedFuture(new ConfigException("http.host", "refusing to listen on " + options.http().host()
-          + " with only the well-known development token: configure auth.tokens or auth.jwt.* "
-          + "(or bind http.host to 127.0.0.1)", configSource, null));
+    if (refused != null) {
+      return Future.failedFuture(refused);
     }
+    cluster = new ClusterMembership(vertx, instanceName);
     Codecs.registerOnce(vertx);
     graph = GraphDialect.create(options);
     String instanceId = Ids.newId().substring(0, 8);
@@ -155,11 +143,6 @@ public final class CallvertVerticle extends VerticleBase {
     Future<NotificationSigner> signerReady = options.webhook().signingEnabled()
         ? NotificationSigner.create(vertx, options.webhook().issuer(), options.webhook().signingKeyPem(), options.webhook().tokenLifetimeMs())
         : Future.succeededFuture(null);
-    if (options.store().enabled() && vertx.isClustered()) {
-      return Future.failedFuture(new ConfigException("store.dir", "the durable store is for a single node: in a "
-          + "cluster a surviving node ends a lost node's calls (contract rule 22); unset store.dir or cluster.enabled",
-          configSource, null));
-    }
     return signerReady
         .compose(s -> {
           signer = s;
@@ -184,7 +167,7 @@ public final class CallvertVerticle extends VerticleBase {
           }
           live = new io.callvert.verticles.live.LiveMedia(vertx, options, calls); // docs/live-media.md
           ops = new io.callvert.verticles.ops.Operations(vertx, options, instanceName, calls, dispatcher, signer,
-              () -> server != null || !options.http().enabled(), () -> directory); // docs/operations.md
+              () -> server.isOpen() || !options.http().enabled(), cluster::directory); // docs/operations.md
           return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
             this.ui = ui; // docs/ui.md
             router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).operations(ops)
@@ -193,8 +176,10 @@ public final class CallvertVerticle extends VerticleBase {
           });
         })
         .compose(v -> restart())
-        .compose(v -> vertx.isClustered() ? joinCluster(instanceId) : Future.succeededFuture())
-        .compose(v -> options.http().enabled() ? listen() : Future.succeededFuture())
+        .compose(v -> vertx.isClustered() ? cluster.join(instanceId, calls, AcsRoutes.renderers(options, clock, graph),
+            ops, ui, signer) : Future.succeededFuture())
+        .compose(v -> options.http().enabled() ? server.listen(vertx, options, router, calls, live, ops)
+            : Future.succeededFuture())
         .andThen(ar -> deployed = ar.succeeded())
         .recover(this::undoFailedStart);
   }
@@ -210,9 +195,7 @@ public final class CallvertVerticle extends VerticleBase {
     if (ops != null) {
       ops.close();
     }
-    if (directory != null) {
-      directory.stop();
-    }
+    cluster.stop();
     Future<Void> shards = (dispatcher != null ? dispatcher.close() : Future.<Void>succeededFuture())
         .eventually(() -> store.close());
     return shards.transform(ar -> {
@@ -233,40 +216,17 @@ public final class CallvertVerticle extends VerticleBase {
         AcsRoutes.renderers(options, clock, graph));
   }
 
-  /** One clustered ingress address per instance and node; call verticles stay local-only. */
-  private Future<Void> joinCluster(String instanceId) {
-    directory = new io.callvert.verticles.cluster.CallDirectory(vertx, instanceName);
-    String ingress = "callvert." + instanceName + ".ingress." + instanceId;
-    ingressAddress = ingress;
-    return calls.attachCluster(directory, ingress, AcsRoutes.renderers(options, clock, graph))
-        .compose(v -> ops.watch(directory).start(calls::onNodesLost))
-        .compose(v -> ui.joinCluster(directory))
-        .compose(v -> signer == null ? Future.succeededFuture() : directory.publishKey(signer.publicJwk().copy()));
-  }
-
-  /** Opens the own server (see {@link HttpServers}). */
-  private Future<Void> listen() {
-    return HttpServers.listen(vertx, options.http(), router, calls::adoptContext, live::handshake,
-        Math.max(65_536, options.media().live().maxFrameBytes()), () -> ops.unready("shutting down")).map(first -> {
-      server = first;
-      return null;
-    });
-  }
-
   @Override
   public Future<?> stop() {
     // The call verticles (children) are already undeployed: each ended its call as it stopped.
     // New calls are refused from now on, also through a router mounted in a host's still-open server.
     calls.stopAccepting();
-    if (directory != null) {
-      directory.stop();
-    }
+    cluster.stop();
     // readiness DOWN first, the port closes health.unreadyDelayMs later (contract rule 72 — Readiness, down before the port closes)
-    Future<Void> closed = ops.unready("shutting down").compose(v -> server != null ? server.close() : Future.succeededFuture());
+    Future<Void> closed = ops.unready("shutting down").compose(v -> server.close());
     return closed
         .compose(v -> calls.leaveDirectory().otherwiseEmpty())
-        .compose(v -> directory == null || signer == null ? Future.succeededFuture()
-            : directory.withdrawKey(signer.keyId()).otherwiseEmpty())
+        .compose(v -> cluster.withdrawKey(signer))
         .compose(v -> {
           ui.stop(); // open dashboard streams end
           calls.stop(); // requests now answer 503; retention timers cancelled
@@ -316,7 +276,7 @@ public final class CallvertVerticle extends VerticleBase {
 
   /** The port the own server listens on (useful with {@code http.port=0}), or -1 without one. */
   public int actualPort() {
-    return server == null ? -1 : server.actualPort();
+    return server.actualPort();
   }
 
   /**
@@ -352,8 +312,8 @@ public final class CallvertVerticle extends VerticleBase {
     addresses.addAll(dispatcher.addresses());
     addresses.add(dispatcher.tapAddress());
     addresses.addAll(calls.callAddresses());
-    if (ingressAddress != null) {
-      addresses.add(ingressAddress);
+    if (cluster.ingressAddress() != null) {
+      addresses.add(cluster.ingressAddress());
     }
     return addresses;
   }
@@ -390,11 +350,7 @@ public final class CallvertVerticle extends VerticleBase {
    */
   public CallvertClient client() {
     requireDeployed();
-    String configured = options.http().publicBaseUrl();
-    String base = configured != null && !configured.isBlank() ? configured
-        : server != null ? "http://" + urlHost(options.http().host()) + ":" + server.actualPort()
-        : "";
-    return client(base);
+    return client(server.baseUrl(options.http()));
   }
 
   /**
@@ -411,14 +367,6 @@ public final class CallvertVerticle extends VerticleBase {
       base = base.substring(0, base.length() - 1);
     }
     return new CallvertClient(vertx, calls, dispatcher.tapAddress(), dispatcher::enableTap, listeners, base, graph, dispatcher);
-  }
-
-  /** A bind address as a URL host: wildcards become loopback, IPv6 literals get brackets. */
-  private static String urlHost(String host) {
-    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-      return "127.0.0.1";
-    }
-    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Callvert's version, from the jar manifest ("dev" when run from classes). */

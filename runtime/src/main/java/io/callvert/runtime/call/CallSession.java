@@ -5,8 +5,6 @@ import io.callvert.config.CalleeRule;
 import io.callvert.config.CallsOptions;
 import io.callvert.runtime.api.Ids;
 import io.callvert.runtime.audio.EnergyDetector;
-import io.callvert.runtime.call.CallEvent.CallEnded;
-import io.callvert.runtime.call.CallEvent.StateChanged;
 import io.callvert.runtime.call.CallProtocol.Admits;
 import io.callvert.runtime.call.CallProtocol.Answer;
 import io.callvert.runtime.call.CallProtocol.CallView;
@@ -42,8 +40,8 @@ import java.util.Map;
  * from its {@link Clock} and ids only from its {@link IdSource}, so with a manual clock and seeded
  * ids a run replays identically.
  *
- * <p>This class holds the call's lifecycle and the receive table; the media queue
- * ({@link MediaQueue}), DTMF ({@link DtmfSender}), the simulated caller ({@link CallerSide}) and the
+ * <p>This class holds the call's state and the receive table; its lifecycle ({@link CallLifecycle}), the media
+ * queue ({@link MediaQueue}), DTMF ({@link DtmfSender}), the simulated caller ({@link CallerSide}) and the
  * remembered operations ({@link OperationHistory}) are one file each.
  *
  * <p>Not thread-safe: its host (one call verticle) feeds it from a single context. Once
@@ -71,11 +69,11 @@ public final class CallSession {
       .on(GetCall.class, (s, c) -> new CallView(s.snapshot()))
       .on(GetOperation.class, CallSession::onGetOperation)
       .on(GetHeard.class, (s, c) -> new Heard(s.heard.slices(s.now())))
-      .on(HangUp.class, CallSession::onHangUp)
-      .on(KeepAlive.class, CallSession::onKeepAlive)
-      .on(Answer.class, CallSession::onAnswer)
-      .on(Reject.class, CallSession::onReject)
-      .on(Redirect.class, CallSession::onRedirect)
+      .on(HangUp.class, CallLifecycle::hangUp)
+      .on(KeepAlive.class, CallLifecycle::keepAlive)
+      .on(Answer.class, CallLifecycle::answer)
+      .on(Reject.class, CallLifecycle::reject)
+      .on(Redirect.class, CallLifecycle::redirect)
       .on(PlayPrompt.class, (s, c) -> s.media.play(c))
       .on(RecordResponse.class, (s, c) -> s.media.record(c))
       .on(CallProtocol.Recognize.class, (s, c) -> s.media.recognize(c))
@@ -86,8 +84,8 @@ public final class CallSession {
       .on(PressKeys.class, (s, c) -> s.caller.press(c))
       .on(Speak.class, (s, c) -> s.caller.speak(c))
       .on(CallProtocol.LiveAudio.class, (s, c) -> s.caller.live(c))
-      .on(CallerHangUp.class, CallSession::onCallerHangUp)
-      .on(Shutdown.class, CallSession::onShutdown)
+      .on(CallerHangUp.class, CallLifecycle::callerHangUp)
+      .on(Shutdown.class, CallLifecycle::shutdown)
       .on(Admits.class, (s, c) -> {
         Admission.check(s.state, s.direction, c.type());
         return CallProtocol.DONE;
@@ -95,20 +93,22 @@ public final class CallSession {
 
 
   private final String id;
-  private final Direction direction;
+  final Direction direction;
   final Env env;
   final Effects fx;
 
-  private CallState state;
-  private String callbackUri;
+  // state, callback, media setup, end reason and callee rule are changed by CallLifecycle (same package) only
+  CallState state;
+  String callbackUri;
   private final String tenantId;
   private final String subject;
   private final String appId;
   private final Echo echo;
   private final List<Modality> modalities;
-  private MediaSetup mediaSetup;
-  private EndReason endReason;
-  private final CalleeRule calleeRule;
+  MediaSetup mediaSetup;
+  EndReason endReason;
+  /** How the simulated callee decides (an outgoing call); dropped once it decided, so a live call keeps no copy. */
+  CalleeRule calleeRule;
 
   final HeardTimeline heard;
   final CallerAudio callerAudio;
@@ -156,14 +156,14 @@ public final class CallSession {
       notify(new CallEvent.CallArrived(snapshot()), id);
       fx.schedule(TimerKey.Call.ANSWER_DEADLINE, now + env.calls().answerDeadlineMs());
     } else {
-      changeState(CallState.ESTABLISHING, id);
+      CallLifecycle.changeState(this, CallState.ESTABLISHING, id);
       long delay = switch (calleeRule.behaviour()) {
         case NO_ANSWER -> env.callee().ringTimeoutMs();
         case UNREACHABLE -> 0; // fails at once (still after the 201: it is a timer input)
         default -> calleeRule.answerDelayMs();
       };
       fx.schedule(TimerKey.Call.CALLEE_DECISION, now + delay);
-      prefetch();
+      CallLifecycle.prefetch(this);
     }
   }
 
@@ -184,13 +184,13 @@ public final class CallSession {
       return;
     }
     if (key == TimerKey.Call.KEEP_ALIVE) {
-      terminate(EndReason.KEEPALIVE_MISSED, false);
+      CallLifecycle.terminate(this, EndReason.KEEPALIVE_MISSED, false);
     } else if (key == TimerKey.Call.ANSWER_DEADLINE) {
       if (state == CallState.INCOMING) {
-        terminate(EndReason.ANSWER_NOT_ACKNOWLEDGED, false);
+        CallLifecycle.terminate(this, EndReason.ANSWER_NOT_ACKNOWLEDGED, false);
       }
     } else if (key == TimerKey.Call.CALLEE_DECISION) {
-      calleeDecided();
+      CallLifecycle.calleeDecided(this);
     } else if (key instanceof TimerKey.CallerKey k) {
       caller.onKeyDue(k);
     } else {
@@ -230,104 +230,6 @@ public final class CallSession {
       throw CallRejected.operationNotFound(opId);
     }
     return new OperationView(done, false, false);
-  }
-
-  private Reply onHangUp(HangUp c) {
-    terminate(EndReason.BOT_HUNG_UP, true);
-    return CallProtocol.DONE;
-  }
-
-  private Reply onKeepAlive(KeepAlive c) {
-    fx.schedule(TimerKey.Call.KEEP_ALIVE, now() + env.calls().keepAliveTimeoutMs());
-    return CallProtocol.DONE;
-  }
-
-  private Reply onAnswer(Answer c) {
-    if (c.callbackUri() != null) {
-      callbackUri = Ids.shared(c.callbackUri());
-    }
-    mediaSetup = c.media();
-    fx.cancelTimer(TimerKey.Call.ANSWER_DEADLINE);
-    prefetch();
-    changeState(CallState.ESTABLISHING, null);
-    changeState(CallState.ESTABLISHED, null);
-    return CallProtocol.DONE;
-  }
-
-  private Reply onReject(Reject c) {
-    if (c.callbackUri() != null) {
-      callbackUri = Ids.shared(c.callbackUri());
-    }
-    terminate(switch (c.reason()) {
-      case NONE -> EndReason.REJECTED_NONE;
-      case BUSY -> EndReason.REJECTED_BUSY;
-      case FORBIDDEN -> EndReason.REJECTED_FORBIDDEN;
-    }, false);
-    return CallProtocol.DONE;
-  }
-
-  private Reply onRedirect(Redirect c) {
-    if (c.callbackUri() != null) {
-      callbackUri = Ids.shared(c.callbackUri());
-    }
-    terminate(EndReason.REDIRECTED, false);
-    return CallProtocol.DONE;
-  }
-
-  private Reply onCallerHangUp(CallerHangUp c) {
-    terminate(EndReason.CALLER_HUNG_UP, false);
-    return CallProtocol.DONE;
-  }
-
-  private Reply onShutdown(Shutdown c) {
-    terminate(EndReason.NODE_SHUT_DOWN, false);
-    return CallProtocol.DONE;
-  }
-
-  // ------------------------------------------------------------------ lifecycle
-
-  private void calleeDecided() {
-    if (state != CallState.ESTABLISHING) {
-      return;
-    }
-    switch (calleeRule.behaviour()) {
-      case ANSWER -> changeState(CallState.ESTABLISHED, null);
-      case BUSY -> terminate(EndReason.CALLEE_BUSY, false);
-      case NO_ANSWER -> terminate(EndReason.CALLEE_NO_ANSWER, false);
-      case UNREACHABLE -> terminate(EndReason.CALLEE_UNREACHABLE, false);
-      default -> { }
-    }
-  }
-
-  /**
-   * Ends the call: optionally announces {@code terminating}, ends every media and DTMF operation
-   * (a record keeps what it captured), then announces the end (contract rule 15 — Call lifecycle).
-   */
-  private void terminate(EndReason reason, boolean announceTerminating) {
-    if (announceTerminating) {
-      changeState(CallState.TERMINATING, null);
-    }
-    media.endAll();
-    dtmf.endAll();
-    caller.endAll();
-    fx.cancelTimer(TimerKey.Call.KEEP_ALIVE);
-    fx.cancelTimer(TimerKey.Call.ANSWER_DEADLINE);
-    fx.cancelTimer(TimerKey.Call.CALLEE_DECISION);
-    state = CallState.TERMINATED;
-    endReason = reason;
-    notify(new CallEnded(id, reason, direction), null);
-    fx.ended();
-  }
-
-  private void changeState(CallState newState, String gate) {
-    state = newState;
-    notify(new StateChanged(id, newState), gate);
-  }
-
-  private void prefetch() {
-    if (mediaSetup != null && !mediaSetup.toPrefetch().isEmpty()) {
-      fx.prefetch(mediaSetup.toPrefetch());
-    }
   }
 
   // ------------------------------------------------------------------ shared with the parts

@@ -19,7 +19,8 @@ final class CallerAudio {
   }
 
   private final EnergyDetector detector;
-  private final ArrayList<Segment> segments = new ArrayList<>();
+  /** The shared empty list until the caller first makes a sound (an idle call's caller is silent). */
+  private List<Segment> segments = List.of();
   /** Samples of every segment held (contract rule 38 — Bounded caller input). */
   private long heldSamples;
 
@@ -32,12 +33,18 @@ final class CallerAudio {
     for (EnergyDetector.Interval iv : detector.voicedIntervals(clip)) {
       voiced.add(new long[] {start + iv.startMs(), start + iv.endMs()});
     }
+    if (!(segments instanceof ArrayList)) {
+      segments = new ArrayList<>();
+    }
     segments.add(new Segment(start, clip, voiced));
     heldSamples += clip.length();
   }
 
   /** Forgets segments that ended before {@code time}: nothing can record them any more. */
   void prune(long time) {
+    if (!(segments instanceof ArrayList)) {
+      return; // still the shared empty list, which refuses removeIf
+    }
     segments.removeIf(s -> {
       if (s.end() < time) {
         heldSamples -= s.clip.length();

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 final class DtmfSender {
 
   private final CallSession call;
-  private final ArrayDeque<Operation.Dtmf> queue = new ArrayDeque<>(1);
+  /** Made on the first sendDtmfTones: most calls never send one. */
+  private ArrayDeque<Operation.Dtmf> queue;
 
   DtmfSender(CallSession call) {
     this.call = call;
@@ -25,7 +26,9 @@ final class DtmfSender {
 
   Reply send(SendDtmf c) {
     int limit = call.env.calls().mediaQueueLimit();
-    if (queue.size() >= limit) {
+    if (queue == null) {
+      queue = new ArrayDeque<>(1);
+    } else if (queue.size() >= limit) {
       throw CallRejected.queueFull(limit);
     }
     Operation.Dtmf op = new Operation.Dtmf(call.newId(), c.clientContext(), c.keys(), c.delayMs());
@@ -72,6 +75,9 @@ final class DtmfSender {
 
   /** The call ended: every live operation fails (contract rule 15 — Call lifecycle). */
   void endAll() {
+    if (queue == null) {
+      return;
+    }
     long now = call.now();
     List<Operation.Dtmf> live = new ArrayList<>(queue);
     queue.clear();
@@ -89,7 +95,7 @@ final class DtmfSender {
   }
 
   Operation.Dtmf find(String opId) {
-    if (opId == null) {
+    if (opId == null || queue == null) {
       return null;
     }
     for (Operation.Dtmf op : queue) {
@@ -101,6 +107,8 @@ final class DtmfSender {
   }
 
   void forEachLive(Consumer<Operation> action) {
-    queue.forEach(action);
+    if (queue != null) {
+      queue.forEach(action);
+    }
   }
 }

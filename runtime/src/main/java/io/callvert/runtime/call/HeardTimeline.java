@@ -39,7 +39,8 @@ final class HeardTimeline {
     }
   }
 
-  private final ArrayList<Item> items = new ArrayList<>();
+  /** What was played, in order; the shared empty list until something plays (an idle call plays nothing). */
+  private List<Item> items = List.of();
   private final Effects fx;
   private long sequence;
 
@@ -51,6 +52,9 @@ final class HeardTimeline {
   Item start(Operation op, List<Clip> clips, long now) {
     Item item = new Item(clips, now, ++sequence, op, this);
     if (items.size() < MAX_ITEMS) {
+      if (!(items instanceof ArrayList)) {
+        items = new ArrayList<>();
+      }
       items.add(item);
     }
     fx.feed(new CallerFeed.Playing(item.seq, op.id, op.kind, clips, now));

@@ -26,8 +26,8 @@ final class MediaQueue {
   private final CallSession call;
   /** Made by the call's first recognize (an ACS operation): a Graph call never carries one. */
   private DtmfRecognition recognition;
-  // sized for an idle call: most calls queue a handful of operations at most, and 100k calls add up
-  private final ArrayDeque<Operation.Media> queue = new ArrayDeque<>(1);
+  // made on the first media operation, sized for a handful: an idle call has none, and 100k calls add up
+  private ArrayDeque<Operation.Media> queue;
 
   MediaQueue(CallSession call) {
     this.call = call;
@@ -82,14 +82,17 @@ final class MediaQueue {
 
   private void checkRoom() {
     int limit = call.env.calls().mediaQueueLimit();
-    if (queue.size() >= limit) {
+    if (queue != null && queue.size() >= limit) {
       throw CallRejected.queueFull(limit);
     }
   }
 
   private Reply enqueue(Operation.Media op) {
+    if (queue == null) {
+      queue = new ArrayDeque<>(1);
+    }
     queue.add(op);
-    if (queue.peek() == op) {
+    if (head() == op) {
       start(op);
     }
     call.operationChanged(op);
@@ -100,7 +103,7 @@ final class MediaQueue {
   // ------------------------------------------------------------------ the pipeline
 
   private void startNext() {
-    Operation.Media head = queue.peek();
+    Operation.Media head = head();
     if (head != null && head.phase == Operation.Phase.QUEUED && !call.isTerminated()) {
       start(head);
       call.operationChanged(head);
@@ -233,7 +236,7 @@ final class MediaQueue {
 
   /** The caller pressed {@code key} at {@code now}: a stop tone ends a record, else it may be voice. */
   void onCallerKey(char key, long now) {
-    Operation.Media head = queue.peek();
+    Operation.Media head = head();
     if (head instanceof Operation.Recognize r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
       recognition().onKey(r, key, now);
     } else if (head instanceof Operation.Record r && !r.isTerminal() && r.phase != Operation.Phase.QUEUED) {
@@ -247,14 +250,14 @@ final class MediaQueue {
 
   /** The caller spoke: a listening record re-derives its silence timer. */
   void onCallerVoice() {
-    if (queue.peek() instanceof Operation.Record r && r.listening()) {
+    if (head() instanceof Operation.Record r && r.listening()) {
       trackVoice(r);
     }
   }
 
   /** Where caller audio is still needed from: a listening record's window start, else now. */
   long audioNeededFrom(long now) {
-    return queue.peek() instanceof Operation.Record r && r.listening() ? r.windowStart : now;
+    return head() instanceof Operation.Record r && r.listening() ? r.windowStart : now;
   }
 
   // ------------------------------------------------------------------ endings
@@ -286,7 +289,9 @@ final class MediaQueue {
 
   void end(Operation.Media op, Outcome outcome) {
     finish(op, outcome);
-    queue.remove(op);
+    if (queue != null) {
+      queue.remove(op);
+    }
     startNext();
   }
 
@@ -306,6 +311,9 @@ final class MediaQueue {
    * was listening, when it keeps what it captured.
    */
   private void endEvery(Outcome outcome) {
+    if (queue == null) {
+      return;
+    }
     long now = call.now();
     List<Operation.Media> ending = new ArrayList<>(queue);
     queue.clear();
@@ -342,8 +350,13 @@ final class MediaQueue {
 
   // ------------------------------------------------------------------ reads
 
+  /** The running operation, or the next to start; null when the queue is empty. */
+  private Operation.Media head() {
+    return queue == null ? null : queue.peek();
+  }
+
   Operation.Media find(String opId) {
-    if (opId == null) {
+    if (opId == null || queue == null) {
       return null;
     }
     for (Operation.Media op : queue) {
@@ -355,7 +368,9 @@ final class MediaQueue {
   }
 
   void forEachLive(Consumer<Operation> action) {
-    queue.forEach(action);
+    if (queue != null) {
+      queue.forEach(action);
+    }
   }
 
   static long totalMs(List<Clip> clips) {

@@ -16,7 +16,6 @@ import io.callvert.runtime.call.OwnerRecord;
 import io.callvert.runtime.clock.Clock;
 import io.callvert.runtime.protocol.Outbound;
 import io.callvert.verticles.cluster.CallDirectory;
-import io.callvert.verticles.cluster.OwnerRecords;
 import io.callvert.verticles.media.MediaService;
 import io.callvert.verticles.media.RecordingStore;
 import io.callvert.verticles.metrics.CallvertMetrics;
@@ -24,9 +23,7 @@ import io.callvert.verticles.ops.Tracing;
 import io.callvert.verticles.webhook.DispatcherMessage;
 import io.callvert.verticles.webhook.WebhookDispatchers;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -37,7 +34,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The calls of one Callvert instance on one node: creates call verticles, routes commands to them
+ * The calls of one Callvert instance on one node: creates call verticles ({@link CallStarter}), routes commands to them
  * over the event bus (or to the owning node's ingress in a cluster), keeps ended calls readable
  * for the retention period, and drives graceful shutdown. Used from HTTP event loops and call
  * verticles alike, so it is thread-safe and holds no per-call mutable state of its own (that
@@ -51,11 +48,8 @@ public final class CallManager {
 
   // Callvert carries trace context itself (contract rule 70 — Traces from request to webhook): Vert.x's own event-bus spans stay off
   private static final DeliveryOptions LOCAL = Tracing.local(new DeliveryOptions().setLocalOnly(true));
-  /** Shared by every call deployment (Vert.x only reads it): one less object per call. */
-  private static final DeploymentOptions CALL_DEPLOYMENT = new DeploymentOptions();
 
   private final Vertx vertx;
-  private final Context rootContext;
   private final CallvertOptions options;
   private final String instanceId;
   private final Clock clock;
@@ -65,11 +59,10 @@ public final class CallManager {
   private final WebhookDispatchers dispatchers;
   private final CallRegistry registry = new CallRegistry();
   private final Retention retention;
+  private final CallStarter starter;
   private final CallSession.Env env;
   /** Asks to this node's calls, with their timeout (contract rule 5's 504 when a call does not answer). */
   private final LocalAsks asks;
-  /** Marks the contexts of Callvert's own deployments (context data is shared with their duplicates). */
-  private final Object ownContextMark = new Object();
   private volatile boolean accepting = true;
   private volatile boolean stopped;
   // set once during the root verticle's start, before any request; volatile so every event loop reads them
@@ -85,7 +78,6 @@ public final class CallManager {
   public CallManager(Vertx vertx, Context rootContext, CallvertOptions options, String instanceId, Clock clock,
       IdSource ids, Scheduler scheduler, MediaService media, RecordingStore recordings, WebhookDispatchers dispatchers) {
     this.vertx = vertx;
-    this.rootContext = rootContext;
     this.options = options;
     this.instanceId = instanceId;
     this.clock = clock;
@@ -97,7 +89,7 @@ public final class CallManager {
         new EnergyDetector(EnergyDetector.DEFAULT_THRESHOLD_DBFS), ids);
     this.asks = new LocalAsks(vertx, options.http().requestTimeoutMs(), () -> System.nanoTime() / 1_000_000);
     this.retention = new Retention(this, rootContext, options.calls(), clock, scheduler, recordings);
-    adoptContext(rootContext);
+    this.starter = new CallStarter(this, vertx, rootContext, env);
     asks.start(this::finalAnswer);
   }
 
@@ -171,7 +163,7 @@ public final class CallManager {
 
   /** Declares a context of one of Callvert's own deployments (a descendant of the root). */
   public void adoptContext(Context context) {
-    context.put(ownContextMark, Boolean.TRUE);
+    starter.adoptContext(context);
   }
 
   String callAddress(String callId) {
@@ -235,45 +227,7 @@ public final class CallManager {
    * @param owner the creating app, a plain string (see {@code ApiAuthHandler.app}); null: no app (Java API)
    */
   public Future<CallSnapshot> create(NewCall call, Function<Notification, Outbound> dialect, String owner) {
-    if (stopped) {
-      return Future.failedFuture(NodeErrors.UNDEPLOYED);
-    }
-    if (!accepting) {
-      return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "Callvert is shutting down and accepts no new calls."));
-    }
-    if (!registry.reserve(options.calls().maxCalls())) {
-      return Future.failedFuture(new ApiException(429, "activityLimitReached",
-          "This node already holds " + options.calls().maxCalls() + " live calls (calls.maxCalls).", 1L));
-    }
-    String id = env.ids().newId();
-    CallSessionVerticle verticle = new CallSessionVerticle(this, id, dialect);
-    CallSession session = CallSession.create(id, call, env, verticle);
-    verticle.attach(session);
-    CallSnapshot created = session.snapshot();
-    OwnerRecord initialOwner = cluster == null ? null : session.ownerRecord();
-    CallRegistry.Handle handle = new CallRegistry.Handle(id, callAddress(id), owner);
-    handle.verticle = verticle;
-    registry.add(handle);
-    // A call verticle must be a descendant of Callvert's root deployment, so that undeploying
-    // Callvert ends every call. From one of Callvert's own contexts (the root, its HTTP server
-    // instances) deploy right here; from anyone else's (an embedding host's) hop to the root first.
-    Promise<String> deployed = Promise.promise();
-    Context current = Vertx.currentContext();
-    if (current != null && current.get(ownContextMark) != null) {
-      vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed);
-    } else {
-      rootContext.runOnContext(v -> vertx.deployVerticle(verticle, CALL_DEPLOYMENT).onComplete(deployed));
-    }
-    return deployed.future()
-        .compose(deploymentId -> cluster == null ? Future.succeededFuture() : cluster.put(id, initialOwner))
-        .map(v -> {
-          metrics.callCreated(call.direction() == io.callvert.runtime.call.Direction.INCOMING);
-          return created;
-        })
-        .recover(e -> {
-          registry.remove(id);
-          return Future.failedFuture(new ApiException(503, "serviceNotAvailable", "The call could not be started: " + e.getMessage()));
-        });
+    return starter.create(call, dialect, owner);
   }
 
   /** Sends {@code command} to call {@code callId}, wherever it lives; ended calls answer from their final state. */

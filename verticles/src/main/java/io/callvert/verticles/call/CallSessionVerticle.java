@@ -19,9 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,7 +43,8 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   private final Function<Notification, Outbound> dialect;
   private CallSession session;
   private MessageConsumer<Object> consumer;
-  private final Map<TimerKey, Long> timers = new HashMap<>(4);
+  /** The call's armed timers, newest first: a few at most, so a short list rather than a map (heap per idle call). */
+  private Armed timers;
   private boolean ended;
   /** The span that created each live operation, so its later notifications join its trace (contract rule 70 — Traces from request to webhook). */
   private final CallTraces traces;
@@ -68,7 +67,9 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   void attach(CallSession session) {
     this.session = session;
-    this.publishedOwner = session.ownerRecord(); // the manager writes the first record when it creates the call
+    // the manager writes the first record when it creates the call; without a cluster none is ever published, and an
+    // idle call keeps no copy (heap per idle call)
+    this.publishedOwner = manager.clustered() ? session.ownerRecord() : null;
   }
 
   @Override
@@ -197,10 +198,49 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
   }
 
   private void cancelTimers() {
-    for (Long id : timers.values()) {
-      manager.scheduler().cancel(id);
+    for (Armed a = timers; a != null; a = a.next) {
+      manager.scheduler().cancel(a);
     }
-    timers.clear();
+    timers = null;
+  }
+
+  /** One armed timer of this call: its own Vert.x timer handler (no lambda, no boxed id per timer). */
+  private final class Armed extends Scheduler.Task {
+    final TimerKey key;
+    Armed next;
+
+    Armed(TimerKey key, Armed next) {
+      this.key = key;
+      this.next = next;
+    }
+
+    @Override
+    void run() {
+      if (unarm(key) != this) {
+        return; // replaced or cancelled in the meantime
+      }
+      try (CallLog.Scope mdc = CallLog.open(callId, null)) {
+        session.onTimer(key);
+        afterInput();
+      }
+    }
+  }
+
+  /** Takes {@code key}'s timer off the list and returns it (null if none is armed); the caller cancels it if need be. */
+  private Armed unarm(TimerKey key) {
+    Armed prev = null;
+    for (Armed a = timers; a != null; prev = a, a = a.next) {
+      if (a.key.equals(key)) {
+        if (prev == null) {
+          timers = a.next;
+        } else {
+          prev.next = a.next;
+        }
+        a.next = null;
+        return a;
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ effects
@@ -261,30 +301,19 @@ final class CallSessionVerticle extends VerticleBase implements Effects {
 
   @Override
   public void schedule(TimerKey key, long dueAt) {
-    Long old = timers.remove(key);
+    Armed old = unarm(key);
     if (old != null) {
       manager.scheduler().cancel(old);
     }
-    long[] holder = new long[1];
-    holder[0] = manager.scheduler().schedule(dueAt, () -> {
-      Long current = timers.get(key);
-      if (current == null || current != holder[0]) {
-        return;
-      }
-      timers.remove(key);
-      try (CallLog.Scope mdc = CallLog.open(callId, null)) {
-        session.onTimer(key);
-        afterInput();
-      }
-    });
-    timers.put(key, holder[0]);
+    timers = new Armed(key, timers);
+    manager.scheduler().schedule(dueAt, timers);
   }
 
   @Override
   public void cancelTimer(TimerKey key) {
-    Long id = timers.remove(key);
-    if (id != null) {
-      manager.scheduler().cancel(id);
+    Armed a = unarm(key);
+    if (a != null) {
+      manager.scheduler().cancel(a);
     }
   }
 

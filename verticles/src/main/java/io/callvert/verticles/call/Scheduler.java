@@ -8,10 +8,53 @@ import io.vertx.core.Future;
  */
 public interface Scheduler {
 
-  /** Runs {@code task} at clock time {@code dueAt}; returns an id for {@link #cancel}. */
-  long schedule(long dueAt, Runnable task);
+  /**
+   * One armed timer: the task itself, carrying what the scheduler keeps about it. A call keeps one armed for its whole
+   * life (its keepAlive), so a timer is one object, with no wrapping lambda and no boxed id (heap per idle call,
+   * docs/benchmarks.md). Subclass it in this package, or wrap a {@link Runnable} with {@link #of}.
+   */
+  abstract class Task implements io.vertx.core.Handler<Long> {
 
-  void cancel(long id);
+    /** The scheduler's id for it while armed. */
+    long id;
+    /** The system scheduler that armed it, which this task's Vert.x timer tells when it fires; null otherwise. */
+    SystemScheduler armedBy;
+
+    /** Runs on the context that armed it, once it is due. */
+    abstract void run();
+
+    /** The Vert.x timer fired. */
+    @Override
+    public final void handle(Long timerId) {
+      SystemScheduler s = armedBy;
+      if (s != null) {
+        s.fired(this);
+      }
+      run();
+    }
+
+    static Task of(Runnable task) {
+      return new Task() {
+        @Override
+        void run() {
+          task.run();
+        }
+      };
+    }
+  }
+
+  /** Runs {@code task} at clock time {@code dueAt}; {@link #cancel} disarms it. A task is armed once at a time. */
+  void schedule(long dueAt, Task task);
+
+  /** Runs {@code task} at clock time {@code dueAt}; returns it, for {@link #cancel}. */
+  default Task schedule(long dueAt, Runnable task) {
+    Task t = Task.of(task);
+    schedule(dueAt, t);
+    return t;
+  }
+
+  /** Disarms {@code task}; nothing happens if it fired or was cancelled already. */
+  void cancel(Task task);
 
   /**
    * Marks asynchronous work (a media fetch) whose result the call logic waits for. A virtual clock

@@ -9,38 +9,42 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Real time: plain Vert.x timers, bound to the calling context (Vert.x also cancels a deployment's
- * context timers when it is undeployed). Pending ids are tracked for {@link #cancelAll}.
+ * context timers when it is undeployed). Pending tasks are tracked for {@link #cancelAll}.
  */
 final class SystemScheduler implements Scheduler {
 
   private final Vertx vertx;
-  private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+  /** Armed and not yet fired or cancelled: keyed by the task itself, so no boxed id per timer. */
+  private final Set<Task> pending = ConcurrentHashMap.newKeySet();
 
   SystemScheduler(Vertx vertx) {
     this.vertx = vertx;
   }
 
   @Override
-  public long schedule(long dueAt, Runnable task) {
+  public void schedule(long dueAt, Task task) {
     long delay = Math.max(1, dueAt - System.currentTimeMillis());
-    long timerId = vertx.setTimer(delay, id -> {
-      pending.remove(id);
-      task.run();
-    });
-    pending.add(timerId);
-    return timerId;
+    task.armedBy = this;
+    pending.add(task);
+    task.id = vertx.setTimer(delay, task); // the task is its own handler: see Task#handle
+  }
+
+  /** {@code task}'s timer fired (it runs next). */
+  void fired(Task task) {
+    pending.remove(task);
   }
 
   @Override
-  public void cancel(long id) {
-    pending.remove(id);
-    vertx.cancelTimer(id);
+  public void cancel(Task task) {
+    if (pending.remove(task)) {
+      vertx.cancelTimer(task.id);
+    }
   }
 
   @Override
   public void cancelAll() {
-    for (Long id : List.copyOf(pending)) {
-      cancel(id);
+    for (Task task : List.copyOf(pending)) {
+      cancel(task);
     }
   }
 

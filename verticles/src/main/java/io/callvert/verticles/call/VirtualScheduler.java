@@ -25,7 +25,7 @@ final class VirtualScheduler implements Scheduler {
     }
   }
 
-  private record Entry(Context context, Runnable task) {}
+  private record Entry(Context context, Task task) {}
 
   private final Vertx vertx;
   private final VirtualClock clock;
@@ -42,18 +42,18 @@ final class VirtualScheduler implements Scheduler {
   }
 
   @Override
-  public synchronized long schedule(long dueAt, Runnable task) {
+  public synchronized void schedule(long dueAt, Task task) {
     Context ctx = vertx.getOrCreateContext();
     long id = nextId++;
+    task.id = id;
     Key key = new Key(dueAt, id);
     due.put(key, new Entry(ctx, task));
     byId.put(id, key);
-    return id;
   }
 
   @Override
-  public synchronized void cancel(long id) {
-    Key key = byId.remove(id);
+  public synchronized void cancel(Task task) {
+    Key key = byId.remove(task.id);
     if (key != null) {
       due.remove(key);
     }

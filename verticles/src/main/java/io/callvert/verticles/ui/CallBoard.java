@@ -29,14 +29,17 @@ public final class CallBoard implements CallObserver {
   static final Comparator<JsonObject> NEWEST_FIRST = Comparator.<JsonObject>comparingLong(j -> -j.getLong("createdAt"))
       .thenComparing(j -> j.getString("id"));
 
-  /** One call as the list shows it. */
-  record Summary(String id, String state, String direction, String app, String callbackHost, long createdAt,
+  /**
+   * One call as the list shows it, kept on the call's registry handle; its id and app are the handle's, so a summary
+   * carries only what changes (48 bytes a call: heap per idle call, docs/benchmarks.md).
+   */
+  record Summary(CallState state, io.callvert.runtime.call.Direction direction, String callbackHost, long createdAt,
       long endedAt, int running, int queued) {
 
-    JsonObject toJson(String node) {
-      return new JsonObject().put("id", id).put("state", state).put("direction", direction).put("app", app)
-          .put("callbackHost", callbackHost).put("createdAt", createdAt).put("endedAt", endedAt == 0 ? null : endedAt)
-          .put("running", running).put("queued", queued).put("node", node);
+    JsonObject toJson(CallRegistry.Handle h, String node) {
+      return new JsonObject().put("id", h.id()).put("state", name(state)).put("direction", name(direction))
+          .put("app", h.owner()).put("callbackHost", callbackHost).put("createdAt", createdAt)
+          .put("endedAt", endedAt == 0 ? null : endedAt).put("running", running).put("queued", queued).put("node", node);
     }
 
   }
@@ -73,12 +76,12 @@ public final class CallBoard implements CallObserver {
     Summary old = h.observed() instanceof Summary s ? s : null;
     CallState state = call.state();
     OperationCounts ops = state == CallState.TERMINATED ? OperationCounts.NONE : OperationCounts.of(call);
-    if (old != null && old.state.equals(name(state)) && old.running == ops.running() && old.queued == ops.queued()) {
+    if (old != null && old.state == state && old.running == ops.running() && old.queued == ops.queued()) {
       return; // nothing the list shows changed (the callback URI changes only with the state): no snapshot
     }
     CallSnapshot s = call.snapshot();
     long now = System.currentTimeMillis();
-    h.observed(new Summary(call.id(), name(state), name(s.direction()), h.owner(), Ids.shared(host(s.callbackUri())),
+    h.observed(new Summary(state, s.direction(), Ids.shared(host(s.callbackUri())),
         old == null ? now : old.createdAt,
         state == CallState.TERMINATED ? (old != null && old.endedAt != 0 ? old.endedAt : now) : 0,
         ops.running(), ops.queued()));
@@ -90,10 +93,6 @@ public final class CallBoard implements CallObserver {
     dirty.put(callId, Boolean.FALSE); // gone from the registry already
   }
 
-  private Summary summary(String callId) {
-    CallRegistry.Handle h = registry.get(callId);
-    return h != null && h.observed() instanceof Summary s ? s : null;
-  }
 
   /** This node's calls that {@code filter} keeps, newest first: the first {@code first} of them and how many match. */
   JsonObject top(Predicate<JsonObject> filter, int first) {
@@ -102,7 +101,7 @@ public final class CallBoard implements CallObserver {
       if (!(h.observed() instanceof Summary s)) {
         continue;
       }
-      JsonObject j = s.toJson(node);
+      JsonObject j = s.toJson(h, node);
       if (filter.test(j)) {
         matching.add(j);
       }
@@ -129,11 +128,11 @@ public final class CallBoard implements CallObserver {
       if (count > maxItems) {
         continue;
       }
-      Summary s = summary(id);
-      if (s == null) {
-        removed.add(id);
+      CallRegistry.Handle h = registry.get(id);
+      if (h != null && h.observed() instanceof Summary s) {
+        changed.add(s.toJson(h, node));
       } else {
-        changed.add(s.toJson(node));
+        removed.add(id);
       }
     }
     JsonObject push = new JsonObject().put("type", "calls").put("node", node).put("count", count);

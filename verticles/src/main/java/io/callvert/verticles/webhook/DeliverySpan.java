@@ -18,13 +18,13 @@ final class DeliverySpan {
     this.span = span;
   }
 
-  /** Starts the attempt's span (after {@code e.attempts} counted it) and sets {@code e.traceparent}. */
+  /** Starts the attempt's span (after {@code e.attempts} counted it) and sets {@code e.traceparent()}. */
   static DeliverySpan start(Tracing tracing, String callId, JournalEntry e) {
     if (!tracing.enabled()) {
       return NONE;
     }
-    Span span = tracing.startDelivery(e.trace, callId, e.sequence, e.attempts);
-    e.traceparent = Tracing.traceparent(span.getSpanContext());
+    Span span = tracing.startDelivery(e.trace(), callId, e.sequence, e.attempts);
+    e.traceparent(Tracing.traceparent(span.getSpanContext()));
     return new DeliverySpan(span);
   }
 

@@ -26,21 +26,23 @@ final class ProfiledDelivery {
   /**
    * Called when {@code head} could be sent now. Returns true when the profile takes over: the head waits (a delay or a
    * hold) or another notification goes first; the dispatcher pumps again when it may go. Returns false to send it
-   * now, with {@link JournalEntry#rider} set when the profile batches the next one into the same POST.
+   * now, with {@link JournalEntry#rider()} set when the profile batches the next one into the same POST.
    */
   boolean intercept(String callId, CallQueue q, JournalEntry head) {
     DeliveryProfile profile = q.profile;
     // an ACS CloudEvent (kind null) is always delivered strictly: the profile plays Graph's documented liberties
-    if (profile == null || profile.strict() || head.kind == null || head.callbackUri.startsWith("local:")) {
+    DeliveryProfile.Kind kind = head.kind();
+    if (profile == null || profile.strict() || kind == null || head.callbackUri.startsWith("local:")) {
       return false;
     }
-    if (head.plan == null) {
-      head.plan = profile.plan(head.sequence, head.kind);
-      head.rolledOver = head.sequence >= profile.rolloverSequence();
+    JournalEntry.Extra x = head.extra();
+    if (x.plan == null) {
+      x.plan = profile.plan(head.sequence, kind);
+      x.rolledOver = head.sequence >= profile.rolloverSequence();
     }
-    Plan plan = head.plan;
-    if (plan.delayMs() > 0 && !head.delayDone) {
-      head.delayDone = true;
+    Plan plan = x.plan;
+    if (plan.delayMs() > 0 && !x.delayDone) {
+      x.delayDone = true;
       q.inFlight = true; // nothing else of the call goes meanwhile
       d.vertx().setTimer(plan.delayMs(), t -> {
         q.inFlight = false;
@@ -50,7 +52,7 @@ final class ProfiledDelivery {
       });
       return true;
     }
-    if (plan.hold() == Hold.NONE || head.holdDone || head.kind == DeliveryProfile.Kind.TERMINATED) {
+    if (plan.hold() == Hold.NONE || x.holdDone || kind == DeliveryProfile.Kind.TERMINATED) {
       return false;
     }
     JournalEntry next = second(q);
@@ -58,7 +60,7 @@ final class ProfiledDelivery {
       if (q.holdTimer < 0) { // sent alone if nothing follows in time
         q.holdTimer = d.vertx().setTimer(Math.max(1, profile.options().maxHoldMs()), t -> {
           q.holdTimer = -1;
-          head.holdDone = true;
+          x.holdDone = true;
           if (!d.closed()) {
             d.pump(callId, q);
           }
@@ -70,8 +72,8 @@ final class ProfiledDelivery {
       d.vertx().cancelTimer(q.holdTimer);
       q.holdTimer = -1;
     }
-    head.holdDone = true;
-    if (plan.hold() == Hold.SWAP_WITH_NEXT && DeliveryProfile.maySwap(head.kind, !q.isOpen(next.gate))) {
+    x.holdDone = true;
+    if (plan.hold() == Hold.SWAP_WITH_NEXT && DeliveryProfile.maySwap(kind, !q.isOpen(next.gate))) {
       q.pending.remove(next);
       q.pending.addFirst(next);
       d.pump(callId, q);
@@ -79,7 +81,7 @@ final class ProfiledDelivery {
     }
     if (plan.hold() == Hold.BATCH_WITH_NEXT && q.isOpen(next.gate) && q.target(next).equals(q.target(head))
         && next.audience.equals(head.audience) && java.util.Objects.equals(next.tenantId, head.tenantId)) {
-      head.rider = next;
+      x.rider = next;
       next.state = JournalEntry.DELIVERING;
     }
     return false;
@@ -89,8 +91,8 @@ final class ProfiledDelivery {
   void attempted(String callId, JournalEntry e, WebhookPost.Outcome outcome, boolean duplicate) {
     if (d.tapped()) {
       JsonArray sequences = new JsonArray().add(e.sequence);
-      if (e.rider != null) {
-        sequences.add(e.rider.sequence);
+      if (e.rider() != null) {
+        sequences.add(e.rider().sequence);
       }
       String kind = outcome instanceof WebhookPost.Outcome.Delivered ? "delivered"
           : outcome instanceof WebhookPost.Outcome.Moved ? "moved"
@@ -100,25 +102,26 @@ final class ProfiledDelivery {
           : outcome instanceof WebhookPost.Outcome.Moved m ? m.error() : null;
       d.vertx().eventBus().publish(d.tapAddress() + ".posts", new JsonObject().put("callId", callId)
           .put("sequences", sequences).put("attempt", e.attempts).put("outcome", kind).put("error", error)
-          .put("duplicate", duplicate).put("rolledOver", e.rolledOver).put("at", System.currentTimeMillis()), LOCAL);
+          .put("duplicate", duplicate).put("rolledOver", e.rolledOver()).put("at", System.currentTimeMillis()), LOCAL);
     }
-    if (!(outcome instanceof WebhookPost.Outcome.Delivered) && e.rider != null && !duplicate) {
-      e.rider.state = JournalEntry.PENDING;
-      e.rider = null;
+    if (!(outcome instanceof WebhookPost.Outcome.Delivered) && e.rider() != null && !duplicate) {
+      e.rider().state = JournalEntry.PENDING;
+      e.extra().rider = null;
     }
   }
 
   /** {@code e} was delivered: settle its rider, POST it once more if the profile says so, then {@code settle}. */
   void delivered(String callId, CallQueue q, JournalEntry e, Runnable settle) {
-    JournalEntry rider = e.rider;
+    JournalEntry rider = e.rider();
     if (rider != null) {
-      e.rider = null;
+      e.extra().rider = null;
       rider.attempts++;
       q.pending.remove(rider);
       d.settled(callId, q, rider);
     }
-    if (e.plan != null && e.plan.duplicate() && !e.duplicated) {
-      e.duplicated = true;
+    JournalEntry.Extra x = e.extraIfMade();
+    if (x != null && x.plan != null && x.plan.duplicate() && !x.duplicated) {
+      x.duplicated = true;
       e.attempts++;
       d.post().send(q.target(e), e, 0, outcome -> {
         attempted(callId, e, outcome, true);

@@ -153,7 +153,7 @@ public final class WebhookDispatcher {
     }
     JournalEntry e = new JournalEntry(sequence, o, System.currentTimeMillis());
     observer.journaled(sequence, o);
-    e.trace = trace; // the span that caused it (contract rule 70 — Traces from request to webhook), or null
+    e.trace(trace); // the span that caused it (contract rule 70 — Traces from request to webhook), or null
     q.journal.add(e);
     q.pending.add(e);
     busy++;
@@ -259,7 +259,7 @@ public final class WebhookDispatcher {
       return; // held, delayed or reordered by the call's delivery profile (contract rules 77-79)
     }
     q.inFlight = true;
-    for (JournalEntry e = head; tapped && e != null; e = e == head ? head.rider : null) {
+    for (JournalEntry e = head; tapped && e != null; e = e == head ? head.rider() : null) {
       vertx.eventBus().publish(tapAddress, new JsonObject().put("callId", callId).put("sequence", e.sequence)
           .put("notification", e.notification()), LOCAL);
     }
@@ -286,13 +286,13 @@ public final class WebhookDispatcher {
       int number = e.attempts;
       long latencyMs = (System.nanoTime() - started) / 1_000_000;
       if (outcome instanceof WebhookPost.Outcome.Moved m) { // reported before the next attempt starts
-        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus, latencyMs, "moved", m.error()));
+        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus(), latencyMs, "moved", m.error()));
       }
       if (outcome instanceof WebhookPost.Outcome.Delivered) {
         profiled.delivered(callId, q, e, () -> settle(callId, q, e, JournalEntry.DELIVERED, null));
       } else if (outcome instanceof WebhookPost.Outcome.Moved moved) {
         q.move(e, moved.target());
-        e.lastError = moved.error();
+        e.lastError(moved.error());
         attempt(callId, q, e, redirects + 1);
       } else if (outcome instanceof WebhookPost.Outcome.Retry retry) {
         retry(callId, q, e, retry.error(), retry.retryAfterMs());
@@ -302,8 +302,8 @@ public final class WebhookDispatcher {
       if (!(outcome instanceof WebhookPost.Outcome.Moved)) {
         String result = e.state.equals(JournalEntry.DELIVERED) ? "delivered"
             : e.state.equals(JournalEntry.DEAD_LETTERED) ? "deadLettered" : "retry";
-        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus, latencyMs, result,
-            result.equals("delivered") ? null : e.lastError));
+        observer.attempted(callId, e.sequence, new DeliveryObserver.Attempt(number, e.lastStatus(), latencyMs, result,
+            result.equals("delivered") ? null : e.lastError()));
       }
     });
   }
@@ -314,7 +314,7 @@ public final class WebhookDispatcher {
    * nothing else of the call is sent meanwhile (contract rule 16).
    */
   private void retry(String callId, CallQueue q, JournalEntry e, String error, long retryAfterMs) {
-    e.lastError = error;
+    e.lastError(error);
     RetryPolicy.Decision next = retries.next(e, retryAfterMs, System.currentTimeMillis());
     if (!next.retries()) {
       settle(callId, q, e, JournalEntry.DEAD_LETTERED, error + "; " + next.giveUpReason());
@@ -338,7 +338,7 @@ public final class WebhookDispatcher {
       metrics.deadLettered();
     }
     if (error != null) {
-      e.lastError = error;
+      e.lastError(error);
       try (var mdc = io.callvert.verticles.ops.CallLog.open(callId, null)) { // contract rule 74 — Logs a machine can read
         log.warn("call {}: notification {} dead-lettered: {}", callId, e.sequence, error);
       }

@@ -68,23 +68,25 @@ final class WebhookPost {
         .add(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
         .add("X-Callvert-Sequence", Long.toString(e.sequence))
         .add("X-Callvert-Attempt", Integer.toString(e.attempts));
-    if (e.traceparent != null) {
-      headers.add("traceparent", e.traceparent); // the bot's tracing joins the attempt's span (contract rule 70 — Traces from request to webhook)
+    String traceparent = e.traceparent();
+    if (traceparent != null) {
+      headers.add("traceparent", traceparent); // the bot's tracing joins the attempt's span (contract rule 70 — Traces from request to webhook)
     }
-    if (e.rider != null) { // a batch of the Graph-like profile (contract rule 78): every sequence it carries
-      headers.add("X-Callvert-Sequences", e.sequence + "," + e.rider.sequence);
+    JournalEntry rider = e.rider();
+    if (rider != null) { // a batch of the Graph-like profile (contract rule 78): every sequence it carries
+      headers.add("X-Callvert-Sequences", e.sequence + "," + rider.sequence);
     }
     // no audience: a notification not signed with a Graph JWT (ACS CloudEvents, contract rule 57 — ACS callbacks)
     if (signer != null && e.audience != null) {
       KeyRollover k = keys;
-      NotificationSigner s = k == null ? signer : k.signer(e.rolledOver);
+      NotificationSigner s = k == null ? signer : k.signer(e.rolledOver());
       headers.add(HttpHeaders.AUTHORIZATION.toString(), s.authorization(e.audience, e.tenantId));
     }
     // webhook.timeoutMs is a total deadline (DNS, connect, request, the whole response); the response body is
     // discarded; the host policy (contract rule 37 — Outbound host policy) is checked after DNS on every attempt,
     // so also on every 302 target
     client.exchange(HttpMethod.POST, uri, headers, e.payload(), options.timeoutMs(), -1).onComplete(ar -> {
-      e.lastStatus = ar.succeeded() ? ar.result().statusCode() : 0;
+      e.lastStatus(ar.succeeded() ? ar.result().statusCode() : 0);
       if (ar.succeeded()) {
         done.handle(outcome(uri, ar.result(), redirects));
         return;
