@@ -80,6 +80,15 @@ public final class Codecs {
     }
   }
 
+  /** Registers the codec of a message that never leaves its node (passed as it is; refused on the cluster wire). */
+  public static <T> void registerLocalOnly(EventBus bus, Class<T> type) {
+    try {
+      bus.registerDefaultCodec(type, new PassThrough<>("callvert.local." + type.getName()));
+    } catch (IllegalStateException alreadyRegistered) {
+      // another Callvert instance of this Vert.x registered it first
+    }
+  }
+
   private static <T> void registerJson(EventBus bus, Class<T> type, String name,
       java.util.function.Function<T, JsonObject> to, java.util.function.Function<JsonObject, T> from) {
     try {
@@ -117,11 +126,49 @@ public final class Codecs {
         j.getString("gate"), j.getJsonObject("body"), j.getBoolean("endsGate", false));
   }
 
+  /**
+   * A message passed as it is between verticles of one node (every Callvert message is immutable): subclasses say
+   * how it crosses nodes; this one refuses to.
+   */
+  static class PassThrough<T> implements MessageCodec<T, T> {
+    private final String name;
+
+    PassThrough(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T t) {
+      throw new UnsupportedOperationException(name + " stays on its node");
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException(name + " stays on its node");
+    }
+
+    @Override
+    public final T transform(T t) {
+      return t;
+    }
+
+    @Override
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public final byte systemCodecID() {
+      return -1;
+    }
+  }
+
   /** Pass-through locally, length-prefixed Jackson JSON of the record on the wire. */
-  static final class RecordCodec<T> implements MessageCodec<T, T> {
+  static final class RecordCodec<T> extends PassThrough<T> {
     private final Class<T> type;
 
     RecordCodec(Class<T> type) {
+      super("callvert." + type.getName());
       this.type = type;
     }
 
@@ -136,31 +183,15 @@ public final class Codecs {
       int len = buffer.getInt(pos);
       return fromBytes(buffer.getBytes(pos + 4, pos + 4 + len), type);
     }
-
-    @Override
-    public T transform(T t) {
-      return t;
-    }
-
-    @Override
-    public String name() {
-      return "callvert." + type.getName();
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 
-  /** Pass-through locally, length-prefixed JSON on the wire. */
-  static final class JsonCodec<T> implements MessageCodec<T, T> {
-    private final String name;
+  /** Pass-through locally, length-prefixed JSON on the wire (for a type with its own JSON form). */
+  static final class JsonCodec<T> extends PassThrough<T> {
     private final java.util.function.Function<T, JsonObject> to;
     private final java.util.function.Function<JsonObject, T> from;
 
     JsonCodec(String name, java.util.function.Function<T, JsonObject> to, java.util.function.Function<JsonObject, T> from) {
-      this.name = name;
+      super(name);
       this.to = to;
       this.from = from;
     }
@@ -175,21 +206,6 @@ public final class Codecs {
     public T decodeFromWire(int pos, Buffer buffer) {
       int len = buffer.getInt(pos);
       return from.apply(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + len)));
-    }
-
-    @Override
-    public T transform(T t) {
-      return t;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
     }
   }
 

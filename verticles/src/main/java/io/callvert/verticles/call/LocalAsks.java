@@ -6,10 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Iterator;
@@ -86,7 +83,7 @@ final class LocalAsks {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.nowMs = nowMs;
-    LocalOnlyCodec.register(vertx.eventBus(), Ask.class);
+    io.callvert.runtime.protocol.Codecs.registerLocalOnly(vertx.eventBus(), Ask.class);
   }
 
   /** Starts the sweep; {@code finalAnswer} answers an ask from its call's final state (null: the call is still live). */
@@ -146,47 +143,5 @@ final class LocalAsks {
       n += a.answered() ? 0 : 1;
     }
     return n;
-  }
-
-  /** The event-bus codec of a message that never leaves this node: passed as it is, refused on the wire. */
-  static final class LocalOnlyCodec<T> implements MessageCodec<T, T> {
-    private final String name;
-
-    private LocalOnlyCodec(Class<T> type) {
-      this.name = "callvert.local." + type.getName();
-    }
-
-    static <T> void register(EventBus bus, Class<T> type) {
-      try {
-        bus.registerDefaultCodec(type, new LocalOnlyCodec<>(type));
-      } catch (IllegalStateException alreadyRegistered) {
-        // another Callvert instance of this Vert.x registered it first
-      }
-    }
-
-    @Override
-    public void encodeToWire(Buffer buffer, T t) {
-      throw new UnsupportedOperationException(name + " is local to its node");
-    }
-
-    @Override
-    public T decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException(name + " is local to its node");
-    }
-
-    @Override
-    public T transform(T t) {
-      return t;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 }
