@@ -27,7 +27,8 @@ final class LiveStream implements LiveSink {
   private static final long FRAME_NANOS = FRAME_MS * 1_000_000L;
   /** A stream that fell this far behind its schedule skips ahead instead of bursting. */
   private static final long MAX_BEHIND_NANOS = 1_000_000_000L;
-  private static final byte[] SILENCE = new byte[FRAME_BYTES];
+  /** One silent frame, written to every socket that has nothing playing (a write does not consume it). */
+  private static final Buffer SILENCE = Buffer.buffer(new byte[FRAME_BYTES]);
 
   /** Something the call told the stream, with the call-clock time it happened. */
   private record Stamped(long at, Object what) {}
@@ -59,6 +60,8 @@ final class LiveStream implements LiveSink {
 
   private ServerWebSocket ws;
   private LivePacer pacer;
+  /** The pacer's phase this stream's frames are due on (set by the pacer). */
+  int phase;
   LiveInbound inbound;
   private long baseNanos;
   private long baseMillis;
@@ -71,6 +74,8 @@ final class LiveStream implements LiveSink {
   private long endAt = Long.MAX_VALUE;
   private EndReason endReason;
   private boolean closed;
+  /** The last frame was not written: the client did not read (its socket's write queue was full). */
+  private boolean dropped;
 
   LiveStream(LiveMedia hub, String callId, String scope, long playoutDelayMs) {
     this.hub = hub;
@@ -113,7 +118,7 @@ final class LiveStream implements LiveSink {
     this.pacer = pacer;
     this.inbound = new LiveInbound(this, socket, hub.options());
     this.baseMillis = System.currentTimeMillis();
-    this.baseNanos = pacer.add(this);
+    this.baseNanos = pacer.add(this, FRAME_NANOS + playoutNanos);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> LiveMedia.log.debug("call {}: media socket: {}", callId, e.toString()));
     socket.binaryMessageHandler(inbound::binary);
@@ -140,7 +145,12 @@ final class LiveStream implements LiveSink {
     }
     while (due <= now && !closed) {
       sendFrame(baseMillis + frame * FRAME_MS);
-      stats.record(System.nanoTime() - due);
+      if (dropped) { // not sent at all: counted apart, not as an on-time frame
+        dropped = false;
+        stats.dropped();
+      } else {
+        stats.record(System.nanoTime() - due);
+      }
       frame++;
       due += FRAME_NANOS;
     }
@@ -182,7 +192,9 @@ final class LiveStream implements LiveSink {
       }
     }
     if (!ws.writeQueueFull()) { // a client that does not read loses frames; they are not queued
-      ws.writeBinaryMessage(Buffer.buffer(pcm != null ? pcm : SILENCE));
+      ws.writeBinaryMessage(pcm != null ? Buffer.buffer(pcm) : SILENCE);
+    } else {
+      dropped = true;
     }
     for (int i = items.size() - 1; i >= 0; i--) {
       Item item = items.get(i);
