@@ -4,14 +4,14 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 
 /**
- * The clock of the live streams of one event loop (contract rules 62 and 85): one periodic timer every
- * {@value #TICK_MS} ms, instead of a timer per stream or per frame. A stream's frames are due every 20 ms
- * on one of the {@value #PHASES} ticks of a frame period (its phase), and each tick sends the due frames
- * of that phase's streams only. A new stream takes the phase with the fewest streams (within its first
- * frame period), so a tick writes about 1/{@value #PHASES} of the loop's frames and the loop returns to
- * its sockets' reads between ticks, instead of writing every frame of the loop in one burst. Frame times
- * are aligned to ticks, so a frame is sent at its tick, never earlier. Touched on its event loop only;
- * the timer stops while no stream runs.
+ * The clock of the live streams of one event loop (contract rule 85 — Live streams are paced on phases): one
+ * periodic timer every {@value #TICK_MS} ms, instead of a timer per stream or per frame. A stream's frames are
+ * due every 20 ms on one of the {@value #PHASES} ticks of a frame period (its phase), and each tick sends the
+ * due frames of that phase's streams only. A new stream takes the phase with the fewest streams (within its
+ * first frame period), so a tick writes about 1/{@value #PHASES} of the loop's frames and the loop returns to
+ * its sockets' reads between ticks, instead of writing every frame of the loop in one burst. Frame times are
+ * aligned to ticks, so a frame is sent at its tick, never earlier. Touched on its event loop only; the timer
+ * stops while no stream runs.
  */
 final class LivePacer {
 

@@ -28,7 +28,10 @@ final class LiveStats {
     }
   }
 
-  /** A frame not written because its client did not read (its socket's write queue was full). */
+  /**
+   * A frame not written because its client did not read (its write queue was full): counted apart from the
+   * lateness (contract rule 85 — Live streams are paced on phases).
+   */
   void dropped() {
     dropped++;
   }

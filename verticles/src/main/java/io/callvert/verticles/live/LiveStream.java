@@ -8,6 +8,7 @@ import io.callvert.runtime.call.EndReason;
 import io.callvert.verticles.call.LiveSink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,10 @@ final class LiveStream implements LiveSink {
   private long endAt = Long.MAX_VALUE;
   private EndReason endReason;
   private boolean closed;
+  /** The code and reason this side closed the socket with (0: it did not). */
+  private int closeCode;
+  private String closeReason;
+  private boolean endRecorded;
   /** The last frame was not written: the client did not read (its socket's write queue was full). */
   private boolean dropped;
 
@@ -119,6 +124,7 @@ final class LiveStream implements LiveSink {
     this.inbound = new LiveInbound(this, socket, hub.options());
     this.baseMillis = System.currentTimeMillis();
     this.baseNanos = pacer.add(this, FRAME_NANOS + playoutNanos);
+    hub.timeline(callId, new JsonObject().put("kind", "media").put("event", "opened"));
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> LiveMedia.log.debug("call {}: media socket: {}", callId, e.toString()));
     socket.binaryMessageHandler(inbound::binary);
@@ -274,6 +280,9 @@ final class LiveStream implements LiveSink {
       return;
     }
     closed = true;
+    closeCode = code;
+    closeReason = reason;
+    recordEnd(); // before the close frame leaves: whoever sees the close finds it on the timeline
     ws.close((short) code, reason);
     closed();
   }
@@ -284,6 +293,26 @@ final class LiveStream implements LiveSink {
     closed();
   }
 
+  /**
+   * The timeline's entry for the socket's end, once: the code, the reason and which side closed it (contract
+   * rule 86 — A media socket's life is on the call's timeline).
+   */
+  private void recordEnd() {
+    if (endRecorded) {
+      return;
+    }
+    endRecorded = true;
+    JsonObject e = new JsonObject().put("kind", "media").put("event", "closed");
+    if (closeCode != 0) {
+      e.put("code", closeCode).put("reason", closeReason).put("by", "server");
+    } else {
+      Short code = ws.closeStatusCode(); // the caller's close frame, or none: the connection was lost
+      e.put("code", code == null ? 1006 : code).put("reason", code == null ? "connection lost"
+          : ws.closeReason() == null ? "" : ws.closeReason()).put("by", "caller");
+    }
+    hub.timeline(callId, e);
+  }
+
   /** The socket is gone (closed by either side): detach from the call and the pacer, once. */
   private void closed() {
     closed = true;
@@ -292,6 +321,7 @@ final class LiveStream implements LiveSink {
       pacer = null;
       p.remove(this);
       inbound.flush();
+      recordEnd();
       hub.released(this);
     }
   }
