@@ -40,7 +40,7 @@ public final class LiveBench {
   private static final String TOKEN = "callvert-dev-token";
   private static final int CONCURRENCY = 32;
 
-  /** Netty's native transport where available, as the server's Main uses: the callers' side costs the machine less. */
+  /** Netty's native transport if it is on the class path (the fat jar has none: NIO), as for the server. */
   private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
   private final HttpClient http;
   private final String base;
@@ -142,7 +142,7 @@ public final class LiveBench {
       long[] nextDue = {System.nanoTime()};
       io.vertx.core.Promise<Long> timer = io.vertx.core.Promise.promise();
       // the timer only wakes the loop: what is sent follows the clock (a periodic timer's firings are not a clock:
-      // on the native transport a 1 ms timer fired ~1,180 times a second, i.e. 59 frames/s per caller), every
+      // on Netty's native epoll transport a 1 ms timer fired ~1,180 times a second, 59 frames/s per caller), every
       // phase due by now once; a loop more than 1 s behind drops that time instead of bursting
       contexts.get(l).runOnContext(v -> timer.complete(vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
