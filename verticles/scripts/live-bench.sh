@@ -13,7 +13,8 @@
 # CPU sends its frames in bursts, and the point is the outbound pacing, not closing its sockets (4429).
 # Settings (environment): STREAMS ("1000"; several, e.g. "250 500 1000", run one after another, each on a
 # fresh server), WARMUP (15 s), DURATION (20 s), JAVA_OPTS ("-Xms1g -Xmx1g -XX:+UseShenandoahGC", the server),
-# PORT (18580; the webhook sink PORT+1). Everything listens on 127.0.0.1 only; every process started here
+# PORT (18580; the webhook sink PORT+1), JAR and TEST_CLASSES (another build, e.g. a copy of the previous one
+# for a side-by-side run). Everything listens on 127.0.0.1 only; every process started here
 # is stopped on exit.
 set -euo pipefail
 
@@ -24,8 +25,8 @@ DURATION=${DURATION:-20}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseShenandoahGC"}
 PORT=${PORT:-18580}
 SINK_PORT=$((PORT + 1))
-JAR=verticles/target/callvert.jar
-TEST_CLASSES=verticles/target/test-classes
+JAR=${JAR:-verticles/target/callvert.jar}
+TEST_CLASSES=${TEST_CLASSES:-verticles/target/test-classes}
 
 for tool in java curl; do
   command -v "$tool" >/dev/null || { echo "live-bench: '$tool' is required" >&2; exit 2; }

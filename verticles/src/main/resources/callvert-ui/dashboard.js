@@ -127,6 +127,7 @@
       if (e.status) return 'operation';
       return 'notification';
     }
+    if (e.kind === 'media') return 'media socket';
     return 'delivery';
   }
 
@@ -142,6 +143,8 @@
       case 'attempt':
         return '#' + e.sequence + ' attempt ' + e.attempt + ' → ' + (e.status || 'no answer') + ' (' + e.latencyMs + ' ms) '
           + e.result + (e.error ? ' — ' + e.error : '');
+      case 'media':
+        return e.event === 'opened' ? 'opened' : 'closed ' + e.code + (e.reason ? ' ' + e.reason : '') + ' (by the ' + e.by + ')';
       default:
         return JSON.stringify(e);
     }

@@ -170,6 +170,7 @@ public final class CallvertVerticle extends VerticleBase {
               () -> server.isOpen() || !options.http().enabled(), cluster::directory); // docs/operations.md
           return io.callvert.verticles.ui.Ui.start(vertx, options, instanceName, calls, dispatcher).compose(ui -> {
             this.ui = ui; // docs/ui.md
+            live.timeline(ui.timelines()::record); // contract rule 86 — A media socket's life is on the call's timeline
             router = new HttpApi(vertx, options, calls, recordings, signer, auth, graph).live(live).ui(ui).operations(ops)
                 .router();
             return dispatcher.start().compose(v -> ops.start());

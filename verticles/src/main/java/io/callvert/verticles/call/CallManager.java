@@ -315,6 +315,11 @@ public final class CallManager {
     return cluster.recording(callId, recordingId, token);
   }
 
+  /** The id of the cluster node owning {@code callId}, or null (not clustered, or no node owns it). */
+  public Future<String> ownerNode(String callId) {
+    return cluster == null ? Future.succeededFuture(null) : cluster.directory().ownerNode(callId);
+  }
+
   /** The public signing keys of every node of the cluster (empty when not clustered). */
   public Future<List<JsonObject>> clusterKeys() {
     return cluster == null ? Future.succeededFuture(List.of()) : cluster.directory().keys();

@@ -235,6 +235,11 @@ public final class CallDirectory {
     });
   }
 
+  /** The id of the node owning {@code callId} (its directory record's), or null when no node owns it. */
+  public Future<String> ownerNode(String callId) {
+    return map.get(callId).map(s -> s == null ? null : new JsonObject(s).getString("node"));
+  }
+
   public void forget(String callId) {
     addressCache.remove(callId);
   }

@@ -21,6 +21,9 @@ import java.time.Instant;
  */
 final class LiveMediaRoutes {
 
+  /** The response header naming the node that owns a call (contract rule 87 — A media ticket comes from the call's node). */
+  static final String OWNER_NODE = "Callvert-Owner-Node";
+
   private final HttpApi api;
   private final CallManager calls;
   private final LiveMedia live;
@@ -58,12 +61,12 @@ final class LiveMediaRoutes {
         api.fail(ctx, ar.cause());
         return;
       }
-      if (!(ar.result() instanceof CallProtocol.CallView view) || view.call().state() == CallState.TERMINATED
-          || !live.isLiveHere(callId)) {
-        // ended, another app's, unknown, or (in a cluster) owned by another node: its socket is served there
-        api.fail(ctx, ar.result() instanceof CallProtocol.CallView v && v.call().state() != CallState.TERMINATED
-            ? new ApiException(400, "notSupported", "The call is owned by another node of the cluster; ask that node for its media ticket.")
-            : ApiException.callNotFound());
+      if (!(ar.result() instanceof CallProtocol.CallView view) || view.call().state() == CallState.TERMINATED) {
+        api.fail(ctx, ApiException.callNotFound()); // ended, another app's, or unknown
+        return;
+      }
+      if (!live.isLiveHere(callId)) {
+        misdirected(ctx, callId);
         return;
       }
       long now = System.currentTimeMillis();
@@ -77,6 +80,25 @@ final class LiveMediaRoutes {
           + "/callvert/calls/" + callId + "/media?ticket=" + ticket;
       api.writeJson(ctx, 201, new JsonObject().put("ticket", ticket)
           .put("expiresAt", Instant.ofEpochMilli(live.tickets().expiry(now)).toString()).put("url", ws));
+    });
+  }
+
+  /**
+   * A live call another node of the cluster owns: its media socket is served there only, so the ticket is that
+   * node's to give (contract rule 87 — A media ticket comes from the call's node): 421 naming the node, in the
+   * error envelope and the {@value #OWNER_NODE} header.
+   */
+  private void misdirected(RoutingContext ctx, String callId) {
+    calls.ownerNode(callId).onComplete(owner -> {
+      String node = owner.succeeded() ? owner.result() : null;
+      if (node == null) { // the directory no longer names an owner: the call ended meanwhile
+        api.fail(ctx, ApiException.callNotFound());
+        return;
+      }
+      ctx.response().putHeader(OWNER_NODE, node);
+      api.fail(ctx, new ApiException(421, "misdirectedRequest", "The call's media is served by the cluster node that"
+          + " owns it, node " + node + " (header " + OWNER_NODE + "; GET /callvert/cluster on a node names it): ask"
+          + " that node for the media ticket and open the socket there."));
     });
   }
 

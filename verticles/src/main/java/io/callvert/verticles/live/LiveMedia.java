@@ -38,6 +38,8 @@ public final class LiveMedia {
   private final MediaTickets tickets;
   private final Map<Thread, LivePacer> pacers = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
+  /** Where a socket's opening and closing go (the dashboard's call timeline); nothing by default. */
+  private volatile java.util.function.BiConsumer<String, JsonObject> timeline = (callId, entry) -> { };
 
   public LiveMedia(Vertx vertx, CallvertOptions options, CallManager calls) {
     this.vertx = vertx;
@@ -45,6 +47,19 @@ public final class LiveMedia {
     this.calls = calls;
     this.attached = new io.callvert.verticles.call.LiveCalls(calls);
     this.tickets = new MediaTickets(options.media().live().ticketLifetimeMs());
+  }
+
+  /**
+   * Sends each socket's opening and closing (code, reason, which side) to {@code timeline} as a call timeline
+   * entry (contract rule 86 — A media socket's life is on the call's timeline).
+   */
+  public LiveMedia timeline(java.util.function.BiConsumer<String, JsonObject> timeline) {
+    this.timeline = timeline;
+    return this;
+  }
+
+  void timeline(String callId, JsonObject entry) {
+    timeline.accept(callId, entry);
   }
 
   LiveOptions options() {

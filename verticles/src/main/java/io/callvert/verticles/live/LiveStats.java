@@ -16,6 +16,7 @@ final class LiveStats {
   private final long[] buckets = new long[BUCKETS + 1];
   private long frames;
   private long skipped;
+  private long dropped;
   private long maxUs;
 
   void record(long latenessNanos) {
@@ -27,6 +28,14 @@ final class LiveStats {
     }
   }
 
+  /**
+   * A frame not written because its client did not read (its write queue was full): counted apart from the
+   * lateness (contract rule 85 — Live streams are paced on phases).
+   */
+  void dropped() {
+    dropped++;
+  }
+
   void skipped(long n) {
     skipped += n;
   }
@@ -35,6 +44,7 @@ final class LiveStats {
     java.util.Arrays.fill(buckets, 0);
     frames = 0;
     skipped = 0;
+    dropped = 0;
     maxUs = 0;
   }
 
@@ -46,6 +56,7 @@ final class LiveStats {
     long[] merged = new long[BUCKETS + 1];
     long frames = 0;
     long skipped = 0;
+    long dropped = 0;
     long max = 0;
     for (LiveStats s : all) {
       for (int i = 0; i <= BUCKETS; i++) {
@@ -53,12 +64,13 @@ final class LiveStats {
       }
       frames += s.frames;
       skipped += s.skipped;
+      dropped += s.dropped;
       max = Math.max(max, s.maxUs);
       if (reset) {
         s.reset();
       }
     }
-    return new JsonObject().put("frames", frames).put("skippedFrames", skipped)
+    return new JsonObject().put("frames", frames).put("skippedFrames", skipped).put("droppedFrames", dropped)
         .put("latenessUs", new JsonObject().put("p50", percentile(merged, frames, 0.50))
             .put("p99", percentile(merged, frames, 0.99)).put("p999", percentile(merged, frames, 0.999))
             .put("max", max));

@@ -8,6 +8,7 @@ import io.callvert.runtime.call.EndReason;
 import io.callvert.verticles.call.LiveSink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ final class LiveStream implements LiveSink {
   private static final long FRAME_NANOS = FRAME_MS * 1_000_000L;
   /** A stream that fell this far behind its schedule skips ahead instead of bursting. */
   private static final long MAX_BEHIND_NANOS = 1_000_000_000L;
-  private static final byte[] SILENCE = new byte[FRAME_BYTES];
+  /** One silent frame, written to every socket that has nothing playing (a write does not consume it). */
+  private static final Buffer SILENCE = Buffer.buffer(new byte[FRAME_BYTES]);
 
   /** Something the call told the stream, with the call-clock time it happened. */
   private record Stamped(long at, Object what) {}
@@ -59,6 +61,8 @@ final class LiveStream implements LiveSink {
 
   private ServerWebSocket ws;
   private LivePacer pacer;
+  /** The pacer's phase this stream's frames are due on (set by the pacer). */
+  int phase;
   LiveInbound inbound;
   private long baseNanos;
   private long baseMillis;
@@ -71,6 +75,12 @@ final class LiveStream implements LiveSink {
   private long endAt = Long.MAX_VALUE;
   private EndReason endReason;
   private boolean closed;
+  /** The code and reason this side closed the socket with (0: it did not). */
+  private int closeCode;
+  private String closeReason;
+  private boolean endRecorded;
+  /** The last frame was not written: the client did not read (its socket's write queue was full). */
+  private boolean dropped;
 
   LiveStream(LiveMedia hub, String callId, String scope, long playoutDelayMs) {
     this.hub = hub;
@@ -113,7 +123,8 @@ final class LiveStream implements LiveSink {
     this.pacer = pacer;
     this.inbound = new LiveInbound(this, socket, hub.options());
     this.baseMillis = System.currentTimeMillis();
-    this.baseNanos = pacer.add(this);
+    this.baseNanos = pacer.add(this, FRAME_NANOS + playoutNanos);
+    hub.timeline(callId, new JsonObject().put("kind", "media").put("event", "opened"));
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> LiveMedia.log.debug("call {}: media socket: {}", callId, e.toString()));
     socket.binaryMessageHandler(inbound::binary);
@@ -140,7 +151,12 @@ final class LiveStream implements LiveSink {
     }
     while (due <= now && !closed) {
       sendFrame(baseMillis + frame * FRAME_MS);
-      stats.record(System.nanoTime() - due);
+      if (dropped) { // not sent at all: counted apart, not as an on-time frame
+        dropped = false;
+        stats.dropped();
+      } else {
+        stats.record(System.nanoTime() - due);
+      }
       frame++;
       due += FRAME_NANOS;
     }
@@ -182,7 +198,9 @@ final class LiveStream implements LiveSink {
       }
     }
     if (!ws.writeQueueFull()) { // a client that does not read loses frames; they are not queued
-      ws.writeBinaryMessage(Buffer.buffer(pcm != null ? pcm : SILENCE));
+      ws.writeBinaryMessage(pcm != null ? Buffer.buffer(pcm) : SILENCE);
+    } else {
+      dropped = true;
     }
     for (int i = items.size() - 1; i >= 0; i--) {
       Item item = items.get(i);
@@ -262,6 +280,9 @@ final class LiveStream implements LiveSink {
       return;
     }
     closed = true;
+    closeCode = code;
+    closeReason = reason;
+    recordEnd(); // before the close frame leaves: whoever sees the close finds it on the timeline
     ws.close((short) code, reason);
     closed();
   }
@@ -272,6 +293,26 @@ final class LiveStream implements LiveSink {
     closed();
   }
 
+  /**
+   * The timeline's entry for the socket's end, once: the code, the reason and which side closed it (contract
+   * rule 86 — A media socket's life is on the call's timeline).
+   */
+  private void recordEnd() {
+    if (endRecorded) {
+      return;
+    }
+    endRecorded = true;
+    JsonObject e = new JsonObject().put("kind", "media").put("event", "closed");
+    if (closeCode != 0) {
+      e.put("code", closeCode).put("reason", closeReason).put("by", "server");
+    } else {
+      Short code = ws.closeStatusCode(); // the caller's close frame, or none: the connection was lost
+      e.put("code", code == null ? 1006 : code).put("reason", code == null ? "connection lost"
+          : ws.closeReason() == null ? "" : ws.closeReason()).put("by", "caller");
+    }
+    hub.timeline(callId, e);
+  }
+
   /** The socket is gone (closed by either side): detach from the call and the pacer, once. */
   private void closed() {
     closed = true;
@@ -280,6 +321,7 @@ final class LiveStream implements LiveSink {
       pacer = null;
       p.remove(this);
       inbound.flush();
+      recordEnd();
       hub.released(this);
     }
   }

@@ -40,7 +40,8 @@ public final class LiveBench {
   private static final String TOKEN = "callvert-dev-token";
   private static final int CONCURRENCY = 32;
 
-  private final Vertx vertx = Vertx.vertx();
+  /** Netty's native transport if it is on the class path (the fat jar has none: NIO), as for the server. */
+  private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
   private final HttpClient http;
   private final String base;
 
@@ -87,10 +88,12 @@ public final class LiveBench {
       }
       Thread.sleep(500); // a load generator waiting for a remote process, not a test
     }
-    System.err.println("live-bench: " + n + " calls established");
+    System.err.println("live-bench: " + n + " calls established" + (vertx.isNativeTransportEnabled() ? " (load generator on native transport)" : ""));
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 16)
         .setConnectTimeout(30_000));
     AtomicLong received = new AtomicLong();
+    AtomicLong malformed = new AtomicLong();
+    AtomicLong sent = new AtomicLong();
     java.util.Map<Short, java.util.concurrent.atomic.AtomicInteger> closes = new java.util.concurrent.ConcurrentHashMap<>();
     // each socket lives on one of a few event-loop contexts, and each context sends its own sockets' frames
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -108,7 +111,13 @@ public final class LiveBench {
           return p.future().recover(e -> Future.failedFuture(new IllegalStateException("call " + i + ": " + e, e)));
         })
         .map(s -> {
-          s.binaryMessageHandler(f -> received.incrementAndGet());
+          s.binaryMessageHandler(f -> {
+            if (f.length() == 640) { // the one check every frame gets: its size (the content is the server's business)
+              received.incrementAndGet();
+            } else {
+              malformed.incrementAndGet();
+            }
+          });
           s.textMessageHandler(t -> { });
           s.closeHandler(v -> closes.computeIfAbsent(s.closeStatusCode() == null ? (short) -1 : s.closeStatusCode(),
               k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet());
@@ -117,11 +126,37 @@ public final class LiveBench {
         }));
     System.err.println("live-bench: " + n + " media sockets open");
     Buffer voice = Buffer.buffer(new byte[640]);
+    // like independent callers, each socket sends at its own instant of the 20 ms period (one of 20 phases, a
+    // 1 ms timer per loop), not every socket of a loop in one burst
     List<Long> senders = new ArrayList<>();
     for (int l = 0; l < loops; l++) {
+      List<List<WebSocket>> byPhase = new ArrayList<>();
+      for (int p = 0; p < 20; p++) {
+        byPhase.add(new ArrayList<>());
+      }
       List<WebSocket> mine = perLoop.get(l);
+      for (int k = 0; k < mine.size(); k++) {
+        byPhase.get(k % 20).add(mine.get(k));
+      }
+      int[] next = {0};
+      long[] nextDue = {System.nanoTime()};
       io.vertx.core.Promise<Long> timer = io.vertx.core.Promise.promise();
-      contexts.get(l).runOnContext(v -> timer.complete(vertx.setPeriodic(20, id -> mine.forEach(s -> s.writeBinaryMessage(voice)))));
+      // the timer only wakes the loop: what is sent follows the clock (a periodic timer's firings are not a clock:
+      // on Netty's native epoll transport a 1 ms timer fired ~1,180 times a second, 59 frames/s per caller), every
+      // phase due by now once; a loop more than 1 s behind drops that time instead of bursting
+      contexts.get(l).runOnContext(v -> timer.complete(vertx.setPeriodic(1, id -> {
+        long now = System.nanoTime();
+        if (now - nextDue[0] > 1_000_000_000L) {
+          nextDue[0] = now;
+        }
+        while (nextDue[0] <= now) {
+          List<WebSocket> due = byPhase.get(next[0]);
+          due.forEach(s -> s.writeBinaryMessage(voice));
+          sent.addAndGet(due.size());
+          next[0] = (next[0] + 1) % 20;
+          nextDue[0] += 1_000_000L;
+        }
+      })));
       senders.add(timer.future().await(10, TimeUnit.SECONDS));
     }
     JsonObject play = new JsonObject().put("clientContext", "live-bench").put("prompts", new JsonArray()
@@ -132,13 +167,17 @@ public final class LiveBench {
     Thread.sleep(warmup * 1000L);
     stats(true);
     long cpu0 = cpuTicks(pid);
+    long self0 = cpuTicks(ProcessHandle.current().pid());
     long rx0 = received.get();
+    long tx0 = sent.get();
     long t0 = System.nanoTime();
     Thread.sleep(duration * 1000L);
     JsonObject s = stats(true);
     long cpu1 = cpuTicks(pid);
+    long self1 = cpuTicks(ProcessHandle.current().pid());
     double seconds = (System.nanoTime() - t0) / 1e9;
     long rx = received.get() - rx0;
+    long tx = sent.get() - tx0;
     senders.forEach(vertx::cancelTimer);
     if (!closes.isEmpty()) {
       System.out.println("sockets closed by the server during the run, by close code: " + closes);
@@ -147,13 +186,16 @@ public final class LiveBench {
     double cpuSeconds = (cpu1 - cpu0) / (double) clockTicks();
     double cores = cpuSeconds / seconds;
     JsonObject late = s.getJsonObject("latenessUs");
-    System.out.printf("streams=%d open=%d window=%.1fs frames_sent=%d frames_received=%d (%.1f/s per stream) skipped=%d%n",
-        n, s.getInteger("openSockets"), seconds, s.getLong("frames"), rx, rx / seconds / n, s.getLong("skippedFrames"));
+    System.out.printf("streams=%d open=%d window=%.1fs frames_sent=%d frames_received=%d (%.1f/s per stream) skipped=%d"
+        + " dropped=%d malformed=%d%n", n, s.getInteger("openSockets"), seconds, s.getLong("frames"), rx, rx / seconds / n,
+        s.getLong("skippedFrames"), s.getLong("droppedFrames", 0L), malformed.get());
     System.out.printf("lateness_ms p50=%.1f p99=%.1f p99.9=%.1f max=%.1f%n", late.getLong("p50") / 1000.0,
         late.getLong("p99") / 1000.0, late.getLong("p999") / 1000.0, late.getLong("max") / 1000.0);
     System.out.printf("server_cpu=%.2f cores (%.0f%% of %d) cpu_per_stream=%.3f%% of a core (%.1f us per stream-second)%n",
         cores, 100 * cores / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
         100 * cores / n, cpuSeconds * 1e6 / seconds / n);
+    System.out.printf("load_generator_cpu=%.2f cores, caller frames sent %.1f/s per stream%n",
+        (self1 - self0) / (double) clockTicks() / seconds, tx / seconds / n);
     System.out.println("RESULT " + n + " " + late.getLong("p99") / 1000.0 + " " + String.format("%.3f", 100 * cores / n));
     sockets.forEach(WebSocket::close);
   }
@@ -182,10 +224,13 @@ public final class LiveBench {
   }
 
   private Future<JsonObject> request(HttpMethod method, String path, JsonObject body) {
-    RequestOptions o = new RequestOptions().setMethod(method).setAbsoluteURI(base + path)
+    RequestOptions o = new RequestOptions().setMethod(method).setAbsoluteURI(base + path).setIdleTimeout(20_000)
         .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json");
+    long t0 = System.nanoTime();
     return http.request(o).compose(r -> body == null ? r.send() : r.send(body.toBuffer()))
-        .compose(r -> r.body().map(b -> check(r, b)));
+        .compose(r -> r.body().map(b -> check(r, b)))
+        .onFailure(e -> System.err.println("live-bench: " + method + " " + path + " failed after "
+            + (System.nanoTime() - t0) / 1_000_000 + " ms: " + e));
   }
 
   private static JsonObject check(HttpClientResponse r, Buffer b) {

@@ -215,6 +215,35 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  @DisplayName("contract rule 87: a media ticket for a call another node owns is 421 misdirectedRequest naming the owner node (header and message); the owner gives it, its URL on the owner")
+  void media_ticket_comes_from_the_calls_node() throws Exception {
+    String callId = post(0, "/v1.0/communications/calls", TestRuntime.outgoingCallBody(bot.url(), "+15557060")).json().getString("id");
+    bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+    String owner = get(0, "/callvert/cluster").json().getString("node");
+    assertThat(owner).isEqualTo(managers.get(0).getNodeId());
+    for (int node = 1; node < 3; node++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(urls.get(node) + "/callvert/calls/" + callId + "/media-ticket"))
+          .header("Authorization", "Bearer " + TestRuntime.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("node %d: %s", node, r.body()).isEqualTo(421);
+      assertThat(r.headers().firstValue("Callvert-Owner-Node")).contains(owner);
+      JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+      assertThat(error.getString("code")).isEqualTo("misdirectedRequest");
+      assertThat(error.getString("message")).contains(owner);
+    }
+    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/callvert/calls/" + callId + "/media-ticket"))
+        .header("Authorization", "Bearer " + TestRuntime.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(new JsonObject(ok.body()).getString("url")).startsWith(urls.get(0).replace("http:", "ws:") + "/callvert/calls/" + callId + "/media?ticket=");
+    // an unknown call is 404 through every node, as before
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/callvert/calls/" + java.util.UUID.randomUUID() + "/media-ticket"))
+        .header("Authorization", "Bearer " + TestRuntime.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("apps across nodes: app B gets 404 on app A's call through every node (the owner node checks forwarded commands and journals); A and the admin reach it anywhere; a recording under another call's id is 404 through every node")
   void apps_are_isolated_across_nodes() throws Exception {
     String callId = sendAs(TOKEN_A, HttpRequest.newBuilder(URI.create(urls.get(0) + "/v1.0/communications/calls"))

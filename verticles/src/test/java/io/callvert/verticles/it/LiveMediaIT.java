@@ -303,6 +303,54 @@ class LiveMediaIT {
   }
 
   @Test
+  @DisplayName("contract rule 86: each socket's opening and closing (code, reason, which side) are entries of the call's timeline, pushed as they happen")
+  void socket_life_is_on_the_calls_timeline(TestRuntime rt, WebhookReceiver bot) {
+    String callId = establishedCall(rt, bot);
+    // the dashboard's push of this call's timeline: awaited until it has carried the four socket entries
+    io.vertx.core.Promise<Void> fourPushed = io.vertx.core.Promise.promise();
+    StringBuilder pushed = new StringBuilder();
+    io.vertx.core.http.HttpClient http = rt.vertx.createHttpClient();
+    io.vertx.core.http.HttpClientResponse events = LiveSocket.await(http.request(new io.vertx.core.http.RequestOptions()
+            .setAbsoluteURI(rt.baseUrl + "/callvert/events?call=" + callId).putHeader("Authorization", "Bearer " + TestRuntime.TOKEN))
+        .compose(req -> req.send()));
+    events.handler(chunk -> {
+      pushed.append(chunk);
+      if (pushed.toString().split("\"kind\":\"media\"", -1).length - 1 >= 4) {
+        fourPushed.tryComplete();
+      }
+    });
+    try {
+      LiveSocket first = LiveSocket.open(client, LiveSocket.ticketUrl(rt, callId));
+      first.awaitFrames(1);
+      LiveSocket second = LiveSocket.open(client, LiveSocket.ticketUrl(rt, callId));
+      assertThat(first.awaitClose()).isEqualTo((short) 4409);
+      second.awaitFrames(1);
+      LiveSocket.await(second.ws.close((short) 4000, "caller left"));
+      LiveSocket.await(fourPushed.future());
+
+      List<JsonObject> media = new ArrayList<>();
+      rt.get("/callvert/calls/" + callId + "/timeline").json().getJsonArray("entries").forEach(e -> {
+        if ("media".equals(((JsonObject) e).getString("kind"))) {
+          JsonObject m = ((JsonObject) e).copy();
+          m.remove("seq");
+          m.remove("at");
+          media.add(m);
+        }
+      });
+      JsonObject opened = new JsonObject().put("kind", "media").put("event", "opened");
+      JsonObject closed = new JsonObject().put("kind", "media").put("event", "closed");
+      JsonObject replaced = closed.copy().put("code", 4409).put("reason", "replaced by a newer connection").put("by", "server");
+      JsonObject left = closed.copy().put("code", 4000).put("reason", "caller left").put("by", "caller");
+      // the first socket learns of its takeover at its next frame: the second's opening may come before its closing
+      assertThat(media).containsExactlyInAnyOrder(opened, replaced, opened, left);
+      assertThat(media.get(0)).isEqualTo(opened);
+      assertThat(media.indexOf(replaced)).isLessThan(media.indexOf(left));
+    } finally {
+      http.close();
+    }
+  }
+
+  @Test
   @DisplayName("mounted in a host's router (a host's server, a prefix), the ticket's URL carries the prefix and the socket upgrades through vertx-web")
   void mounted_router_upgrades_through_vertx_web(TestRuntime rt, WebhookReceiver bot) {
     io.vertx.ext.web.Router host = io.vertx.ext.web.Router.router(rt.vertx);
