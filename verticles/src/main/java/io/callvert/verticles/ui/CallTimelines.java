@@ -162,7 +162,7 @@ public final class CallTimelines implements DeliveryObserver {
       r = new Request(t.next++, System.currentTimeMillis(), callId, who, method, path, status, latencyMs, operationId);
       add(t, r);
     }
-    if (!watchers.isEmpty()) {
+    if (watchers.get(callId) != null) { // not isEmpty(): on a ConcurrentHashMap it sums counter cells every loop writes (1% of the cancel path)
       tell(callId, r.toJson(callId).encode());
     }
   }
