@@ -48,7 +48,7 @@ public final class LiveBench {
   private LiveBench(String base) {
     this.base = base;
     // idle connections are dropped before the server's read deadline closes them (contract rule 47: 10 s)
-    this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAliveTimeout(3),
+    this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(CONCURRENCY));
   }
 
