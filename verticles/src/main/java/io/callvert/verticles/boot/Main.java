@@ -70,7 +70,9 @@ public final class Main {
     Vertx vertx;
     Telemetry telemetry;
     try {
-      VertxOptions vertxOptions = new VertxOptions();
+      // Netty's native transport where it is on the class path (epoll on Linux x86_64, else NIO): each live media
+      // frame is a system call, and epoll's are cheaper (docs/benchmarks.md#live-media-streams)
+      VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
       telemetry = Telemetry.configure(options, vertxOptions); // contract rule 70 — Traces from request to webhook: OTEL_* decide exporter and sampler
       if (options.metrics().enabled()) {
         // no event-bus meters: every API request is a local hop to its call, and Vert.x Micrometer's per-message
@@ -104,7 +106,8 @@ public final class Main {
         ? "authenticate with a configured token (auth.tokens) or JWT (auth.jwt.*)"
         : "authenticate with 'Authorization: Bearer " + AuthOptions.DEV_TOKEN + "' (development token, loopback only)";
     System.out.println("Callvert " + CallvertVerticle.version() + " listening on " + url + " (clock " 
-        + options.clock().name().toLowerCase() + (options.cluster().enabled() ? ", clustered" : "") + "); " + how);
+        + options.clock().name().toLowerCase() + (options.cluster().enabled() ? ", clustered" : "")
+        + (vertx.isNativeTransportEnabled() ? ", native transport" : "") + "); " + how);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       boolean clean = true;
