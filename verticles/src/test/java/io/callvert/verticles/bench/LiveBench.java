@@ -86,7 +86,7 @@ public final class LiveBench {
       if (round > 60) {
         throw new IllegalStateException("only " + established + " of " + n + " calls established");
       }
-      Thread.sleep(500); // a load generator waiting for a remote process, not a test
+      vertx.timer(500, TimeUnit.MILLISECONDS).await(); // the callees answer on the server's clock: ask again
     }
     System.err.println("live-bench: " + n + " calls established" + (vertx.isNativeTransportEnabled() ? " (load generator on native transport)" : ""));
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 16)
@@ -164,14 +164,14 @@ public final class LiveBench {
     inBatches(n, i -> request(HttpMethod.POST, "/v1.0/communications/calls/" + ids.get(i) + "/playPrompt", play));
 
     System.err.println("live-bench: prompts playing; warming up");
-    Thread.sleep(warmup * 1000L);
+    vertx.timer(warmup, TimeUnit.SECONDS).await(); // the warm-up window
     stats(true);
     long cpu0 = cpuTicks(pid);
     long self0 = cpuTicks(ProcessHandle.current().pid());
     long rx0 = received.get();
     long tx0 = sent.get();
     long t0 = System.nanoTime();
-    Thread.sleep(duration * 1000L);
+    vertx.timer(duration, TimeUnit.SECONDS).await(); // the measured window
     JsonObject s = stats(true);
     long cpu1 = cpuTicks(pid);
     long self1 = cpuTicks(ProcessHandle.current().pid());
