@@ -99,7 +99,10 @@ final class LocalAsks {
     return a.reply.future();
   }
 
-  /** Drops the answered asks at the head, fails the expired ones, and answers from their final state the asks of calls that ended. */
+  /**
+   * Drops the answered asks (at the head, and behind an older open one), fails the expired ones, and answers from
+   * their final state the asks of calls that ended.
+   */
   void sweep(Function<Ask, Reply> finalAnswer) {
     long now = nowMs.getAsLong();
     Ask head;
@@ -115,11 +118,13 @@ final class LocalAsks {
       if (now - a.askedAtMs < GRACE_MS) {
         break; // younger ones follow
       }
-      if (!a.answered()) {
-        Reply last = finalAnswer.apply(a);
-        if (last != null) {
-          a.answer(last);
-        }
+      if (a.answered()) {
+        it.remove(); // behind an older open ask (a call slow to answer): gone now, not walked again
+        continue;
+      }
+      Reply last = finalAnswer.apply(a);
+      if (last != null) {
+        a.answer(last);
       }
     }
   }
@@ -134,6 +139,11 @@ final class LocalAsks {
     while ((a = open.poll()) != null) {
       a.fail(failure);
     }
+  }
+
+  /** Asks still kept, answered or not (for tests). */
+  int queued() {
+    return open.size();
   }
 
   /** Asks still open (for tests and the node's view). */

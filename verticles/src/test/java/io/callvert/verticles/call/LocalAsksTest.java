@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.callvert.runtime.call.CallProtocol;
 import io.callvert.runtime.call.CallProtocol.Reply;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -85,6 +86,27 @@ class LocalAsksTest {
       now.addAndGet(LocalAsks.GRACE_MS);
       asks.sweep(a -> a.callId.equals("gone") ? ENDED : null);
     });
+  }
+
+  @Test
+  void answered_asks_behind_a_slow_one_are_dropped_at_the_next_sweep(Vertx vertx, VertxTestContext test) {
+    AtomicLong now = new AtomicLong();
+    LocalAsks asks = new LocalAsks(vertx, 10_000, now::get);
+    vertx.eventBus().<LocalAsks.Ask>localConsumer("call.mixed", m -> {
+      if (!m.body().callId.equals("slow")) {
+        m.body().answer(new CallProtocol.Done());
+      }
+    }).completion().onComplete(test.succeeding(registered -> {
+      asks.ask("call.mixed", "slow", CallProtocol.GET_CALL, LOCAL); // never answered: it stays at the head
+      Future.all(asks.ask("call.mixed", "a", CallProtocol.GET_CALL, LOCAL), asks.ask("call.mixed", "b", CallProtocol.GET_CALL, LOCAL))
+          .onComplete(test.succeeding(both -> vertx.runOnContext(v -> test.verify(() -> {
+            now.addAndGet(LocalAsks.GRACE_MS);
+            asks.sweep(a -> null); // every call still live
+            assertThat(asks.openCount()).isEqualTo(1);
+            assertThat(asks.queued()).isEqualTo(1);
+            test.completeNow();
+          }))));
+    }));
   }
 
   @Test
