@@ -135,6 +135,23 @@ class UiApiIT {
     }
   }
 
+  /**
+   * Re-reads the call's timeline until it has recorded {@code count} entries (kept or dropped), each read sent when
+   * the previous answer fell short (paced by the round trip, as {@code TestRuntime.whenJournal}); at most 10 s.
+   */
+  private static void awaitRecorded(TestRuntime rt, String callId, int count) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      JsonObject t = rt.get("/callvert/calls/" + callId + "/timeline").json();
+      long recorded = t.getLong("dropped") + t.getJsonArray("entries").size();
+      if (recorded >= count) {
+        return;
+      }
+      assertThat(System.currentTimeMillis()).as("timeline of %s never recorded %d entries: %s", callId, count, t.encodePrettily())
+          .isLessThan(deadline);
+    }
+  }
+
   private static JsonObject list(TestRuntime rt, String token) {
     return get(rt, "/callvert/calls", token).json();
   }
@@ -178,10 +195,13 @@ class UiApiIT {
       String callId = rt.createOutgoingCall(bot.url("/bounded"));
       rt.advance(600);
       bot.awaitOne(callId, r -> "established".equals(r.resourceData().getString("state")));
+      rt.awaitJournal(callId, j -> j.size() == 2 && j.stream().allMatch(e -> "delivered".equals(((JsonObject) e).getString("state"))));
+      // the second delivery attempt is recorded when the dispatcher has the bot's answer, which may be after the
+      // test saw the notification: wait for create + 2 notifications + 2 attempts before the requests
+      awaitRecorded(rt, callId, 5);
       for (int i = 0; i < 3; i++) {
         assertThat(rt.post("/v1.0/communications/calls/" + callId + "/keepAlive", null).status()).isEqualTo(200);
       }
-      rt.awaitJournal(callId, j -> j.size() == 2 && j.stream().allMatch(e -> "delivered".equals(((JsonObject) e).getString("state"))));
       JsonObject t = rt.get("/callvert/calls/" + callId + "/timeline").json();
       JsonArray entries = t.getJsonArray("entries");
       assertThat(t.getInteger("limit")).isEqualTo(4);
